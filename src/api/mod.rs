@@ -1,0 +1,228 @@
+//! The JSON API under `/api/v1`. Routes are registered through utoipa's router, so the
+//! OpenAPI document at `/api/v1/openapi.json` is generated from the same code that serves
+//! the requests and cannot miss a route.
+
+pub mod me;
+pub mod organisations;
+pub mod programmes;
+
+use std::sync::OnceLock;
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, extract::rejection::JsonRejection};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::error::{AppError, FieldErrors};
+use crate::models::MAX_PAGE_SIZE;
+
+/// The API's fixed description; paths are added by the router.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Pathways API",
+        version = "1",
+        description = "Employability programmes from outreach to a sustained job and a career. \
+            Authenticate with `Authorization: Bearer TOKEN` (create a token on your account page \
+            or with `pathways token create`). Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+/// The error envelope every API error uses.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct ErrorDetail {
+    /// Machine code, e.g. `validation_failed`.
+    code: String,
+    /// Sentence for people.
+    message: String,
+    /// Field name → what is wrong with it.
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+/// Every API route, with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(me::show))
+        .routes(routes!(organisations::list, organisations::create))
+        .routes(routes!(programmes::list, programmes::create))
+        .routes(routes!(programmes::show, programmes::update))
+        .routes(routes!(openapi_json));
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
+}
+
+/// The generated OpenAPI document.
+pub fn openapi() -> &'static utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| router().into_openapi())
+}
+
+/// The OpenAPI 3.1 description of this API.
+#[utoipa::path(get, path = "/openapi.json", tag = "meta", security(()),
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    Json(openapi()).into_response()
+}
+
+/// A JSON body: wrong content type is 415, malformed JSON 400, and a body of the wrong
+/// shape 422 naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_error(rejection)),
+        }
+    }
+}
+
+fn json_error(rejection: JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::JsonDataError(e) => {
+            let text = e.body_text();
+            let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d).to_owned();
+            let (field, message) = field_of(&detail);
+            let mut fields = FieldErrors::new();
+            fields.add(&field, message);
+            AppError::Validation(fields)
+        }
+        JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
+        other => AppError::bad_request(format!("The request body is not valid JSON: {}", other.body_text())),
+    }
+}
+
+/// Splits serde's message into the field it concerns and the problem.
+fn field_of(detail: &str) -> (String, String) {
+    let strip_position = |s: &str| s.split(" at line ").next().unwrap_or(s).to_owned();
+    if let Some(rest) = detail.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("body");
+        return (name.to_owned(), format!("{name} is required"));
+    }
+    if let Some(rest) = detail.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("body");
+        return (name.to_owned(), format!("{name} is not a field of this object"));
+    }
+    match detail.split_once(": ") {
+        Some((path, problem)) if !path.contains(' ') => (path.to_owned(), strip_position(problem)),
+        _ => ("body".to_owned(), strip_position(detail)),
+    }
+}
+
+/// A page of a list: `{"items": [...], "next_cursor": null}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` fetched items (the extra one only shows that
+    /// more exist).
+    pub fn from_fetched(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i32) -> Self {
+        let more = items.len() as i64 > limit;
+        items.truncate(limit as usize);
+        let next_cursor = more.then(|| items.last().map(|i| id_of(i).to_string())).flatten();
+        Page { items, next_cursor }
+    }
+}
+
+/// `?cursor=&limit=` for lists.
+#[derive(Debug, Clone, Copy)]
+pub struct Cursor {
+    /// Items after this id.
+    pub after: i32,
+    /// Page size (1–500, default 100).
+    pub limit: i64,
+}
+
+#[derive(Deserialize)]
+struct CursorQuery {
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Cursor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query: CursorQuery = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map_err(|_| AppError::bad_request("The query string could not be read."))?;
+        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(c) => c.parse().map_err(|_| AppError::invalid("cursor", "cursor must be a value from next_cursor"))?,
+        };
+        let limit = match query.limit.as_deref().filter(|l| !l.is_empty()) {
+            None => 100,
+            Some(l) => l
+                .parse::<i64>()
+                .ok()
+                .filter(|l| (1..=MAX_PAGE_SIZE).contains(l))
+                .ok_or_else(|| AppError::invalid("limit", format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}")))?,
+        };
+        Ok(Cursor { after, limit })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_name_their_field() {
+        assert_eq!(field_of("missing field `kind` at line 1 column 14").0, "kind");
+        assert_eq!(field_of("unknown field `role`, expected `name` at line 1 column 9").0, "role");
+        let (field, message) = field_of("kind: unknown variant `shop`, expected one of `council` at line 1 column 30");
+        assert_eq!(field, "kind");
+        assert!(message.starts_with("unknown variant"));
+        assert_eq!(field_of("invalid type: string \"x\", expected i32 at line 1 column 3").0, "body");
+    }
+
+    #[test]
+    fn pages_know_whether_more_follow() {
+        let page = Page::from_fetched(vec![1, 2, 3], 2, |i| *i);
+        assert_eq!((page.items, page.next_cursor), (vec![1, 2], Some("2".to_owned())));
+        let page = Page::from_fetched(vec![1, 2], 2, |i| *i);
+        assert_eq!(page.next_cursor, None);
+    }
+}

@@ -1,0 +1,68 @@
+//! `/api/v1/organisations`: list (what the caller may see) and create (admin).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::{ApiJson, Cursor, ErrorBody, Page};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Permission};
+use crate::error::{AppError, AppResult};
+use crate::models::Organisation;
+use crate::models::organisation::{create_audited, validate_new};
+
+/// A new organisation.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganisationRequest {
+    /// Name, unique.
+    pub name: String,
+    /// `council`, `nhs_trust`, `college`, `charity`, `employer` or `other`.
+    pub kind: String,
+}
+
+/// Organisations the caller may see: admins all; others their own and the partners of
+/// their organisation's programmes.
+#[utoipa::path(get, path = "/organisations", tag = "organisations",
+    params(("cursor" = Option<String>, Query, description = "From next_cursor"),
+           ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    responses(
+        (status = 200, description = "A page of organisations", body = Page<Organisation>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Cursor) -> AppResult<Json<Page<Organisation>>> {
+    let scope = user.scope();
+    let items = state
+        .db
+        .run(move |conn| {
+            let visible = match scope {
+                Some(org) => Some(Organisation::visible_ids(conn, org)?),
+                None => None,
+            };
+            Ok(Organisation::page(conn, visible.as_deref(), cursor.after, cursor.limit + 1)?)
+        })
+        .await?;
+    Ok(Json(Page::from_fetched(items, cursor.limit, |o| o.id)))
+}
+
+/// Adds an organisation (admin).
+#[utoipa::path(post, path = "/organisations", tag = "organisations",
+    request_body = NewOrganisationRequest,
+    responses(
+        (status = 201, description = "Created", body = Organisation),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, description = "Name already used", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<NewOrganisationRequest>,
+) -> AppResult<(StatusCode, Json<Organisation>)> {
+    user.require(Permission::ManageOrganisations)?;
+    let (name, kind) = validate_new(&body.name, &body.kind).map_err(AppError::Validation)?;
+    let (actor, now) = (user.id, state.clock.now());
+    let organisation = state.db.run(move |conn| create_audited(conn, Some(actor), &name, kind, now)).await?;
+    Ok((StatusCode::CREATED, Json(organisation)))
+}

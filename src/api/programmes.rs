@@ -1,0 +1,99 @@
+//! `/api/v1/programmes`: programmes the caller's organisation partners in; admins create
+//! and change them.
+
+use axum::Json;
+use axum::extract::State;
+use crate::extract::PathId;
+use axum::http::StatusCode;
+
+use super::{ApiJson, Cursor, ErrorBody, Page};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Permission};
+use crate::error::{AppError, AppResult};
+use crate::models::programme_input::{ProgrammeInput, create_programme, update_programme};
+use crate::models::{Programme, ProgrammeDetails};
+
+/// Programmes the caller may see (all for admins).
+#[utoipa::path(get, path = "/programmes", tag = "programmes",
+    params(("cursor" = Option<String>, Query, description = "From next_cursor"),
+           ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    responses(
+        (status = 200, description = "A page of programmes", body = Page<ProgrammeDetails>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ))]
+pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Cursor) -> AppResult<Json<Page<ProgrammeDetails>>> {
+    user.require(Permission::ViewProgrammes)?;
+    let scope = user.scope();
+    let items = state
+        .db
+        .run(move |conn| {
+            let programmes = Programme::page(conn, scope, cursor.after, cursor.limit + 1)?;
+            Ok(Programme::with_details(conn, programmes)?)
+        })
+        .await?;
+    Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
+}
+
+/// One programme; 404 unless the caller's organisation partners in it.
+#[utoipa::path(get, path = "/programmes/{id}", tag = "programmes",
+    params(("id" = i32, Path, description = "Programme id")),
+    responses(
+        (status = 200, description = "The programme", body = ProgrammeDetails),
+        (status = 404, description = "No such programme, or not visible to the caller", body = ErrorBody),
+    ))]
+pub async fn show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Json<ProgrammeDetails>> {
+    user.require(Permission::ViewProgrammes)?;
+    let scope = user.scope();
+    let programme = state
+        .db
+        .run(move |conn| {
+            let programme = Programme::find_visible(conn, id, scope)?;
+            Programme::with_details(conn, vec![programme])?.pop().ok_or(AppError::NotFound)
+        })
+        .await?;
+    Ok(Json(programme))
+}
+
+/// Creates a programme (admin). The template defaults to the Lincoln Green six weeks and
+/// the completion threshold to 80 %.
+#[utoipa::path(post, path = "/programmes", tag = "programmes",
+    request_body = ProgrammeInput,
+    responses(
+        (status = 201, description = "Created", body = ProgrammeDetails),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, description = "Name already used", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<ProgrammeInput>,
+) -> AppResult<(StatusCode, Json<ProgrammeDetails>)> {
+    user.require(Permission::ManageProgrammes)?;
+    let (actor, now) = (user.id, state.clock.now());
+    let programme = state.db.run(move |conn| create_programme(conn, actor, body, now)).await?;
+    Ok((StatusCode::CREATED, Json(programme)))
+}
+
+/// Changes a programme (admin); fields left out stay as they are.
+#[utoipa::path(patch, path = "/programmes/{id}", tag = "programmes",
+    params(("id" = i32, Path, description = "Programme id")),
+    request_body = ProgrammeInput,
+    responses(
+        (status = 200, description = "Changed", body = ProgrammeDetails),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such programme", body = ErrorBody),
+        (status = 409, description = "Name already used", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    ApiJson(body): ApiJson<ProgrammeInput>,
+) -> AppResult<Json<ProgrammeDetails>> {
+    user.require(Permission::ManageProgrammes)?;
+    let (actor, now) = (user.id, state.clock.now());
+    let programme = state.db.run(move |conn| update_programme(conn, actor, id, body, now)).await?;
+    Ok(Json(programme))
+}

@@ -1,0 +1,286 @@
+//! Account management shared by the admin pages, the account page and the command line:
+//! creating users, passwords, roles, disabling, API tokens. Every change is validated
+//! first and written with its audit event in one transaction.
+
+use serde::Serialize;
+
+use super::password::{check_new_password, hash_password, verify_password};
+use super::tokens::{hash_secret, new_api_token};
+use super::{CurrentUser, Role};
+use crate::app::AppState;
+use crate::db::write_transaction;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::{ApiToken, AuditAction, AuditEvent, LoginSession, NewAuditEvent, NewUser, Organisation, User};
+use crate::validate;
+
+/// What the audit trail keeps of a user (never the password hash).
+#[derive(Debug, Serialize)]
+struct UserSnapshot<'a> {
+    email: &'a str,
+    name: &'a str,
+    role: &'a str,
+    organisation_id: i32,
+    disabled: bool,
+    must_change_password: bool,
+}
+
+fn snapshot(user: &User) -> UserSnapshot<'_> {
+    UserSnapshot {
+        email: &user.email,
+        name: &user.name,
+        role: &user.role,
+        organisation_id: user.organisation_id,
+        disabled: user.disabled_at.is_some(),
+        must_change_password: user.must_change_password,
+    }
+}
+
+/// Input for a new user.
+#[derive(Debug, Clone, Default)]
+pub struct NewUserInput {
+    /// Email as typed.
+    pub email: String,
+    /// Name as typed.
+    pub name: String,
+    /// Organisation id.
+    pub organisation_id: Option<i32>,
+    /// Role code as chosen.
+    pub role: String,
+    /// Initial password.
+    pub password: String,
+    /// Whether the password is temporary (must be changed at first sign-in).
+    pub temporary: bool,
+}
+
+/// Creates a user after checking every field; 422 with the fields named, 409 for an email
+/// already in use.
+pub async fn create_user(state: &AppState, actor: Option<i32>, input: NewUserInput) -> AppResult<User> {
+    let mut errors = FieldErrors::new();
+    let email = validate::email(&input.email).map_err(|m| errors.add("email", m)).ok();
+    let name = validate::required_text(&input.name, "a name", 100)
+        .map_err(|m| errors.add("name", m))
+        .ok();
+    if input.organisation_id.is_none() {
+        errors.add("organisation_id", "Select an organisation");
+    }
+    let role = Role::parse(&input.role);
+    if role.is_none() {
+        errors.add("role", "Select a role");
+    }
+    for (field, message) in check_new_password(
+        &input.password,
+        email.as_deref().unwrap_or_default(),
+        name.as_deref().unwrap_or_default(),
+        "password",
+    )
+    .iter()
+    {
+        errors.add(field, message.clone());
+    }
+    errors.into_result()?;
+    let (email, name, role) = (email.unwrap_or_default(), name.unwrap_or_default(), role.unwrap_or(Role::Manager));
+    let organisation_id = input.organisation_id.unwrap_or_default();
+    let password_hash = hash_password(input.password).await?;
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                Organisation::find(conn, organisation_id)
+                    .map_err(|_| AppError::invalid("organisation_id", "Select an organisation"))?;
+                if User::find_by_email(conn, &email)?.is_some() {
+                    return Err(AppError::conflict("email", "A user with this email address already exists"));
+                }
+                let user = User::create(
+                    conn,
+                    &NewUser {
+                        organisation_id,
+                        email: &email,
+                        name: &name,
+                        role: role.as_str(),
+                        password_hash: &password_hash,
+                        must_change_password: input.temporary,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )?;
+                let event = NewAuditEvent::simple(actor, AuditAction::Create, "user", user.id)
+                    .with_change(None::<&()>, Some(&snapshot(&user)));
+                AuditEvent::record(conn, event, now)?;
+                Ok(user)
+            })
+        })
+        .await
+}
+
+/// A password change requested by its owner.
+#[derive(Debug)]
+pub struct PasswordChange {
+    /// The current password.
+    pub current: String,
+    /// The new password.
+    pub new: String,
+    /// The new password again.
+    pub confirm: String,
+}
+
+/// Changes the caller's own password, ending their other sessions (`keep` is the current
+/// one). Returns the field problems; empty means done.
+pub async fn change_own_password(
+    state: &AppState,
+    user: &CurrentUser,
+    change: PasswordChange,
+    keep: Option<String>,
+) -> AppResult<FieldErrors> {
+    let mut errors = FieldErrors::new();
+    if change.current.is_empty() {
+        errors.add("current_password", "Enter your current password");
+    }
+    for (field, message) in check_new_password(&change.new, &user.email, &user.name, "new_password").iter() {
+        errors.add(field, message.clone());
+    }
+    if errors.get("new_password").is_none() && change.new != change.confirm {
+        errors.add("confirm_password", "Passwords must match");
+    }
+    if errors.is_empty() && change.new == change.current {
+        errors.add("new_password", "New password must be different from your current password");
+    }
+    if !errors.is_empty() {
+        return Ok(errors);
+    }
+    let user_id = user.id;
+    let stored = state.db.run(move |conn| Ok(User::find(conn, user_id)?.password_hash)).await?;
+    if !verify_password(change.current, Some(stored)).await? {
+        errors.add("current_password", "Your current password is not correct");
+        return Ok(errors);
+    }
+    let hash = hash_password(change.new).await?;
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                User::set_password(conn, user_id, &hash, false, now)?;
+                LoginSession::delete_for_user(conn, user_id, keep.as_deref())?;
+                let event = NewAuditEvent::simple(Some(user_id), AuditAction::Update, "user", user_id)
+                    .with_change(None::<&()>, Some(&serde_json::json!({"password": "changed"})));
+                AuditEvent::record(conn, event, now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(errors)
+}
+
+/// Sets a temporary password for another user (admin); it must be changed at the next
+/// sign-in, and the user's sessions end now.
+pub async fn set_temporary_password(state: &AppState, actor: &CurrentUser, user_id: i32, password: String) -> AppResult<()> {
+    let target = state.db.run(move |conn| Ok(User::find(conn, user_id)?)).await?;
+    check_new_password(&password, &target.email, &target.name, "password").into_result()?;
+    let hash = hash_password(password).await?;
+    let (actor_id, now) = (actor.id, state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                User::set_password(conn, user_id, &hash, true, now)?;
+                LoginSession::delete_for_user(conn, user_id, None)?;
+                let event = NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
+                    .with_change(None::<&()>, Some(&serde_json::json!({"password": "temporary password set"})));
+                AuditEvent::record(conn, event, now)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Changes a user's role (admin). An admin cannot remove their own admin role, so the
+/// system always keeps someone who can manage it.
+pub async fn set_role(state: &AppState, actor: &CurrentUser, user_id: i32, role: &str) -> AppResult<()> {
+    let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Select a role"))?;
+    if user_id == actor.id && role != Role::Admin {
+        return Err(AppError::invalid("role", "You cannot remove your own admin role"));
+    }
+    update_user(state, actor.id, user_id, move |conn, now| {
+        User::set_role(conn, user_id, role.as_str(), now)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Disables or re-enables a user (admin). Disabling ends every session and revokes every
+/// API token at once.
+pub async fn set_disabled(state: &AppState, actor: &CurrentUser, user_id: i32, disabled: bool) -> AppResult<()> {
+    if user_id == actor.id && disabled {
+        return Err(AppError::invalid("disable", "You cannot disable your own account"));
+    }
+    update_user(state, actor.id, user_id, move |conn, now| {
+        User::set_disabled(conn, user_id, disabled.then_some(now), now)?;
+        if disabled {
+            LoginSession::delete_for_user(conn, user_id, None)?;
+            ApiToken::revoke_all_for_user(conn, user_id, now)?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Runs `change` on a user in a write transaction with a before/after audit event.
+async fn update_user<F>(state: &AppState, actor_id: i32, user_id: i32, change: F) -> AppResult<()>
+where
+    F: FnOnce(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> AppResult<()> + Send + 'static,
+{
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let before = User::find(conn, user_id)?;
+                change(conn, now)?;
+                let after = User::find(conn, user_id)?;
+                let event = NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
+                    .with_change(Some(&snapshot(&before)), Some(&snapshot(&after)));
+                AuditEvent::record(conn, event, now)?;
+                Ok(())
+            })
+        })
+        .await
+}
+
+/// Creates an API token for `user_id` and returns it: the only time it is ever visible.
+pub async fn create_api_token(state: &AppState, user_id: i32, name: &str) -> AppResult<String> {
+    let token = new_api_token();
+    let (hash, name, now) = (hash_secret(&token), name.to_owned(), state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let stored = ApiToken::create(conn, user_id, &name, &hash, now)?;
+                let event = NewAuditEvent::simple(Some(user_id), AuditAction::Create, "api_token", stored.id)
+                    .with_change(None::<&()>, Some(&serde_json::json!({"name": name, "user_id": user_id})));
+                AuditEvent::record(conn, event, now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(token)
+}
+
+/// Revokes one of `user_id`'s own live tokens; 404 for any other token.
+pub async fn revoke_api_token(state: &AppState, user_id: i32, token_id: i32) -> AppResult<()> {
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                if !ApiToken::revoke(conn, user_id, token_id, now)? {
+                    return Err(AppError::NotFound);
+                }
+                let event = NewAuditEvent::simple(Some(user_id), AuditAction::Update, "api_token", token_id)
+                    .with_change(None::<&()>, Some(&serde_json::json!({"revoked": true})));
+                AuditEvent::record(conn, event, now)?;
+                Ok(())
+            })
+        })
+        .await
+}

@@ -1,0 +1,232 @@
+//! Sign-in, sign-out and per-request authentication. Sessions live in the database (only
+//! a hash of the cookie's random id is stored), expire after 30 idle minutes or 10 hours
+//! in all, and are replaced at every sign-in.
+
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDateTime, TimeDelta};
+
+use super::password::verify_password;
+use super::tokens::{hash_secret, random_secret};
+use super::{AuthVia, CurrentUser, Role};
+use crate::app::AppState;
+use crate::config::Config;
+use crate::db::{DbConnection, write_transaction};
+use crate::error::{AppError, AppResult};
+use crate::models::{ApiToken, AuditAction, AuditEvent, LoginSession, LoginThrottle, NewAuditEvent, Organisation, User};
+
+/// A session ends after this long without a request.
+pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
+/// A session ends this long after sign-in, however active.
+pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(10);
+
+/// Middleware: resolves the caller from a bearer token or the session cookie and stores
+/// a [`CurrentUser`] in the request. A bad bearer token is refused here with 401; a stale
+/// cookie just leaves the request anonymous.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    match resolve(&state, req.headers()).await {
+        Ok(Some(user)) => {
+            req.extensions_mut().insert(user);
+        }
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
+    }
+    next.run(req).await
+}
+
+async fn resolve(state: &AppState, headers: &HeaderMap) -> AppResult<Option<CurrentUser>> {
+    let now = state.clock.now();
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::Unauthorized)?;
+        let token_hash = hash_secret(token);
+        let user = state.db.run(move |conn| user_for_token(conn, &token_hash, now)).await?;
+        return user.map(Some).ok_or(AppError::Unauthorized);
+    }
+    let Some(cookie) = read_cookie(headers, state.config.session_cookie_name()) else {
+        return Ok(None);
+    };
+    let id_hash = hash_secret(&cookie);
+    state.db.run(move |conn| user_for_session(conn, &id_hash, now)).await
+}
+
+fn user_for_token(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> AppResult<Option<CurrentUser>> {
+    let Some(token) = ApiToken::find_live_by_hash(conn, token_hash)? else {
+        return Ok(None);
+    };
+    let user = load_user(conn, token.user_id, AuthVia::Token { token_id: token.id })?;
+    if user.is_some() {
+        ApiToken::touch(conn, token.id, now)?;
+    }
+    Ok(user)
+}
+
+fn user_for_session(conn: &mut DbConnection, id_hash: &str, now: NaiveDateTime) -> AppResult<Option<CurrentUser>> {
+    let Some(session) = LoginSession::find(conn, id_hash)? else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {
+        LoginSession::delete(conn, id_hash)?;
+        return Ok(None);
+    }
+    let via = AuthVia::Session {
+        id_hash: id_hash.to_owned(),
+        csrf_token: session.csrf_token,
+    };
+    let user = load_user(conn, session.user_id, via)?;
+    match user {
+        Some(_) => LoginSession::touch(conn, id_hash, now)?,
+        None => LoginSession::delete(conn, id_hash)?,
+    }
+    Ok(user)
+}
+
+/// The user as the request sees them, re-read on every request so a role change or a
+/// disabled account takes effect at once. `None` when disabled.
+fn load_user(conn: &mut DbConnection, user_id: i32, via: AuthVia) -> AppResult<Option<CurrentUser>> {
+    let user = User::find(conn, user_id)?;
+    if user.disabled_at.is_some() {
+        return Ok(None);
+    }
+    let organisation = Organisation::find(conn, user.organisation_id)?;
+    let role = Role::parse(&user.role).ok_or_else(|| anyhow::anyhow!("user {} has an unknown role", user.id))?;
+    Ok(Some(CurrentUser {
+        id: user.id,
+        organisation_id: user.organisation_id,
+        organisation_name: organisation.name,
+        email: user.email,
+        name: user.name,
+        role,
+        must_change_password: user.must_change_password,
+        via,
+    }))
+}
+
+/// The result of a sign-in attempt.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in: set this cookie value.
+    Success {
+        /// The new session id (the cookie's value).
+        session_id: String,
+        /// Whether a temporary password must be changed first.
+        must_change_password: bool,
+    },
+    /// Wrong email or password (deliberately not saying which).
+    Failed,
+    /// Too many failures: wait this many seconds.
+    Blocked(u64),
+}
+
+/// Lower-cases and trims an email for lookup and storage.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks credentials and, when they are right, opens a new session. Unknown emails are
+/// verified against a dummy hash and throttled like real ones, so neither the answer nor
+/// its timing tells whether an account exists.
+pub async fn sign_in(state: &AppState, email: &str, password: String) -> AppResult<SignIn> {
+    let email = normalise_email(email);
+    let now = state.clock.now();
+    let lookup = email.clone();
+    let (blocked, user) = state
+        .db
+        .run(move |conn| Ok((LoginThrottle::blocked_for(conn, &lookup, now)?, User::find_by_email(conn, &lookup)?)))
+        .await?;
+    if let Some(secs) = blocked {
+        tracing::warn!("sign-in refused: account is throttled");
+        return Ok(SignIn::Blocked(secs));
+    }
+    let user = user.filter(|u| u.disabled_at.is_none());
+    let verified = verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        let failures = state
+            .db
+            .run(move |conn| Ok(LoginThrottle::record_failure(conn, &email, now)?.failures))
+            .await?;
+        tracing::warn!(failures, "sign-in failed");
+        return Ok(SignIn::Failed);
+    };
+    let session_id = random_secret();
+    let session = LoginSession {
+        id_hash: hash_secret(&session_id),
+        user_id: user.id,
+        csrf_token: random_secret(),
+        created_at: now,
+        last_seen_at: now,
+    };
+    let user_id = user.id;
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                LoginThrottle::clear(conn, &email)?;
+                LoginSession::create(conn, &session)?;
+                let event = NewAuditEvent::simple(Some(user_id), AuditAction::SignIn, "user", user_id);
+                AuditEvent::record(conn, event, now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    tracing::info!(user_id, "signed in");
+    Ok(SignIn::Success {
+        session_id,
+        must_change_password: user.must_change_password,
+    })
+}
+
+/// Ends the caller's session on the server (a no-op for token callers).
+pub async fn sign_out(state: &AppState, user: &CurrentUser) -> AppResult<()> {
+    let AuthVia::Session { id_hash, .. } = &user.via else {
+        return Ok(());
+    };
+    let (id_hash, user_id, now) = (id_hash.clone(), user.id, state.clock.now());
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                LoginSession::delete(conn, &id_hash)?;
+                let event = NewAuditEvent::simple(Some(user_id), AuditAction::SignOut, "user", user_id);
+                AuditEvent::record(conn, event, now)?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    tracing::info!(user_id, "signed out");
+    Ok(())
+}
+
+/// The value of cookie `name`, if sent.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value: host-only, HttpOnly, SameSite=Strict, and `Secure` over HTTPS.
+/// No expiry: the server ends sessions, and the browser drops the cookie when it closes.
+pub fn cookie(config: &Config, name: &str, value: &str) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}")
+}
+
+/// A `Set-Cookie` value that deletes cookie `name`.
+pub fn clear_cookie(config: &Config, name: &str) -> String {
+    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
+}

@@ -1,0 +1,154 @@
+//! The demo data set (`fixtures/`), loaded into an empty database by `pathways demo` and
+//! `serve --demo` through the same code paths users go through.
+
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::accounts::{self, NewUserInput};
+use crate::auth::password::hash_password;
+use crate::auth::tokens::random_secret;
+use crate::db::write_transaction;
+use crate::error::AppError;
+use crate::models::organisation::create_audited;
+use crate::models::programme_input::{ProgrammeInput, create_programme};
+use crate::models::{Organisation, OrganisationKind, User};
+
+const ORGANISATIONS: &str = include_str!("../fixtures/organisations.csv");
+const USERS: &str = include_str!("../fixtures/users.csv");
+/// The demo programme's name.
+pub const PROGRAMME: &str = "Health and Care Careers — Facilities Technician";
+
+/// A demo login to print.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    /// Role code.
+    pub role: String,
+    /// Email.
+    pub email: String,
+    /// The password just set.
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct OrganisationRow {
+    name: String,
+    kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct UserRow {
+    email: String,
+    name: String,
+    organisation: String,
+    role: String,
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(csv_text: &str) -> anyhow::Result<Vec<T>> {
+    csv::Reader::from_reader(csv_text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|e| anyhow::anyhow!("demo fixture is malformed: {e}"))
+}
+
+/// Loads the demo into an empty database and returns the logins. When the demo was loaded
+/// before, gives its users fresh passwords instead (they are printed only once). Refuses a
+/// database that holds other users.
+pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
+    let users: Vec<UserRow> = rows(USERS)?;
+    let emails: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
+    let (any_user, demo_present) = state
+        .db
+        .run(move |conn| Ok((User::any(conn)?, User::find_by_email(conn, &emails[0])?.is_some())))
+        .await?;
+    if demo_present {
+        return reset_passwords(state, users).await;
+    }
+    if any_user {
+        anyhow::bail!("the database already holds users, so the demo was not loaded (use an empty database)");
+    }
+    create_partners_and_programme(state).await?;
+    let mut logins = Vec::with_capacity(users.len());
+    for row in users {
+        let password = demo_password();
+        let organisation = row.organisation.clone();
+        let organisation_id = state
+            .db
+            .run(move |conn| Ok(Organisation::find_by_name(conn, &organisation)?.map(|o| o.id)))
+            .await?;
+        let input = NewUserInput {
+            email: row.email.clone(),
+            name: row.name,
+            organisation_id,
+            role: row.role.clone(),
+            password: password.clone(),
+            temporary: false,
+        };
+        accounts::create_user(state, None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        logins.push(DemoLogin {
+            role: row.role,
+            email: row.email,
+            password,
+        });
+    }
+    Ok(logins)
+}
+
+async fn create_partners_and_programme(state: &AppState) -> anyhow::Result<()> {
+    let organisations: Vec<OrganisationRow> = rows(ORGANISATIONS)?;
+    let now = state.clock.now();
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let mut ids = Vec::new();
+                for row in &organisations {
+                    let kind = OrganisationKind::parse(&row.kind)
+                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown kind {}", row.kind)))?;
+                    ids.push(create_audited(conn, None, &row.name, kind, now)?.id);
+                }
+                let input = ProgrammeInput {
+                    name: Some(PROGRAMME.to_owned()),
+                    description: Some(
+                        "Six weeks of college and placement leading to a guaranteed interview for \
+                         entry-level facilities jobs at Leeds Teaching Hospitals."
+                            .to_owned(),
+                    ),
+                    partner_organisation_ids: Some(ids),
+                    completion_threshold: Some(80),
+                    template: None,
+                };
+                create_programme(conn, 0, input, now).map(drop)
+            })
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))
+}
+
+async fn reset_passwords(state: &AppState, users: Vec<UserRow>) -> anyhow::Result<Vec<DemoLogin>> {
+    let mut logins = Vec::with_capacity(users.len());
+    for row in users {
+        let password = demo_password();
+        let hash = hash_password(password.clone()).await?;
+        let (email, now) = (row.email.clone(), state.clock.now());
+        state
+            .db
+            .run(move |conn| {
+                if let Some(user) = User::find_by_email(conn, &email)? {
+                    User::set_password(conn, user.id, &hash, false, now)?;
+                }
+                Ok(())
+            })
+            .await?;
+        logins.push(DemoLogin {
+            role: row.role,
+            email: row.email,
+            password,
+        });
+    }
+    Ok(logins)
+}
+
+/// A random 20-character password (about 120 bits).
+fn demo_password() -> String {
+    random_secret().chars().take(20).collect()
+}

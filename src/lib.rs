@@ -1,0 +1,24 @@
+//! Pathways: tracks employability programmes on the Lincoln Green model, from outreach
+//! through a six-week course into hospital jobs, and on through a career.
+//!
+//! The crate is one binary (`src/main.rs`) over this library so that integration tests
+//! drive the same router, models and commands the binary does.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod models;
+pub mod schema;
+pub mod validate;
+pub mod web;
+
+pub use app::{AppState, build_router};
+pub use error::{AppError, AppResult};

@@ -1,0 +1,22 @@
+//! One file per entity: the row struct, its insert/update forms and its queries. SQL
+//! lives here and in `reports/`, nowhere else.
+
+pub mod api_token;
+pub mod audit;
+pub mod login_session;
+pub mod login_throttle;
+pub mod organisation;
+pub mod programme;
+pub mod programme_input;
+pub mod user;
+
+pub use api_token::ApiToken;
+pub use audit::{AuditAction, AuditEvent, NewAuditEvent};
+pub use login_session::LoginSession;
+pub use login_throttle::LoginThrottle;
+pub use organisation::{NewOrganisation, Organisation, OrganisationKind};
+pub use programme::{NewProgramme, PartnerRef, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay};
+pub use user::{NewUser, User};
+
+/// The largest page a list endpoint returns.
+pub const MAX_PAGE_SIZE: i64 = 500;

@@ -1,0 +1,115 @@
+//! Server-rendered HTML pages. Each file holds its handlers beside their askama page
+//! structs; templates live in `src/templates/`. Every page works without JavaScript.
+
+pub mod account;
+pub mod admin_organisations;
+pub mod admin_users;
+pub mod assets;
+pub mod dashboard;
+pub mod errors;
+pub mod help;
+mod layout;
+pub mod programmes;
+pub mod signin;
+
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+use serde::de::DeserializeOwned;
+
+pub use layout::{Layout, NavItem, Section};
+
+use crate::app::AppState;
+use crate::auth::{AuthVia, CurrentUser};
+use crate::error::AppError;
+
+/// One web route: method, path, handler. The router and the access-control test both
+/// read this table, so a page cannot exist without appearing in the role × route matrix.
+pub struct WebRoute {
+    /// HTTP method.
+    pub method: Method,
+    /// Path pattern, axum syntax.
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> WebRoute {
+    WebRoute { method, path, handler }
+}
+
+/// Every web route.
+pub fn routes() -> Vec<WebRoute> {
+    use Method as M;
+    vec![
+        route(M::GET, "/", get(dashboard::show)),
+        route(M::GET, "/sign-in", get(signin::form)),
+        route(M::POST, "/sign-in", post(signin::submit)),
+        route(M::POST, "/sign-out", post(signin::sign_out)),
+        route(M::GET, "/static/app.css", get(assets::stylesheet)),
+        route(M::GET, "/help/{topic}", get(help::show)),
+        route(M::GET, "/programmes", get(programmes::list)),
+        route(M::GET, "/programmes/{id}", get(programmes::show)),
+        route(M::GET, "/account", get(account::show)),
+        route(M::GET, "/account/password", get(account::password_form)),
+        route(M::POST, "/account/password", post(account::change_password)),
+        route(M::POST, "/account/tokens", post(account::create_token)),
+        route(M::POST, "/account/tokens/{id}/revoke", post(account::revoke_token)),
+        route(M::GET, "/admin/organisations", get(admin_organisations::list)),
+        route(M::POST, "/admin/organisations", post(admin_organisations::create)),
+        route(M::GET, "/admin/users", get(admin_users::list)),
+        route(M::POST, "/admin/users", post(admin_users::create)),
+        route(M::GET, "/admin/users/{id}", get(admin_users::show)),
+        route(M::POST, "/admin/users/{id}/role", post(admin_users::change_role)),
+        route(M::POST, "/admin/users/{id}/disable", post(admin_users::disable)),
+        route(M::POST, "/admin/users/{id}/enable", post(admin_users::enable)),
+        route(M::POST, "/admin/users/{id}/password", post(admin_users::set_temporary_password)),
+    ]
+}
+
+/// The web pages as a router.
+pub fn router() -> Router<AppState> {
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, r| router.route(r.path, r.handler))
+}
+
+/// Middleware: while a temporary password is in force, a browser session may only change
+/// it or sign out.
+pub async fn must_change_password(req: Request, next: Next) -> Response {
+    let pending = req
+        .extensions()
+        .get::<CurrentUser>()
+        .is_some_and(|u| u.must_change_password && matches!(u.via, AuthVia::Session { .. }));
+    let path = req.uri().path();
+    if pending && !matches!(path, "/account/password" | "/sign-out" | "/static/app.css") {
+        if path.starts_with("/api/") {
+            return AppError::Forbidden.into_response();
+        }
+        return Redirect::to("/account/password").into_response();
+    }
+    next.run(req).await
+}
+
+/// A urlencoded form whose parse failure becomes a 400 [`AppError`] (rendered as a page),
+/// not axum's plain-text rejection. Form structs use `String` fields with defaults, so in
+/// practice only a malformed body fails here; rules are checked by the handler.
+pub struct WebForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for WebForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| WebForm(v))
+            .map_err(|_| AppError::bad_request("The form could not be read. Go back and try again."))
+    }
+}
+
+/// A 303 redirect after a successful POST, so reloading does not submit again.
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}

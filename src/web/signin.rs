@@ -1,0 +1,133 @@
+//! Signing in and out through the browser.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{Layout, WebForm, see_other};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::session::{self, SignIn, clear_cookie, cookie, read_cookie};
+use crate::auth::tokens::random_secret;
+use crate::error::{AppResult, FieldErrors};
+
+/// The sign-in page.
+#[derive(Template, WebTemplate)]
+#[template(path = "signin.html")]
+pub struct SignInPage {
+    layout: Layout,
+    errors: FieldErrors,
+    email: String,
+    signin_token: String,
+    notice: Option<&'static str>,
+}
+
+/// Query of `GET /sign-in`.
+#[derive(Debug, Deserialize)]
+pub struct SignInQuery {
+    #[serde(default)]
+    signed_out: Option<String>,
+}
+
+/// The sign-in form's fields.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+}
+
+/// `GET /sign-in`: the form, with a fresh double-submit token in a cookie.
+pub async fn form(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+    headers: HeaderMap,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    if user.is_some() {
+        return see_other("/");
+    }
+    let notice = query.signed_out.map(|_| "You have signed out.");
+    render(&state, &headers, FieldErrors::new(), String::new(), notice, StatusCode::OK)
+}
+
+/// `POST /sign-in`: checks the credentials and opens a new session.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    WebForm(form): WebForm<SignInForm>,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::new();
+    if form.email.trim().is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        return Ok(render(&state, &headers, errors, form.email, None, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let (message, status) = match session::sign_in(&state, &form.email, form.password).await? {
+        SignIn::Success {
+            session_id,
+            must_change_password,
+        } => {
+            let config = &state.config;
+            let target = if must_change_password { "/account/password" } else { "/" };
+            let cookies = AppendHeaders([
+                (SET_COOKIE, cookie(config, config.session_cookie_name(), &session_id)),
+                (SET_COOKIE, clear_cookie(config, config.signin_csrf_cookie_name())),
+            ]);
+            return Ok((cookies, see_other(target)).into_response());
+        }
+        SignIn::Failed => ("Enter a correct email address and password".to_owned(), StatusCode::UNAUTHORIZED),
+        SignIn::Blocked(secs) => (
+            format!("Too many attempts to sign in. Wait {} and try again", wait_text(secs)),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+    };
+    errors.add("email", message);
+    Ok(render(&state, &headers, errors, form.email, None, status))
+}
+
+/// `POST /sign-out`: ends the session on the server and clears the cookie.
+pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    session::sign_out(&state, &user).await?;
+    let config = &state.config;
+    let clear = AppendHeaders([(SET_COOKIE, clear_cookie(config, config.session_cookie_name()))]);
+    Ok((clear, see_other("/sign-in?signed_out=1")).into_response())
+}
+
+fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    errors: FieldErrors,
+    email: String,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let config = &state.config;
+    let token = read_cookie(headers, config.signin_csrf_cookie_name()).unwrap_or_else(random_secret);
+    let page = SignInPage {
+        layout: Layout::anonymous("Sign in").with_errors(!errors.is_empty()),
+        errors,
+        email,
+        signin_token: token.clone(),
+        notice,
+    };
+    let set = AppendHeaders([(SET_COOKIE, cookie(config, config.signin_csrf_cookie_name(), &token))]);
+    (status, set, page).into_response()
+}
+
+/// "45 seconds", "2 minutes".
+fn wait_text(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} seconds"),
+        60..=119 => "1 minute".to_owned(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
