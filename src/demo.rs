@@ -83,7 +83,9 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
             password: password.clone(),
             temporary: false,
         };
-        accounts::create_user(state, None, input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        accounts::create_user(state, None, input)
+            .await
+            .map_err(|e| anyhow::Error::new(e).context("cannot create the demo users"))?;
         logins.push(DemoLogin {
             role: row.role,
             email: row.email,
@@ -117,11 +119,11 @@ async fn create_partners_and_programme(state: &AppState) -> anyhow::Result<()> {
                     completion_threshold: Some(80),
                     template: None,
                 };
-                create_programme(conn, 0, input, now).map(drop)
+                create_programme(conn, None, input, now).map(drop)
             })
         })
         .await
-        .map_err(|e| anyhow::anyhow!("cannot load the demo: {e}"))
+        .map_err(|e| anyhow::Error::new(e).context("cannot load the demo"))
 }
 
 async fn reset_passwords(state: &AppState, users: Vec<UserRow>) -> anyhow::Result<Vec<DemoLogin>> {

@@ -44,6 +44,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
+    // JSON is UTF-8; say so, as every other response does.
+    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v == "application/json") {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    }
     headers.remove(header::SERVER);
     response
 }

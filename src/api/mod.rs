@@ -92,9 +92,18 @@ async fn openapi_json() -> Response {
     Json(openapi()).into_response()
 }
 
-/// A JSON body: wrong content type is 415, malformed JSON 400, and a body of the wrong
-/// shape 422 naming the field.
-pub struct ApiJson<T>(pub T);
+/// A JSON body, read after the caller is authorised: the extractor only captures the
+/// outcome, and [`ApiJson::into_inner`] reports it, so someone without the permission gets
+/// 403 whatever they send. Wrong content type is 415, malformed JSON 400, and a body of
+/// the wrong shape 422 naming the field.
+pub struct ApiJson<T>(Result<T, AppError>);
+
+impl<T> ApiJson<T> {
+    /// The parsed body, or the error describing why it could not be read.
+    pub fn into_inner(self) -> Result<T, AppError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
@@ -106,12 +115,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
         if !is_json {
-            return Err(AppError::UnsupportedMediaType);
+            return Ok(ApiJson(Err(AppError::UnsupportedMediaType)));
         }
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_error(rejection)),
-        }
+        Ok(ApiJson(Json::<T>::from_request(req, state).await.map(|Json(v)| v).map_err(json_error)))
     }
 }
 

@@ -58,9 +58,10 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Curs
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    ApiJson(body): ApiJson<NewOrganisationRequest>,
+    body: ApiJson<NewOrganisationRequest>,
 ) -> AppResult<(StatusCode, Json<Organisation>)> {
     user.require(Permission::ManageOrganisations)?;
+    let body = body.into_inner()?;
     let (name, kind) = validate_new(&body.name, &body.kind).map_err(AppError::Validation)?;
     let (actor, now) = (user.id, state.clock.now());
     let organisation = state.db.run(move |conn| create_audited(conn, Some(actor), &name, kind, now)).await?;

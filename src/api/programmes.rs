@@ -67,11 +67,12 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, PathId(id): 
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    ApiJson(body): ApiJson<ProgrammeInput>,
+    body: ApiJson<ProgrammeInput>,
 ) -> AppResult<(StatusCode, Json<ProgrammeDetails>)> {
     user.require(Permission::ManageProgrammes)?;
+    let body = body.into_inner()?;
     let (actor, now) = (user.id, state.clock.now());
-    let programme = state.db.run(move |conn| create_programme(conn, actor, body, now)).await?;
+    let programme = state.db.run(move |conn| create_programme(conn, Some(actor), body, now)).await?;
     Ok((StatusCode::CREATED, Json(programme)))
 }
 
@@ -90,10 +91,11 @@ pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
-    ApiJson(body): ApiJson<ProgrammeInput>,
+    body: ApiJson<ProgrammeInput>,
 ) -> AppResult<Json<ProgrammeDetails>> {
     user.require(Permission::ManageProgrammes)?;
+    let body = body.into_inner()?;
     let (actor, now) = (user.id, state.clock.now());
-    let programme = state.db.run(move |conn| update_programme(conn, actor, id, body, now)).await?;
+    let programme = state.db.run(move |conn| update_programme(conn, Some(actor), id, body, now)).await?;
     Ok(Json(programme))
 }

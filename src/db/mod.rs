@@ -87,12 +87,17 @@ impl Db {
 
 /// Runs `f` in a write transaction: `BEGIN IMMEDIATE` on SQLite, so the write lock is taken
 /// up front and a read-then-write never fails with SQLITE_BUSY halfway; a plain `BEGIN` on
-/// PostgreSQL. Commits when `f` returns `Ok`, rolls back otherwise.
+/// PostgreSQL. Commits when `f` returns `Ok`, rolls back otherwise. Inside another write
+/// transaction it becomes a savepoint, so audited model functions compose.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let depth = DbConnection::transaction_manager_status_mut(conn).transaction_depth()?;
+    if depth.is_some() {
+        return diesel::Connection::transaction(conn, f);
+    }
     match conn {
         DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,

@@ -141,7 +141,7 @@ fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
 /// Creates a programme with its partners and template, audited, in one transaction.
 pub fn create_programme(
     conn: &mut DbConnection,
-    actor: i32,
+    actor: Option<i32>,
     input: ProgrammeInput,
     now: NaiveDateTime,
 ) -> AppResult<ProgrammeDetails> {
@@ -162,7 +162,7 @@ pub fn create_programme(
         Programme::set_partners(conn, programme.id, &c.partners.unwrap_or_default())?;
         Programme::set_template(conn, programme.id, &c.template.unwrap_or_default())?;
         let after = details(conn, programme.id)?;
-        let event = NewAuditEvent::simple(Some(actor), AuditAction::Create, "programme", programme.id)
+        let event = NewAuditEvent::simple(actor, AuditAction::Create, "programme", programme.id)
             .with_change(None::<&()>, Some(&after));
         AuditEvent::record(conn, event, now)?;
         Ok(after)
@@ -172,7 +172,7 @@ pub fn create_programme(
 /// Changes a programme, audited with before and after, in one transaction.
 pub fn update_programme(
     conn: &mut DbConnection,
-    actor: i32,
+    actor: Option<i32>,
     id: i32,
     input: ProgrammeInput,
     now: NaiveDateTime,
@@ -197,7 +197,7 @@ pub fn update_programme(
             Programme::set_template(conn, id, template)?;
         }
         let after = details(conn, id)?;
-        let event = NewAuditEvent::simple(Some(actor), AuditAction::Update, "programme", id)
+        let event = NewAuditEvent::simple(actor, AuditAction::Update, "programme", id)
             .with_change(Some(&before), Some(&after));
         AuditEvent::record(conn, event, now)?;
         Ok(after)

@@ -1,0 +1,16 @@
+//! Integration tests: one binary, in-process requests through the real router, a fresh
+//! database per test. Run with `cargo test` (SQLite) or with `TEST_DATABASE_URL` set to a
+//! PostgreSQL server URL (each test then creates its own database there).
+
+mod common;
+
+mod access_matrix;
+mod api;
+mod browser;
+mod cli;
+mod csrf;
+mod headers;
+mod schema_parity;
+mod sessions;
+mod signin;
+mod web_admin;
