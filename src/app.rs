@@ -55,7 +55,10 @@ pub fn build_router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), csrf::verify))
         .layer(from_fn_with_state(state.clone(), session::authenticate))
         .layer(from_fn(web::errors::render_html_errors))
-        .layer(from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::trace_layer())
@@ -63,7 +66,9 @@ pub fn build_router(state: AppState) -> Router {
 }
 
 /// Liveness and database reachability, for load balancers.
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, AppError> {
-    state.db.run(|conn| crate::db::ping(conn)).await?;
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, AppError> {
+    state.db.run(crate::db::ping).await?;
     Ok("ok")
 }

@@ -24,7 +24,12 @@ use crate::models::{LoginSession, Organisation, User};
 #[command(name = "pathways", version, about)]
 pub struct Cli {
     /// Database: sqlite://FILE (default) or postgres://USER@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://pathways.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://pathways.db",
+        global = true
+    )]
     pub database_url: String,
     #[command(subcommand)]
     command: Command,
@@ -100,13 +105,21 @@ enum TokenCommand {
 
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run_async(cli))
 }
 
 async fn run_async(cli: Cli) -> anyhow::Result<()> {
     let migrate_only = matches!(cli.command, Command::Migrate);
-    let secure_cookies = matches!(cli.command, Command::Serve { secure_cookies: true, .. });
+    let secure_cookies = matches!(
+        cli.command,
+        Command::Serve {
+            secure_cookies: true,
+            ..
+        }
+    );
     let state = open(&cli.database_url, migrate_only, secure_cookies).await?;
     match cli.command {
         Command::Migrate => Ok(()),
@@ -121,7 +134,15 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User {
-            command: UserCommand::Add { email, name, organisation, organisation_kind, role, .. },
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    organisation,
+                    organisation_kind,
+                    role,
+                    ..
+                },
         } => add_user(&state, email, name, organisation, organisation_kind, role).await,
         Command::Token {
             command: TokenCommand::Create { email, name },
@@ -178,7 +199,13 @@ async fn sweep_expired_sessions(state: AppState) {
         let now = state.clock.now();
         let swept = state
             .db
-            .run(move |conn| Ok(LoginSession::delete_expired(conn, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT)?))
+            .run(move |conn| {
+                Ok(LoginSession::delete_expired(
+                    conn,
+                    now - IDLE_TIMEOUT,
+                    now - ABSOLUTE_TIMEOUT,
+                )?)
+            })
             .await;
         if let Err(e) = swept {
             tracing::warn!(error = %e, "could not sweep expired sessions");
@@ -192,7 +219,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -204,7 +232,10 @@ async fn shutdown_signal() {
 fn print_demo(logins: &[crate::demo::DemoLogin], base: &str) {
     println!("Demo data is loaded. Sign in at {base}/sign-in with one of these logins:");
     for login in logins {
-        println!("  {:<12} {:<34} password: {}", login.role, login.email, login.password);
+        println!(
+            "  {:<12} {:<34} password: {}",
+            login.role, login.email, login.password
+        );
     }
     println!("These passwords are new each time the demo starts; they are shown only here.");
 }
@@ -225,7 +256,8 @@ async fn add_user(
             if let Some(existing) = Organisation::find_by_name(conn, organisation.trim())? {
                 return Ok(existing.id);
             }
-            let (name, kind) = validate_new(&organisation, &organisation_kind).map_err(AppError::Validation)?;
+            let (name, kind) =
+                validate_new(&organisation, &organisation_kind).map_err(AppError::Validation)?;
             Ok(create_audited(conn, None, &name, kind, now)?.id)
         })
         .await
@@ -238,8 +270,13 @@ async fn add_user(
         password,
         temporary: false,
     };
-    let user = accounts::create_user(state, None, input).await.map_err(describe)?;
-    eprintln!("Added {} ({}) to organisation {}.", user.email, user.role, organisation_id);
+    let user = accounts::create_user(state, None, input)
+        .await
+        .map_err(describe)?;
+    eprintln!(
+        "Added {} ({}) to organisation {}.",
+        user.email, user.role, organisation_id
+    );
     Ok(())
 }
 
@@ -249,7 +286,10 @@ fn read_password() -> anyhow::Result<String> {
         eprint!("Password: ");
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
         bail!("no password on standard input");
@@ -266,7 +306,9 @@ async fn create_token(state: &AppState, email: &str, name: &str) -> anyhow::Resu
         .map_err(describe)?
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| anyhow::anyhow!("no active user has that email address"))?;
-    let token = accounts::create_api_token(state, user.id, name).await.map_err(describe)?;
+    let token = accounts::create_api_token(state, user.id, name)
+        .await
+        .map_err(describe)?;
     println!("{token}");
     eprintln!("This token is shown only once. Send it as `Authorization: Bearer <token>`.");
     Ok(())
@@ -275,7 +317,9 @@ async fn create_token(state: &AppState, email: &str, name: &str) -> anyhow::Resu
 /// One line describing an error for the terminal, with the fields named.
 fn describe(error: AppError) -> anyhow::Error {
     match &error {
-        AppError::Validation(fields) | AppError::Conflict { fields, .. } | AppError::BadRequest { fields, .. }
+        AppError::Validation(fields)
+        | AppError::Conflict { fields, .. }
+        | AppError::BadRequest { fields, .. }
             if !fields.is_empty() =>
         {
             let parts: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();

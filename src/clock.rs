@@ -21,7 +21,9 @@ pub trait Clock: Send + Sync + 'static {
 
     /// Today's date in Europe/London, the date every report and rule uses.
     fn today(&self) -> NaiveDate {
-        self.now_utc().with_timezone(&chrono_tz::Europe::London).date_naive()
+        self.now_utc()
+            .with_timezone(&chrono_tz::Europe::London)
+            .date_naive()
     }
 }
 
@@ -74,7 +76,10 @@ mod tests {
         assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2026, 7, 1).unwrap());
         // In winter London is on UTC.
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap());
-        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(
+            clock.today(),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
     }
 
     #[test]

@@ -58,13 +58,20 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
     let emails: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
     let (any_user, demo_present) = state
         .db
-        .run(move |conn| Ok((User::any(conn)?, User::find_by_email(conn, &emails[0])?.is_some())))
+        .run(move |conn| {
+            Ok((
+                User::any(conn)?,
+                User::find_by_email(conn, &emails[0])?.is_some(),
+            ))
+        })
         .await?;
     if demo_present {
         return reset_passwords(state, users).await;
     }
     if any_user {
-        anyhow::bail!("the database already holds users, so the demo was not loaded (use an empty database)");
+        anyhow::bail!(
+            "the database already holds users, so the demo was not loaded (use an empty database)"
+        );
     }
     create_partners_and_programme(state).await?;
     let mut logins = Vec::with_capacity(users.len());
@@ -104,8 +111,9 @@ async fn create_partners_and_programme(state: &AppState) -> anyhow::Result<()> {
             write_transaction(conn, |conn| {
                 let mut ids = Vec::new();
                 for row in &organisations {
-                    let kind = OrganisationKind::parse(&row.kind)
-                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown kind {}", row.kind)))?;
+                    let kind = OrganisationKind::parse(&row.kind).ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("unknown kind {}", row.kind))
+                    })?;
                     ids.push(create_audited(conn, None, &row.name, kind, now)?.id);
                 }
                 let input = ProgrammeInput {

@@ -37,7 +37,10 @@ impl FieldErrors {
 
     /// The message for `field`, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     /// Every (field, message) pair in order.
@@ -73,7 +76,9 @@ pub enum AppError {
     #[error("You do not have permission to do this.")]
     Forbidden,
     /// A state-changing request without a valid CSRF token or from another site.
-    #[error("The form was out of date or came from another site. Go back, reload the page and try again.")]
+    #[error(
+        "The form was out of date or came from another site. Go back, reload the page and try again."
+    )]
     CsrfRejected,
     /// The object does not exist or the caller may not see it (deliberately the same).
     #[error("Page not found.")]
@@ -195,11 +200,15 @@ impl From<DieselError> for AppError {
     fn from(err: DieselError) -> Self {
         match err {
             DieselError::NotFound => AppError::NotFound,
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AppError::Conflict {
-                message: "This record already exists.".into(),
-                fields: FieldErrors::new(),
-            },
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => AppError::Unavailable,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict {
+                    message: "This record already exists.".into(),
+                    fields: FieldErrors::new(),
+                }
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                AppError::Unavailable
+            }
             other => AppError::Internal(other.into()),
         }
     }
@@ -234,14 +243,17 @@ impl IntoResponse for AppError {
             error: ErrorDetail {
                 code: self.code(),
                 message: self.to_string(),
-                fields: fields.iter().map(|(f, m)| (f.as_str(), m.as_str())).collect(),
+                fields: fields
+                    .iter()
+                    .map(|(f, m)| (f.as_str(), m.as_str()))
+                    .collect(),
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after_secs } = &self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::TooManyRequests { retry_after_secs } = &self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response.extensions_mut().insert(RenderedError {
             status,

@@ -17,7 +17,11 @@ use crate::error::AppError;
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Middleware: adds the security headers to every response, errors and downloads included.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response<Body> {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &'static str); 6] = [
@@ -25,7 +29,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
         (
             HeaderName::from_static("permissions-policy"),
             "camera=(), microphone=(), geolocation=(), payment=()",
@@ -45,8 +52,14 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         );
     }
     // JSON is UTF-8; say so, as every other response does.
-    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v == "application/json") {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    if headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "application/json")
+    {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
     }
     headers.remove(header::SERVER);
     response
@@ -54,10 +67,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 
 /// Request logging: method, path (never the query string, which may hold a search for a
 /// name), status and latency.
-pub fn trace_layer() -> TraceLayer<
-    SharedClassifier<ServerErrorsAsFailures>,
-    impl Fn(&Request) -> tracing::Span + Clone,
-> {
+pub fn trace_layer()
+-> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request) -> tracing::Span + Clone>
+{
     TraceLayer::new_for_http().make_span_with(|req: &Request| {
         tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
     })

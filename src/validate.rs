@@ -11,10 +11,16 @@ pub fn required_text(value: &str, what: &str, max: usize) -> Result<String, Stri
         return Err(format!("Enter {what}"));
     }
     if value.chars().count() > max {
-        return Err(format!("{} must be {max} characters or less", capitalise(what)));
+        return Err(format!(
+            "{} must be {max} characters or less",
+            capitalise(what)
+        ));
     }
     if value.chars().any(char::is_control) {
-        return Err(format!("{} must not contain control characters", capitalise(what)));
+        return Err(format!(
+            "{} must not contain control characters",
+            capitalise(what)
+        ));
     }
     Ok(value.to_owned())
 }
@@ -35,7 +41,9 @@ pub fn email(value: &str) -> Result<String, String> {
                 && !domain.ends_with('.')
                 && !domain.contains("..")
         })
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'));
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'));
     if valid {
         Ok(value)
     } else {
@@ -44,7 +52,11 @@ pub fn email(value: &str) -> Result<String, String> {
 }
 
 fn capitalise(s: &str) -> String {
-    let s = s.strip_prefix("a ").or_else(|| s.strip_prefix("an ")).or_else(|| s.strip_prefix("the ")).unwrap_or(s);
+    let s = s
+        .strip_prefix("a ")
+        .or_else(|| s.strip_prefix("an "))
+        .or_else(|| s.strip_prefix("the "))
+        .unwrap_or(s);
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -58,17 +70,38 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(email("  Amina.Khan@Example.ORG ").unwrap(), "amina.khan@example.org");
-        for bad in ["", "amina", "amina@", "@example.org", "a@b", "a b@example.org", "a@@example.org", "a@example..org"] {
+        assert_eq!(
+            email("  Amina.Khan@Example.ORG ").unwrap(),
+            "amina.khan@example.org"
+        );
+        for bad in [
+            "",
+            "amina",
+            "amina@",
+            "@example.org",
+            "a@b",
+            "a b@example.org",
+            "a@@example.org",
+            "a@example..org",
+        ] {
             assert!(email(bad).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn required_text_trims_and_limits() {
-        assert_eq!(required_text("  Siobhán  ", "a name", 10).unwrap(), "Siobhán");
-        assert_eq!(required_text(" ", "a name", 10).unwrap_err(), "Enter a name");
-        assert_eq!(required_text("abcdefghijk", "a name", 10).unwrap_err(), "Name must be 10 characters or less");
+        assert_eq!(
+            required_text("  Siobhán  ", "a name", 10).unwrap(),
+            "Siobhán"
+        );
+        assert_eq!(
+            required_text(" ", "a name", 10).unwrap_err(),
+            "Enter a name"
+        );
+        assert_eq!(
+            required_text("abcdefghijk", "a name", 10).unwrap_err(),
+            "Name must be 10 characters or less"
+        );
         assert!(required_text("a\u{0}b", "a name", 10).is_err());
     }
 }

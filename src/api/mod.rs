@@ -42,13 +42,18 @@ struct BearerAuth;
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+        use utoipa::openapi::security::{
+            HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+        };
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
-        openapi.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        openapi.security = Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -113,11 +118,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
             return Ok(ApiJson(Err(AppError::UnsupportedMediaType)));
         }
-        Ok(ApiJson(Json::<T>::from_request(req, state).await.map(|Json(v)| v).map_err(json_error)))
+        Ok(ApiJson(
+            Json::<T>::from_request(req, state)
+                .await
+                .map(|Json(v)| v)
+                .map_err(json_error),
+        ))
     }
 }
 
@@ -125,14 +139,20 @@ fn json_error(rejection: JsonRejection) -> AppError {
     match rejection {
         JsonRejection::JsonDataError(e) => {
             let text = e.body_text();
-            let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d).to_owned();
+            let detail = text
+                .split_once("target type: ")
+                .map_or(text.as_str(), |(_, d)| d)
+                .to_owned();
             let (field, message) = field_of(&detail);
             let mut fields = FieldErrors::new();
             fields.add(&field, message);
             AppError::Validation(fields)
         }
         JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
-        other => AppError::bad_request(format!("The request body is not valid JSON: {}", other.body_text())),
+        other => AppError::bad_request(format!(
+            "The request body is not valid JSON: {}",
+            other.body_text()
+        )),
     }
 }
 
@@ -145,7 +165,10 @@ fn field_of(detail: &str) -> (String, String) {
     }
     if let Some(rest) = detail.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("body");
-        return (name.to_owned(), format!("{name} is not a field of this object"));
+        return (
+            name.to_owned(),
+            format!("{name} is not a field of this object"),
+        );
     }
     match detail.split_once(": ") {
         Some((path, problem)) if !path.contains(' ') => (path.to_owned(), strip_position(problem)),
@@ -168,7 +191,9 @@ impl<T> Page<T> {
     pub fn from_fetched(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i32) -> Self {
         let more = items.len() as i64 > limit;
         items.truncate(limit as usize);
-        let next_cursor = more.then(|| items.last().map(|i| id_of(i).to_string())).flatten();
+        let next_cursor = more
+            .then(|| items.last().map(|i| id_of(i).to_string()))
+            .flatten();
         Page { items, next_cursor }
     }
 }
@@ -196,7 +221,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Cursor {
             .map_err(|_| AppError::bad_request("The query string could not be read."))?;
         let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => 0,
-            Some(c) => c.parse().map_err(|_| AppError::invalid("cursor", "cursor must be a value from next_cursor"))?,
+            Some(c) => c.parse().map_err(|_| {
+                AppError::invalid("cursor", "cursor must be a value from next_cursor")
+            })?,
         };
         let limit = match query.limit.as_deref().filter(|l| !l.is_empty()) {
             None => 100,
@@ -204,7 +231,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Cursor {
                 .parse::<i64>()
                 .ok()
                 .filter(|l| (1..=MAX_PAGE_SIZE).contains(l))
-                .ok_or_else(|| AppError::invalid("limit", format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}")))?,
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "limit",
+                        format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}"),
+                    )
+                })?,
         };
         Ok(Cursor { after, limit })
     }
@@ -216,18 +248,31 @@ mod tests {
 
     #[test]
     fn serde_messages_name_their_field() {
-        assert_eq!(field_of("missing field `kind` at line 1 column 14").0, "kind");
-        assert_eq!(field_of("unknown field `role`, expected `name` at line 1 column 9").0, "role");
-        let (field, message) = field_of("kind: unknown variant `shop`, expected one of `council` at line 1 column 30");
+        assert_eq!(
+            field_of("missing field `kind` at line 1 column 14").0,
+            "kind"
+        );
+        assert_eq!(
+            field_of("unknown field `role`, expected `name` at line 1 column 9").0,
+            "role"
+        );
+        let (field, message) =
+            field_of("kind: unknown variant `shop`, expected one of `council` at line 1 column 30");
         assert_eq!(field, "kind");
         assert!(message.starts_with("unknown variant"));
-        assert_eq!(field_of("invalid type: string \"x\", expected i32 at line 1 column 3").0, "body");
+        assert_eq!(
+            field_of("invalid type: string \"x\", expected i32 at line 1 column 3").0,
+            "body"
+        );
     }
 
     #[test]
     fn pages_know_whether_more_follow() {
         let page = Page::from_fetched(vec![1, 2, 3], 2, |i| *i);
-        assert_eq!((page.items, page.next_cursor), (vec![1, 2], Some("2".to_owned())));
+        assert_eq!(
+            (page.items, page.next_cursor),
+            (vec![1, 2], Some("2".to_owned()))
+        );
         let page = Page::from_fetched(vec![1, 2], 2, |i| *i);
         assert_eq!(page.next_cursor, None);
     }

@@ -31,7 +31,11 @@ pub struct NewOrganisationRequest {
         (status = 200, description = "A page of organisations", body = Page<Organisation>),
         (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Cursor) -> AppResult<Json<Page<Organisation>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    cursor: Cursor,
+) -> AppResult<Json<Page<Organisation>>> {
     let scope = user.scope();
     let items = state
         .db
@@ -40,7 +44,12 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Curs
                 Some(org) => Some(Organisation::visible_ids(conn, org)?),
                 None => None,
             };
-            Ok(Organisation::page(conn, visible.as_deref(), cursor.after, cursor.limit + 1)?)
+            Ok(Organisation::page(
+                conn,
+                visible.as_deref(),
+                cursor.after,
+                cursor.limit + 1,
+            )?)
         })
         .await?;
     Ok(Json(Page::from_fetched(items, cursor.limit, |o| o.id)))
@@ -64,6 +73,9 @@ pub async fn create(
     let body = body.into_inner()?;
     let (name, kind) = validate_new(&body.name, &body.kind).map_err(AppError::Validation)?;
     let (actor, now) = (user.id, state.clock.now());
-    let organisation = state.db.run(move |conn| create_audited(conn, Some(actor), &name, kind, now)).await?;
+    let organisation = state
+        .db
+        .run(move |conn| create_audited(conn, Some(actor), &name, kind, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(organisation)))
 }

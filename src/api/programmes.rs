@@ -1,9 +1,9 @@
 //! `/api/v1/programmes`: programmes the caller's organisation partners in; admins create
 //! and change them.
 
+use crate::extract::PathId;
 use axum::Json;
 use axum::extract::State;
-use crate::extract::PathId;
 use axum::http::StatusCode;
 
 use super::{ApiJson, Cursor, ErrorBody, Page};
@@ -21,7 +21,11 @@ use crate::models::{Programme, ProgrammeDetails};
         (status = 200, description = "A page of programmes", body = Page<ProgrammeDetails>),
         (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Cursor) -> AppResult<Json<Page<ProgrammeDetails>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    cursor: Cursor,
+) -> AppResult<Json<Page<ProgrammeDetails>>> {
     user.require(Permission::ViewProgrammes)?;
     let scope = user.scope();
     let items = state
@@ -41,14 +45,20 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, cursor: Curs
         (status = 200, description = "The programme", body = ProgrammeDetails),
         (status = 404, description = "No such programme, or not visible to the caller", body = ErrorBody),
     ))]
-pub async fn show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Json<ProgrammeDetails>> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Json<ProgrammeDetails>> {
     user.require(Permission::ViewProgrammes)?;
     let scope = user.scope();
     let programme = state
         .db
         .run(move |conn| {
             let programme = Programme::find_visible(conn, id, scope)?;
-            Programme::with_details(conn, vec![programme])?.pop().ok_or(AppError::NotFound)
+            Programme::with_details(conn, vec![programme])?
+                .pop()
+                .ok_or(AppError::NotFound)
         })
         .await?;
     Ok(Json(programme))
@@ -72,7 +82,10 @@ pub async fn create(
     user.require(Permission::ManageProgrammes)?;
     let body = body.into_inner()?;
     let (actor, now) = (user.id, state.clock.now());
-    let programme = state.db.run(move |conn| create_programme(conn, Some(actor), body, now)).await?;
+    let programme = state
+        .db
+        .run(move |conn| create_programme(conn, Some(actor), body, now))
+        .await?;
     Ok((StatusCode::CREATED, Json(programme)))
 }
 
@@ -96,6 +109,9 @@ pub async fn update(
     user.require(Permission::ManageProgrammes)?;
     let body = body.into_inner()?;
     let (actor, now) = (user.id, state.clock.now());
-    let programme = state.db.run(move |conn| update_programme(conn, Some(actor), id, body, now)).await?;
+    let programme = state
+        .db
+        .run(move |conn| update_programme(conn, Some(actor), id, body, now))
+        .await?;
     Ok(Json(programme))
 }

@@ -10,7 +10,9 @@ use super::{CurrentUser, Role};
 use crate::app::AppState;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::models::{ApiToken, AuditAction, AuditEvent, LoginSession, NewAuditEvent, NewUser, Organisation, User};
+use crate::models::{
+    ApiToken, AuditAction, AuditEvent, LoginSession, NewAuditEvent, NewUser, Organisation, User,
+};
 use crate::validate;
 
 /// What the audit trail keeps of a user (never the password hash).
@@ -54,9 +56,15 @@ pub struct NewUserInput {
 
 /// Creates a user after checking every field; 422 with the fields named, 409 for an email
 /// already in use.
-pub async fn create_user(state: &AppState, actor: Option<i32>, input: NewUserInput) -> AppResult<User> {
+pub async fn create_user(
+    state: &AppState,
+    actor: Option<i32>,
+    input: NewUserInput,
+) -> AppResult<User> {
     let mut errors = FieldErrors::new();
-    let email = validate::email(&input.email).map_err(|m| errors.add("email", m)).ok();
+    let email = validate::email(&input.email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
     let name = validate::required_text(&input.name, "a name", 100)
         .map_err(|m| errors.add("name", m))
         .ok();
@@ -78,7 +86,11 @@ pub async fn create_user(state: &AppState, actor: Option<i32>, input: NewUserInp
         errors.add(field, message.clone());
     }
     errors.into_result()?;
-    let (email, name, role) = (email.unwrap_or_default(), name.unwrap_or_default(), role.unwrap_or(Role::Manager));
+    let (email, name, role) = (
+        email.unwrap_or_default(),
+        name.unwrap_or_default(),
+        role.unwrap_or(Role::Manager),
+    );
     let organisation_id = input.organisation_id.unwrap_or_default();
     let password_hash = hash_password(input.password).await?;
     let now = state.clock.now();
@@ -89,7 +101,10 @@ pub async fn create_user(state: &AppState, actor: Option<i32>, input: NewUserInp
                 Organisation::find(conn, organisation_id)
                     .map_err(|_| AppError::invalid("organisation_id", "Select an organisation"))?;
                 if User::find_by_email(conn, &email)?.is_some() {
-                    return Err(AppError::conflict("email", "A user with this email address already exists"));
+                    return Err(AppError::conflict(
+                        "email",
+                        "A user with this email address already exists",
+                    ));
                 }
                 let user = User::create(
                     conn,
@@ -136,20 +151,28 @@ pub async fn change_own_password(
     if change.current.is_empty() {
         errors.add("current_password", "Enter your current password");
     }
-    for (field, message) in check_new_password(&change.new, &user.email, &user.name, "new_password").iter() {
+    for (field, message) in
+        check_new_password(&change.new, &user.email, &user.name, "new_password").iter()
+    {
         errors.add(field, message.clone());
     }
     if errors.get("new_password").is_none() && change.new != change.confirm {
         errors.add("confirm_password", "Passwords must match");
     }
     if errors.is_empty() && change.new == change.current {
-        errors.add("new_password", "New password must be different from your current password");
+        errors.add(
+            "new_password",
+            "New password must be different from your current password",
+        );
     }
     if !errors.is_empty() {
         return Ok(errors);
     }
     let user_id = user.id;
-    let stored = state.db.run(move |conn| Ok(User::find(conn, user_id)?.password_hash)).await?;
+    let stored = state
+        .db
+        .run(move |conn| Ok(User::find(conn, user_id)?.password_hash))
+        .await?;
     if !verify_password(change.current, Some(stored)).await? {
         errors.add("current_password", "Your current password is not correct");
         return Ok(errors);
@@ -162,8 +185,12 @@ pub async fn change_own_password(
             write_transaction(conn, |conn| {
                 User::set_password(conn, user_id, &hash, false, now)?;
                 LoginSession::delete_for_user(conn, user_id, keep.as_deref())?;
-                let event = NewAuditEvent::simple(Some(user_id), AuditAction::Update, "user", user_id)
-                    .with_change(None::<&()>, Some(&serde_json::json!({"password": "changed"})));
+                let event =
+                    NewAuditEvent::simple(Some(user_id), AuditAction::Update, "user", user_id)
+                        .with_change(
+                            None::<&()>,
+                            Some(&serde_json::json!({"password": "changed"})),
+                        );
                 AuditEvent::record(conn, event, now)?;
                 Ok::<_, AppError>(())
             })
@@ -174,8 +201,16 @@ pub async fn change_own_password(
 
 /// Sets a temporary password for another user (admin); it must be changed at the next
 /// sign-in, and the user's sessions end now.
-pub async fn set_temporary_password(state: &AppState, actor: &CurrentUser, user_id: i32, password: String) -> AppResult<()> {
-    let target = state.db.run(move |conn| Ok(User::find(conn, user_id)?)).await?;
+pub async fn set_temporary_password(
+    state: &AppState,
+    actor: &CurrentUser,
+    user_id: i32,
+    password: String,
+) -> AppResult<()> {
+    let target = state
+        .db
+        .run(move |conn| Ok(User::find(conn, user_id)?))
+        .await?;
     check_new_password(&password, &target.email, &target.name, "password").into_result()?;
     let hash = hash_password(password).await?;
     let (actor_id, now) = (actor.id, state.clock.now());
@@ -185,8 +220,12 @@ pub async fn set_temporary_password(state: &AppState, actor: &CurrentUser, user_
             write_transaction(conn, |conn| {
                 User::set_password(conn, user_id, &hash, true, now)?;
                 LoginSession::delete_for_user(conn, user_id, None)?;
-                let event = NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
-                    .with_change(None::<&()>, Some(&serde_json::json!({"password": "temporary password set"})));
+                let event =
+                    NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
+                        .with_change(
+                            None::<&()>,
+                            Some(&serde_json::json!({"password": "temporary password set"})),
+                        );
                 AuditEvent::record(conn, event, now)?;
                 Ok(())
             })
@@ -196,10 +235,18 @@ pub async fn set_temporary_password(state: &AppState, actor: &CurrentUser, user_
 
 /// Changes a user's role (admin). An admin cannot remove their own admin role, so the
 /// system always keeps someone who can manage it.
-pub async fn set_role(state: &AppState, actor: &CurrentUser, user_id: i32, role: &str) -> AppResult<()> {
+pub async fn set_role(
+    state: &AppState,
+    actor: &CurrentUser,
+    user_id: i32,
+    role: &str,
+) -> AppResult<()> {
     let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Select a role"))?;
     if user_id == actor.id && role != Role::Admin {
-        return Err(AppError::invalid("role", "You cannot remove your own admin role"));
+        return Err(AppError::invalid(
+            "role",
+            "You cannot remove your own admin role",
+        ));
     }
     update_user(state, actor.id, user_id, move |conn, now| {
         User::set_role(conn, user_id, role.as_str(), now)?;
@@ -210,9 +257,17 @@ pub async fn set_role(state: &AppState, actor: &CurrentUser, user_id: i32, role:
 
 /// Disables or re-enables a user (admin). Disabling ends every session and revokes every
 /// API token at once.
-pub async fn set_disabled(state: &AppState, actor: &CurrentUser, user_id: i32, disabled: bool) -> AppResult<()> {
+pub async fn set_disabled(
+    state: &AppState,
+    actor: &CurrentUser,
+    user_id: i32,
+    disabled: bool,
+) -> AppResult<()> {
     if user_id == actor.id && disabled {
-        return Err(AppError::invalid("disable", "You cannot disable your own account"));
+        return Err(AppError::invalid(
+            "disable",
+            "You cannot disable your own account",
+        ));
     }
     update_user(state, actor.id, user_id, move |conn, now| {
         User::set_disabled(conn, user_id, disabled.then_some(now), now)?;
@@ -228,7 +283,9 @@ pub async fn set_disabled(state: &AppState, actor: &CurrentUser, user_id: i32, d
 /// Runs `change` on a user in a write transaction with a before/after audit event.
 async fn update_user<F>(state: &AppState, actor_id: i32, user_id: i32, change: F) -> AppResult<()>
 where
-    F: FnOnce(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> AppResult<()> + Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> AppResult<()>
+        + Send
+        + 'static,
 {
     let now = state.clock.now();
     state
@@ -238,8 +295,9 @@ where
                 let before = User::find(conn, user_id)?;
                 change(conn, now)?;
                 let after = User::find(conn, user_id)?;
-                let event = NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
-                    .with_change(Some(&snapshot(&before)), Some(&snapshot(&after)));
+                let event =
+                    NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
+                        .with_change(Some(&snapshot(&before)), Some(&snapshot(&after)));
                 AuditEvent::record(conn, event, now)?;
                 Ok(())
             })
@@ -256,8 +314,16 @@ pub async fn create_api_token(state: &AppState, user_id: i32, name: &str) -> App
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let stored = ApiToken::create(conn, user_id, &name, &hash, now)?;
-                let event = NewAuditEvent::simple(Some(user_id), AuditAction::Create, "api_token", stored.id)
-                    .with_change(None::<&()>, Some(&serde_json::json!({"name": name, "user_id": user_id})));
+                let event = NewAuditEvent::simple(
+                    Some(user_id),
+                    AuditAction::Create,
+                    "api_token",
+                    stored.id,
+                )
+                .with_change(
+                    None::<&()>,
+                    Some(&serde_json::json!({"name": name, "user_id": user_id})),
+                );
                 AuditEvent::record(conn, event, now)?;
                 Ok::<_, AppError>(())
             })
@@ -276,8 +342,13 @@ pub async fn revoke_api_token(state: &AppState, user_id: i32, token_id: i32) -> 
                 if !ApiToken::revoke(conn, user_id, token_id, now)? {
                     return Err(AppError::NotFound);
                 }
-                let event = NewAuditEvent::simple(Some(user_id), AuditAction::Update, "api_token", token_id)
-                    .with_change(None::<&()>, Some(&serde_json::json!({"revoked": true})));
+                let event = NewAuditEvent::simple(
+                    Some(user_id),
+                    AuditAction::Update,
+                    "api_token",
+                    token_id,
+                )
+                .with_change(None::<&()>, Some(&serde_json::json!({"revoked": true})));
                 AuditEvent::record(conn, event, now)?;
                 Ok(())
             })

@@ -128,16 +128,31 @@ mod tests {
     #[test]
     fn cross_site_signals_are_refused() {
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(is_cross_site(&headers(&[("host", "pathways.test"), ("origin", "https://evil.example")])));
-        assert!(is_cross_site(&headers(&[("host", "pathways.test"), ("origin", "null")])));
-        assert!(!is_cross_site(&headers(&[("host", "pathways.test"), ("origin", "https://pathways.test")])));
+        assert!(!is_cross_site(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "pathways.test"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            ("host", "pathways.test"),
+            ("origin", "null")
+        ])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "pathways.test"),
+            ("origin", "https://pathways.test")
+        ])));
         assert!(!is_cross_site(&headers(&[("host", "pathways.test")])));
     }
 
     #[test]
     fn form_field_is_found_among_others() {
-        assert_eq!(field_value(b"a=1&csrf_token=abc%2B&b=2").as_deref(), Some("abc+"));
+        assert_eq!(
+            field_value(b"a=1&csrf_token=abc%2B&b=2").as_deref(),
+            Some("abc+")
+        );
         assert_eq!(field_value(b"a=1"), None);
     }
 }

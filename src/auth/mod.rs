@@ -77,7 +77,12 @@ impl Role {
                 ExportData,
                 ImportParticipants,
             ],
-            Role::Hr => &[ViewProgrammes, ViewParticipants, RecordEmployments, ViewReports],
+            Role::Hr => &[
+                ViewProgrammes,
+                ViewParticipants,
+                RecordEmployments,
+                ViewReports,
+            ],
             Role::Manager => &[ViewProgrammes, ViewParticipants, ViewReports, ExportData],
             Role::Admin => Permission::ALL,
         }
@@ -215,14 +220,21 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<CurrentUser>().cloned().ok_or(AppError::Unauthorized)
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)
     }
 }
 
 impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<CurrentUser>().cloned())
     }
 }
@@ -236,7 +248,10 @@ mod tests {
         for role in Role::ALL {
             let p = role.permissions();
             assert_eq!(p.contains(&Permission::ManageUsers), role == Role::Admin);
-            assert_eq!(p.contains(&Permission::ManageOrganisations), role == Role::Admin);
+            assert_eq!(
+                p.contains(&Permission::ManageOrganisations),
+                role == Role::Admin
+            );
             assert_eq!(
                 p.contains(&Permission::ViewEqualityData),
                 matches!(role, Role::Admin | Role::Coordinator)

@@ -28,7 +28,9 @@ pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
 /// Checks a password against a stored PHC string (synchronous). Anything unparsable is
 /// simply a mismatch.
 pub fn verify_password_blocking(password: &str, phc: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), phc).is_ok()
+    Argon2::default()
+        .verify_password(password.as_bytes(), phc)
+        .is_ok()
 }
 
 /// A hash of a random password, verified against when the email is unknown so that
@@ -45,7 +47,10 @@ pub fn dummy_hash() -> &'static str {
 
 /// Hashes on the blocking pool.
 pub async fn hash_password(password: String) -> AppResult<String> {
-    let _slot = HASHING_SLOTS.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+    let _slot = HASHING_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(move || hash_password_blocking(&password))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
@@ -54,7 +59,10 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 
 /// Verifies on the blocking pool; `None` checks against the dummy hash and returns false.
 pub async fn verify_password(password: String, phc: Option<String>) -> AppResult<bool> {
-    let _slot = HASHING_SLOTS.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+    let _slot = HASHING_SLOTS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(move || match phc {
         Some(phc) => verify_password_blocking(&password, &phc),
         None => {
@@ -78,10 +86,18 @@ pub fn check_new_password(password: &str, email: &str, name: &str, field: &str) 
     if password.is_empty() {
         errors.add(field, "Enter a new password");
     } else if length < MIN_LENGTH {
-        errors.add(field, format!("Password must be {MIN_LENGTH} characters or more"));
+        errors.add(
+            field,
+            format!("Password must be {MIN_LENGTH} characters or more"),
+        );
     } else if length > MAX_LENGTH {
-        errors.add(field, format!("Password must be {MAX_LENGTH} characters or less"));
-    } else if !email.is_empty() && (lower.contains(&email) || (local_part.len() >= 4 && lower.contains(local_part))) {
+        errors.add(
+            field,
+            format!("Password must be {MAX_LENGTH} characters or less"),
+        );
+    } else if !email.is_empty()
+        && (lower.contains(&email) || (local_part.len() >= 4 && lower.contains(local_part)))
+    {
         errors.add(field, "Password must not contain your email address");
     } else if is_common(password, &[&email, name]) {
         errors.add(
@@ -106,7 +122,10 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let hash = hash_password_blocking("a long enough passphrase").unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(verify_password_blocking("a long enough passphrase", &hash));
         assert!(!verify_password_blocking("a long enough passphrasE", &hash));
         assert!(!verify_password_blocking("anything", "not a hash"));
@@ -114,16 +133,42 @@ mod tests {
 
     #[test]
     fn policy_refuses_short_common_and_email_passwords() {
-        let check = |p: &str| check_new_password(p, "amina.khan@example.org", "Amina Khan", "password");
+        let check =
+            |p: &str| check_new_password(p, "amina.khan@example.org", "Amina Khan", "password");
         assert_eq!(
             check("short").get("password"),
             Some("Password must be 12 characters or more")
         );
-        assert!(check("password1234").get("password").unwrap().contains("too common"));
-        assert!(check("qwertyuiop123").get("password").unwrap().contains("too common"));
-        assert!(check("amina.khan@example.org!!").get("password").unwrap().contains("email"));
-        assert!(check("xx-amina.khan-2026").get("password").unwrap().contains("email"));
+        assert!(
+            check("password1234")
+                .get("password")
+                .unwrap()
+                .contains("too common")
+        );
+        assert!(
+            check("qwertyuiop123")
+                .get("password")
+                .unwrap()
+                .contains("too common")
+        );
+        assert!(
+            check("amina.khan@example.org!!")
+                .get("password")
+                .unwrap()
+                .contains("email")
+        );
+        assert!(
+            check("xx-amina.khan-2026")
+                .get("password")
+                .unwrap()
+                .contains("email")
+        );
         assert!(check("violet tractor mango lighthouse").is_empty());
-        assert!(check(&"x".repeat(257)).get("password").unwrap().contains("256"));
+        assert!(
+            check(&"x".repeat(257))
+                .get("password")
+                .unwrap()
+                .contains("256")
+        );
     }
 }

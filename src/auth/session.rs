@@ -16,7 +16,10 @@ use crate::app::AppState;
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult};
-use crate::models::{ApiToken, AuditAction, AuditEvent, LoginSession, LoginThrottle, NewAuditEvent, Organisation, User};
+use crate::models::{
+    ApiToken, AuditAction, AuditEvent, LoginSession, LoginThrottle, NewAuditEvent, Organisation,
+    User,
+};
 
 /// A session ends after this long without a request.
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);
@@ -48,17 +51,27 @@ async fn resolve(state: &AppState, headers: &HeaderMap) -> AppResult<Option<Curr
             .filter(|t| !t.is_empty())
             .ok_or(AppError::Unauthorized)?;
         let token_hash = hash_secret(token);
-        let user = state.db.run(move |conn| user_for_token(conn, &token_hash, now)).await?;
+        let user = state
+            .db
+            .run(move |conn| user_for_token(conn, &token_hash, now))
+            .await?;
         return user.map(Some).ok_or(AppError::Unauthorized);
     }
     let Some(cookie) = read_cookie(headers, state.config.session_cookie_name()) else {
         return Ok(None);
     };
     let id_hash = hash_secret(&cookie);
-    state.db.run(move |conn| user_for_session(conn, &id_hash, now)).await
+    state
+        .db
+        .run(move |conn| user_for_session(conn, &id_hash, now))
+        .await
 }
 
-fn user_for_token(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> AppResult<Option<CurrentUser>> {
+fn user_for_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<CurrentUser>> {
     let Some(token) = ApiToken::find_live_by_hash(conn, token_hash)? else {
         return Ok(None);
     };
@@ -69,7 +82,11 @@ fn user_for_token(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime)
     Ok(user)
 }
 
-fn user_for_session(conn: &mut DbConnection, id_hash: &str, now: NaiveDateTime) -> AppResult<Option<CurrentUser>> {
+fn user_for_session(
+    conn: &mut DbConnection,
+    id_hash: &str,
+    now: NaiveDateTime,
+) -> AppResult<Option<CurrentUser>> {
     let Some(session) = LoginSession::find(conn, id_hash)? else {
         return Ok(None);
     };
@@ -91,13 +108,18 @@ fn user_for_session(conn: &mut DbConnection, id_hash: &str, now: NaiveDateTime) 
 
 /// The user as the request sees them, re-read on every request so a role change or a
 /// disabled account takes effect at once. `None` when disabled.
-fn load_user(conn: &mut DbConnection, user_id: i32, via: AuthVia) -> AppResult<Option<CurrentUser>> {
+fn load_user(
+    conn: &mut DbConnection,
+    user_id: i32,
+    via: AuthVia,
+) -> AppResult<Option<CurrentUser>> {
     let user = User::find(conn, user_id)?;
     if user.disabled_at.is_some() {
         return Ok(None);
     }
     let organisation = Organisation::find(conn, user.organisation_id)?;
-    let role = Role::parse(&user.role).ok_or_else(|| anyhow::anyhow!("user {} has an unknown role", user.id))?;
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| anyhow::anyhow!("user {} has an unknown role", user.id))?;
     Ok(Some(CurrentUser {
         id: user.id,
         organisation_id: user.organisation_id,
@@ -140,14 +162,20 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> AppResu
     let lookup = email.clone();
     let (blocked, user) = state
         .db
-        .run(move |conn| Ok((LoginThrottle::blocked_for(conn, &lookup, now)?, User::find_by_email(conn, &lookup)?)))
+        .run(move |conn| {
+            Ok((
+                LoginThrottle::blocked_for(conn, &lookup, now)?,
+                User::find_by_email(conn, &lookup)?,
+            ))
+        })
         .await?;
     if let Some(secs) = blocked {
         tracing::warn!("sign-in refused: account is throttled");
         return Ok(SignIn::Blocked(secs));
     }
     let user = user.filter(|u| u.disabled_at.is_none());
-    let verified = verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let verified =
+        verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| verified) else {
         let failures = state
             .db
@@ -171,7 +199,8 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> AppResu
             write_transaction(conn, |conn| {
                 LoginThrottle::clear(conn, &email)?;
                 LoginSession::create(conn, &session)?;
-                let event = NewAuditEvent::simple(Some(user_id), AuditAction::SignIn, "user", user_id);
+                let event =
+                    NewAuditEvent::simple(Some(user_id), AuditAction::SignIn, "user", user_id);
                 AuditEvent::record(conn, event, now)?;
                 Ok::<_, AppError>(())
             })
@@ -195,7 +224,8 @@ pub async fn sign_out(state: &AppState, user: &CurrentUser) -> AppResult<()> {
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 LoginSession::delete(conn, &id_hash)?;
-                let event = NewAuditEvent::simple(Some(user_id), AuditAction::SignOut, "user", user_id);
+                let event =
+                    NewAuditEvent::simple(Some(user_id), AuditAction::SignOut, "user", user_id);
                 AuditEvent::record(conn, event, now)?;
                 Ok::<_, AppError>(())
             })
@@ -221,12 +251,20 @@ pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// A `Set-Cookie` value: host-only, HttpOnly, SameSite=Strict, and `Secure` over HTTPS.
 /// No expiry: the server ends sessions, and the browser drops the cookie when it closes.
 pub fn cookie(config: &Config, name: &str, value: &str) -> String {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict{secure}")
 }
 
 /// A `Set-Cookie` value that deletes cookie `name`.
 pub fn clear_cookie(config: &Config, name: &str) -> String {
-    let secure = if config.secure_cookies { "; Secure" } else { "" };
+    let secure = if config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}")
 }

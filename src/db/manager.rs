@@ -111,7 +111,10 @@ mod tests {
     #[test]
     fn backend_comes_from_the_scheme() {
         let m = DbManager::from_url("sqlite://pathways.db").unwrap();
-        assert_eq!((m.backend, m.target.as_str()), (Backend::Sqlite, "pathways.db"));
+        assert_eq!(
+            (m.backend, m.target.as_str()),
+            (Backend::Sqlite, "pathways.db")
+        );
         let m = DbManager::from_url("sqlite:///var/lib/p.db").unwrap();
         assert_eq!(m.target, "/var/lib/p.db");
         let m = DbManager::from_url("data/p.db").unwrap();

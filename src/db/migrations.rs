@@ -19,7 +19,9 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
             c.batch_execute("PRAGMA foreign_keys = ON;")?;
             result
         }
-        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     applied.map_err(|e| anyhow::anyhow!("migration failed: {e}"))
 }

@@ -56,7 +56,10 @@ impl ApiToken {
     }
 
     /// The live (unrevoked) token with this hash.
-    pub fn find_live_by_hash(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<ApiToken>> {
+    pub fn find_live_by_hash(
+        conn: &mut DbConnection,
+        token_hash: &str,
+    ) -> QueryResult<Option<ApiToken>> {
         api_tokens::table
             .filter(api_tokens::token_hash.eq(token_hash))
             .filter(api_tokens::revoked_at.is_null())
@@ -78,9 +81,11 @@ impl ApiToken {
     pub fn touch(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
         let a_minute_ago = now - chrono::TimeDelta::minutes(1);
         diesel::update(
-            api_tokens::table
-                .find(id)
-                .filter(api_tokens::last_used_at.is_null().or(api_tokens::last_used_at.lt(a_minute_ago))),
+            api_tokens::table.find(id).filter(
+                api_tokens::last_used_at
+                    .is_null()
+                    .or(api_tokens::last_used_at.lt(a_minute_ago)),
+            ),
         )
         .set(api_tokens::last_used_at.eq(now))
         .execute(conn)
@@ -88,7 +93,12 @@ impl ApiToken {
     }
 
     /// Revokes one of `user_id`'s tokens; returns whether a live token was revoked.
-    pub fn revoke(conn: &mut DbConnection, user_id: i32, id: i32, now: NaiveDateTime) -> QueryResult<bool> {
+    pub fn revoke(
+        conn: &mut DbConnection,
+        user_id: i32,
+        id: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
         diesel::update(
             api_tokens::table
                 .find(id)
@@ -101,7 +111,11 @@ impl ApiToken {
     }
 
     /// Revokes every live token of a user (when the account is disabled).
-    pub fn revoke_all_for_user(conn: &mut DbConnection, user_id: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    pub fn revoke_all_for_user(
+        conn: &mut DbConnection,
+        user_id: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
         diesel::update(
             api_tokens::table
                 .filter(api_tokens::user_id.eq(user_id))

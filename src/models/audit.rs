@@ -87,7 +87,12 @@ pub struct NewAuditEvent<'a> {
 
 impl NewAuditEvent<'_> {
     /// An event with no participant and no before/after snapshot.
-    pub fn simple(actor: Option<i32>, action: AuditAction, entity: &str, entity_id: i32) -> NewAuditEvent<'_> {
+    pub fn simple(
+        actor: Option<i32>,
+        action: AuditAction,
+        entity: &str,
+        entity_id: i32,
+    ) -> NewAuditEvent<'_> {
         NewAuditEvent {
             actor_user_id: actor,
             action,
@@ -100,7 +105,11 @@ impl NewAuditEvent<'_> {
     }
 
     /// Adds before and after snapshots.
-    pub fn with_change<B: Serialize, A: Serialize>(mut self, before: Option<&B>, after: Option<&A>) -> Self {
+    pub fn with_change<B: Serialize, A: Serialize>(
+        mut self,
+        before: Option<&B>,
+        after: Option<&A>,
+    ) -> Self {
         self.before = before.and_then(|b| serde_json::to_value(b).ok());
         self.after = after.and_then(|a| serde_json::to_value(a).ok());
         self
@@ -109,7 +118,11 @@ impl NewAuditEvent<'_> {
 
 impl AuditEvent {
     /// Appends an event; call inside the transaction that makes the change.
-    pub fn record(conn: &mut DbConnection, event: NewAuditEvent<'_>, now: NaiveDateTime) -> QueryResult<()> {
+    pub fn record(
+        conn: &mut DbConnection,
+        event: NewAuditEvent<'_>,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
         diesel::insert_into(audit_events::table)
             .values((
                 audit_events::occurred_at.eq(now),
@@ -126,7 +139,11 @@ impl AuditEvent {
     }
 
     /// The trail of one entity, oldest first.
-    pub fn for_entity(conn: &mut DbConnection, entity: &str, entity_id: &str) -> QueryResult<Vec<AuditEvent>> {
+    pub fn for_entity(
+        conn: &mut DbConnection,
+        entity: &str,
+        entity_id: &str,
+    ) -> QueryResult<Vec<AuditEvent>> {
         audit_events::table
             .filter(audit_events::entity.eq(entity))
             .filter(audit_events::entity_id.eq(entity_id))

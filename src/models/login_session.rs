@@ -62,7 +62,11 @@ impl LoginSession {
     }
 
     /// Ends every session of a user except `keep` (after a password change) or all of them.
-    pub fn delete_for_user(conn: &mut DbConnection, user_id: i32, keep: Option<&str>) -> QueryResult<usize> {
+    pub fn delete_for_user(
+        conn: &mut DbConnection,
+        user_id: i32,
+        keep: Option<&str>,
+    ) -> QueryResult<usize> {
         match keep {
             Some(keep) => diesel::delete(
                 login_sessions::table
@@ -70,7 +74,10 @@ impl LoginSession {
                     .filter(login_sessions::id_hash.ne(keep)),
             )
             .execute(conn),
-            None => diesel::delete(login_sessions::table.filter(login_sessions::user_id.eq(user_id))).execute(conn),
+            None => {
+                diesel::delete(login_sessions::table.filter(login_sessions::user_id.eq(user_id)))
+                    .execute(conn)
+            }
         }
     }
 

@@ -33,7 +33,11 @@ pub struct LoginThrottle {
 
 impl LoginThrottle {
     /// Seconds until `email` may try again, if it is blocked now.
-    pub fn blocked_for(conn: &mut DbConnection, email: &str, now: NaiveDateTime) -> QueryResult<Option<u64>> {
+    pub fn blocked_for(
+        conn: &mut DbConnection,
+        email: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<Option<u64>> {
         let row: Option<LoginThrottle> = login_throttles::table
             .find(email)
             .select(LoginThrottle::as_select())
@@ -47,7 +51,11 @@ impl LoginThrottle {
 
     /// Counts a failure and sets the next delay: none for the first five failures, then
     /// 30 s doubling to at most 15 minutes.
-    pub fn record_failure(conn: &mut DbConnection, email: &str, now: NaiveDateTime) -> QueryResult<LoginThrottle> {
+    pub fn record_failure(
+        conn: &mut DbConnection,
+        email: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<LoginThrottle> {
         let existing: Option<LoginThrottle> = login_throttles::table
             .find(email)
             .select(LoginThrottle::as_select())
@@ -65,16 +73,22 @@ impl LoginThrottle {
             blocked_until: delay_after(failures).map(|d| now + d),
         };
         if existing.is_some() {
-            diesel::update(login_throttles::table.find(email)).set(&row).execute(conn)?;
+            diesel::update(login_throttles::table.find(email))
+                .set(&row)
+                .execute(conn)?;
         } else {
-            diesel::insert_into(login_throttles::table).values(&row).execute(conn)?;
+            diesel::insert_into(login_throttles::table)
+                .values(&row)
+                .execute(conn)?;
         }
         Ok(row)
     }
 
     /// Forgets failures after a successful sign-in.
     pub fn clear(conn: &mut DbConnection, email: &str) -> QueryResult<()> {
-        diesel::delete(login_throttles::table.find(email)).execute(conn).map(drop)
+        diesel::delete(login_throttles::table.find(email))
+            .execute(conn)
+            .map(drop)
     }
 }
 

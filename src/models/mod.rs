@@ -15,7 +15,9 @@ pub use audit::{AuditAction, AuditEvent, NewAuditEvent};
 pub use login_session::LoginSession;
 pub use login_throttle::LoginThrottle;
 pub use organisation::{NewOrganisation, Organisation, OrganisationKind};
-pub use programme::{NewProgramme, PartnerRef, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay};
+pub use programme::{
+    NewProgramme, PartnerRef, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay,
+};
 pub use user::{NewUser, User};
 
 /// The largest page a list endpoint returns.

@@ -101,7 +101,10 @@ impl Organisation {
 
     /// One organisation by id.
     pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Organisation> {
-        organisations::table.find(id).select(Organisation::as_select()).first(conn)
+        organisations::table
+            .find(id)
+            .select(Organisation::as_select())
+            .first(conn)
     }
 
     /// One organisation by exact name.
@@ -170,7 +173,10 @@ impl Organisation {
 }
 
 /// Checks a new organisation's name and kind; problems are named by field.
-pub fn validate_new(name: &str, kind: &str) -> Result<(String, OrganisationKind), crate::error::FieldErrors> {
+pub fn validate_new(
+    name: &str,
+    kind: &str,
+) -> Result<(String, OrganisationKind), crate::error::FieldErrors> {
     let mut errors = crate::error::FieldErrors::new();
     let name = crate::validate::required_text(name, "the organisation's name", 150)
         .map_err(|m| errors.add("name", m))
@@ -201,7 +207,10 @@ pub fn create_audited(
             .iter()
             .any(|o| o.name.to_lowercase() == name.to_lowercase());
         if taken {
-            return Err(AppError::conflict("name", "An organisation with this name already exists"));
+            return Err(AppError::conflict(
+                "name",
+                "An organisation with this name already exists",
+            ));
         }
         let organisation = Organisation::create(
             conn,
@@ -211,8 +220,9 @@ pub fn create_audited(
                 created_at: now,
             },
         )?;
-        let event = NewAuditEvent::simple(actor, AuditAction::Create, "organisation", organisation.id)
-            .with_change(None::<&()>, Some(&organisation));
+        let event =
+            NewAuditEvent::simple(actor, AuditAction::Create, "organisation", organisation.id)
+                .with_change(None::<&()>, Some(&organisation));
         AuditEvent::record(conn, event, now)?;
         Ok(organisation)
     })

@@ -84,7 +84,11 @@ impl TemplateDay {
         let mut days = Vec::with_capacity(30);
         for week in 1..=6 {
             for weekday in 1..=5 {
-                let kind = if week <= 2 || weekday == 5 { "college" } else { "placement" };
+                let kind = if week <= 2 || weekday == 5 {
+                    "college"
+                } else {
+                    "placement"
+                };
                 days.push(TemplateDay {
                     week_number: week,
                     weekday,
@@ -99,7 +103,10 @@ impl TemplateDay {
 impl Programme {
     /// One programme by id.
     pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Programme> {
-        programmes::table.find(id).select(Programme::as_select()).first(conn)
+        programmes::table
+            .find(id)
+            .select(Programme::as_select())
+            .first(conn)
     }
 
     /// One programme by exact name.
@@ -145,7 +152,10 @@ impl Programme {
     }
 
     /// Partners of each of `ids`, in one query.
-    pub fn partners_of(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, Organisation)>> {
+    pub fn partners_of(
+        conn: &mut DbConnection,
+        ids: &[i32],
+    ) -> QueryResult<Vec<(i32, Organisation)>> {
         programme_partners::table
             .inner_join(organisations::table)
             .filter(programme_partners::programme_id.eq_any(ids.to_vec()))
@@ -155,7 +165,10 @@ impl Programme {
     }
 
     /// The course template of each of `ids`, in one query.
-    pub fn templates_of(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, TemplateDay)>> {
+    pub fn templates_of(
+        conn: &mut DbConnection,
+        ids: &[i32],
+    ) -> QueryResult<Vec<(i32, TemplateDay)>> {
         programme_template_days::table
             .filter(programme_template_days::programme_id.eq_any(ids.to_vec()))
             .order((
@@ -163,7 +176,10 @@ impl Programme {
                 programme_template_days::week_number,
                 programme_template_days::weekday,
             ))
-            .select((programme_template_days::programme_id, TemplateDay::as_select()))
+            .select((
+                programme_template_days::programme_id,
+                TemplateDay::as_select(),
+            ))
             .load(conn)
     }
 
@@ -176,7 +192,11 @@ impl Programme {
     }
 
     /// Applies changes to the programme's own columns.
-    pub fn update(conn: &mut DbConnection, id: i32, changes: &ProgrammeChanges) -> QueryResult<Programme> {
+    pub fn update(
+        conn: &mut DbConnection,
+        id: i32,
+        changes: &ProgrammeChanges,
+    ) -> QueryResult<Programme> {
         diesel::update(programmes::table.find(id))
             .set(changes)
             .returning(programmes::all_columns)
@@ -184,8 +204,13 @@ impl Programme {
     }
 
     /// Replaces the partner list.
-    pub fn set_partners(conn: &mut DbConnection, id: i32, organisation_ids: &[i32]) -> QueryResult<()> {
-        diesel::delete(programme_partners::table.filter(programme_partners::programme_id.eq(id))).execute(conn)?;
+    pub fn set_partners(
+        conn: &mut DbConnection,
+        id: i32,
+        organisation_ids: &[i32],
+    ) -> QueryResult<()> {
+        diesel::delete(programme_partners::table.filter(programme_partners::programme_id.eq(id)))
+            .execute(conn)?;
         // One row at a time: the multi-backend connection has no batch insert, and a
         // programme has a handful of partners.
         for org in organisation_ids {
@@ -201,8 +226,10 @@ impl Programme {
 
     /// Replaces the course template.
     pub fn set_template(conn: &mut DbConnection, id: i32, days: &[TemplateDay]) -> QueryResult<()> {
-        diesel::delete(programme_template_days::table.filter(programme_template_days::programme_id.eq(id)))
-            .execute(conn)?;
+        diesel::delete(
+            programme_template_days::table.filter(programme_template_days::programme_id.eq(id)),
+        )
+        .execute(conn)?;
         for d in days {
             diesel::insert_into(programme_template_days::table)
                 .values(NewTemplateDay {
@@ -250,7 +277,11 @@ pub struct ProgrammeDetails {
 impl ProgrammeDetails {
     /// Number of weeks in the course template.
     pub fn weeks(&self) -> i32 {
-        self.template.iter().map(|d| d.week_number).max().unwrap_or(0)
+        self.template
+            .iter()
+            .map(|d| d.week_number)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The template as one line per week, e.g. "Week 3: placement Mon–Thu, college Fri".
@@ -279,16 +310,25 @@ fn weekday_name(weekday: i32) -> &'static str {
 impl Programme {
     /// The programme if `scope` (the caller's organisation; `None` for admins) partners
     /// in it; otherwise `NotFound`, exactly as if it did not exist.
-    pub fn find_visible(conn: &mut DbConnection, id: i32, scope: Option<i32>) -> QueryResult<Programme> {
+    pub fn find_visible(
+        conn: &mut DbConnection,
+        id: i32,
+        scope: Option<i32>,
+    ) -> QueryResult<Programme> {
         let programme = Self::find(conn, id)?;
         match scope {
-            Some(org_id) if !Self::has_partner(conn, id, org_id)? => Err(diesel::result::Error::NotFound),
+            Some(org_id) if !Self::has_partner(conn, id, org_id)? => {
+                Err(diesel::result::Error::NotFound)
+            }
             _ => Ok(programme),
         }
     }
 
     /// Adds partners and templates to programmes, in two queries for the whole list.
-    pub fn with_details(conn: &mut DbConnection, programmes: Vec<Programme>) -> QueryResult<Vec<ProgrammeDetails>> {
+    pub fn with_details(
+        conn: &mut DbConnection,
+        programmes: Vec<Programme>,
+    ) -> QueryResult<Vec<ProgrammeDetails>> {
         let ids: Vec<i32> = programmes.iter().map(|p| p.id).collect();
         let partners = Self::partners_of(conn, &ids)?;
         let templates = Self::templates_of(conn, &ids)?;

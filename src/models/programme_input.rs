@@ -60,12 +60,18 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
             .ok(),
     };
     let description = input.description.map(|d| d.trim().to_owned());
-    if description.as_ref().is_some_and(|d| d.chars().count() > 1000) {
+    if description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 1000)
+    {
         errors.add("description", "Description must be 1000 characters or less");
     }
     let partners = match (input.partner_organisation_ids, creating) {
         (None, true) => {
-            errors.add("partner_organisation_ids", "Choose at least one partner organisation");
+            errors.add(
+                "partner_organisation_ids",
+                "Choose at least one partner organisation",
+            );
             None
         }
         (None, false) => None,
@@ -73,11 +79,17 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
             ids.sort_unstable();
             ids.dedup();
             if ids.is_empty() {
-                errors.add("partner_organisation_ids", "Choose at least one partner organisation");
+                errors.add(
+                    "partner_organisation_ids",
+                    "Choose at least one partner organisation",
+                );
             }
             for id in &ids {
                 if Organisation::find(conn, *id).is_err() {
-                    errors.add("partner_organisation_ids", format!("Organisation {id} does not exist"));
+                    errors.add(
+                        "partner_organisation_ids",
+                        format!("Organisation {id} does not exist"),
+                    );
                 }
             }
             Some(ids)
@@ -85,7 +97,10 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
     };
     let threshold = input.completion_threshold.or(creating.then_some(80));
     if threshold.is_some_and(|t| !(1..=100).contains(&t)) {
-        errors.add("completion_threshold", "Completion threshold must be between 1 and 100");
+        errors.add(
+            "completion_threshold",
+            "Completion threshold must be between 1 and 100",
+        );
     }
     let template = match input.template {
         None => creating.then(TemplateDay::lincoln_green),
@@ -114,7 +129,10 @@ fn check_template(days: Vec<TemplateDayInput>, errors: &mut FieldErrors) -> Vec<
             errors.add(&field, "Weekday must be between 1 (Monday) and 7 (Sunday)");
         } else if !matches!(d.kind.as_str(), "college" | "placement") {
             errors.add(&field, "Kind must be college or placement");
-        } else if out.iter().any(|o| o.week_number == d.week_number && o.weekday == d.weekday) {
+        } else if out
+            .iter()
+            .any(|o| o.week_number == d.week_number && o.weekday == d.weekday)
+        {
             errors.add(&field, "This day is listed twice");
         }
         out.push(TemplateDay {
@@ -128,14 +146,19 @@ fn check_template(days: Vec<TemplateDayInput>, errors: &mut FieldErrors) -> Vec<
 
 fn name_taken(conn: &mut DbConnection, name: &str, except: Option<i32>) -> AppResult<()> {
     match Programme::find_by_name(conn, name)? {
-        Some(p) if Some(p.id) != except => Err(AppError::conflict("name", "A programme with this name already exists")),
+        Some(p) if Some(p.id) != except => Err(AppError::conflict(
+            "name",
+            "A programme with this name already exists",
+        )),
         _ => Ok(()),
     }
 }
 
 fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
     let programme = Programme::find(conn, id)?;
-    Programme::with_details(conn, vec![programme])?.pop().ok_or(AppError::NotFound)
+    Programme::with_details(conn, vec![programme])?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// Creates a programme with its partners and template, audited, in one transaction.

@@ -79,7 +79,9 @@ impl User {
     }
 
     /// Every user with their organisation, by organisation then name.
-    pub fn list_with_organisations(conn: &mut DbConnection) -> QueryResult<Vec<UserWithOrganisation>> {
+    pub fn list_with_organisations(
+        conn: &mut DbConnection,
+    ) -> QueryResult<Vec<UserWithOrganisation>> {
         let rows: Vec<(User, String)> = users::table
             .inner_join(organisations::table)
             .order((organisations::name, users::name, users::id))
@@ -103,7 +105,12 @@ impl User {
     }
 
     /// Changes the role.
-    pub fn set_role(conn: &mut DbConnection, id: i32, role: &str, now: NaiveDateTime) -> QueryResult<()> {
+    pub fn set_role(
+        conn: &mut DbConnection,
+        id: i32,
+        role: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
         diesel::update(users::table.find(id))
             .set((users::role.eq(role), users::updated_at.eq(now)))
             .execute(conn)
@@ -118,7 +125,10 @@ impl User {
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         diesel::update(users::table.find(id))
-            .set((users::disabled_at.eq(disabled_at), users::updated_at.eq(now)))
+            .set((
+                users::disabled_at.eq(disabled_at),
+                users::updated_at.eq(now),
+            ))
             .execute(conn)
             .map(drop)
     }

@@ -1,19 +1,19 @@
 //! The signed-in user's own account: details, password change and API tokens.
 
+use crate::extract::PathId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use crate::extract::PathId;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm, see_other};
 use crate::app::AppState;
+use crate::auth::accounts::{self as user_admin, PasswordChange};
 use crate::auth::{AuthVia, CurrentUser};
 use crate::error::{AppResult, FieldErrors};
 use crate::models::ApiToken;
-use crate::auth::accounts::{self as user_admin, PasswordChange};
 use crate::validate;
 
 /// The account page.
@@ -62,13 +62,28 @@ pub struct TokenForm {
 }
 
 /// `GET /account`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Query(q): Query<AccountQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AccountQuery>,
+) -> AppResult<Response> {
     let notice = match q.notice.as_deref() {
-        Some("password_changed") => Some("Your password has been changed. Your other sessions have been signed out."),
+        Some("password_changed") => {
+            Some("Your password has been changed. Your other sessions have been signed out.")
+        }
         Some("token_revoked") => Some("The API token has been revoked."),
         _ => None,
     };
-    account_page(&state, user, None, notice, FieldErrors::new(), String::new(), StatusCode::OK).await
+    account_page(
+        &state,
+        user,
+        None,
+        notice,
+        FieldErrors::new(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `GET /account/password`
@@ -118,16 +133,38 @@ pub async fn create_token(
         Err(message) => {
             let mut errors = FieldErrors::new();
             errors.add("name", message);
-            return account_page(&state, user, None, None, errors, form.name, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return account_page(
+                &state,
+                user,
+                None,
+                None,
+                errors,
+                form.name,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
     };
     let token = user_admin::create_api_token(&state, user.id, &name).await?;
-    account_page(&state, user, Some(token), None, FieldErrors::new(), String::new(), StatusCode::CREATED).await
+    account_page(
+        &state,
+        user,
+        Some(token),
+        None,
+        FieldErrors::new(),
+        String::new(),
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// `POST /account/tokens/{id}/revoke`: revokes one of the user's own tokens (404 for
 /// anyone else's).
-pub async fn revoke_token(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     user_admin::revoke_api_token(&state, user.id, id).await?;
     Ok(see_other("/account?notice=token_revoked"))
 }
@@ -142,9 +179,13 @@ async fn account_page(
     status: StatusCode,
 ) -> AppResult<Response> {
     let user_id = user.id;
-    let tokens = state.db.run(move |conn| Ok(ApiToken::list_for_user(conn, user_id)?)).await?;
+    let tokens = state
+        .db
+        .run(move |conn| Ok(ApiToken::list_for_user(conn, user_id)?))
+        .await?;
     let page = AccountPage {
-        layout: Layout::new("Your account", &user, Section::Account).with_errors(!errors.is_empty()),
+        layout: Layout::new("Your account", &user, Section::Account)
+            .with_errors(!errors.is_empty()),
         user,
         tokens,
         new_token,

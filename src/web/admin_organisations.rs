@@ -42,9 +42,21 @@ pub struct ListQuery {
 }
 
 /// `GET /admin/organisations`
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     user.require(Permission::ManageOrganisations)?;
-    render(&state, user, FieldErrors::new(), OrganisationForm::default(), q.added, StatusCode::OK).await
+    render(
+        &state,
+        user,
+        FieldErrors::new(),
+        OrganisationForm::default(),
+        q.added,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /admin/organisations`
@@ -56,13 +68,28 @@ pub async fn create(
     user.require(Permission::ManageOrganisations)?;
     let (name, kind) = match validate_new(&form.name, &form.kind) {
         Ok(valid) => valid,
-        Err(errors) => return render(&state, user, errors, form, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            return render(
+                &state,
+                user,
+                errors,
+                form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let (actor, now) = (user.id, state.clock.now());
-    let created = state.db.run(move |conn| create_audited(conn, Some(actor), &name, kind, now)).await;
+    let created = state
+        .db
+        .run(move |conn| create_audited(conn, Some(actor), &name, kind, now))
+        .await;
     match created {
         Ok(org) => Ok(see_other(&format!("/admin/organisations?added={}", org.id))),
-        Err(AppError::Conflict { fields, .. }) => render(&state, user, fields, form, None, StatusCode::CONFLICT).await,
+        Err(AppError::Conflict { fields, .. }) => {
+            render(&state, user, fields, form, None, StatusCode::CONFLICT).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -75,8 +102,16 @@ async fn render(
     added: Option<i32>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let organisations = state.db.run(|conn| Ok(Organisation::list_all(conn)?)).await?;
-    let added = added.and_then(|id| organisations.iter().find(|o| o.id == id).map(|o| o.name.clone()));
+    let organisations = state
+        .db
+        .run(|conn| Ok(Organisation::list_all(conn)?))
+        .await?;
+    let added = added.and_then(|id| {
+        organisations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+    });
     let page = OrganisationsPage {
         layout: Layout::new("Organisations", &user, Section::Admin).with_errors(!errors.is_empty()),
         organisations,

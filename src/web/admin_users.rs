@@ -1,10 +1,10 @@
 //! Admin pages for user accounts: add, change role, disable or enable, and set a
 //! temporary password.
 
+use crate::extract::PathId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use crate::extract::PathId;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -77,11 +77,22 @@ pub struct UserQuery {
 /// `GET /admin/users`
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     user.require(Permission::ManageUsers)?;
-    render_list(&state, user, FieldErrors::new(), NewUserForm::default(), StatusCode::OK).await
+    render_list(
+        &state,
+        user,
+        FieldErrors::new(),
+        NewUserForm::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /admin/users`: adds a user with a temporary password.
-pub async fn create(State(state): State<AppState>, user: CurrentUser, WebForm(form): WebForm<NewUserForm>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    WebForm(form): WebForm<NewUserForm>,
+) -> AppResult<Response> {
     user.require(Permission::ManageUsers)?;
     let input = NewUserInput {
         email: form.email.clone(),
@@ -92,43 +103,74 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, WebForm(fo
         temporary: true,
     };
     match accounts::create_user(&state, Some(user.id), input).await {
-        Ok(created) => Ok(see_other(&format!("/admin/users/{}?notice=created", created.id))),
-        Err(AppError::Validation(errors)) => render_list(&state, user, errors, form, StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(AppError::Conflict { fields, .. }) => render_list(&state, user, fields, form, StatusCode::CONFLICT).await,
+        Ok(created) => Ok(see_other(&format!(
+            "/admin/users/{}?notice=created",
+            created.id
+        ))),
+        Err(AppError::Validation(errors)) => {
+            render_list(&state, user, errors, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::Conflict { fields, .. }) => {
+            render_list(&state, user, fields, form, StatusCode::CONFLICT).await
+        }
         Err(e) => Err(e),
     }
 }
 
 /// `GET /admin/users/{id}`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, Query(q): Query<UserQuery>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Query(q): Query<UserQuery>,
+) -> AppResult<Response> {
     user.require(Permission::ManageUsers)?;
     let notice = match q.notice.as_deref() {
-        Some("created") => Some("The user has been added with a temporary password. Give it to them securely: they must change it when they first sign in."),
+        Some("created") => Some(
+            "The user has been added with a temporary password. Give it to them securely: they must change it when they first sign in.",
+        ),
         Some("role") => Some("The role has been changed. It applies from the user's next request."),
-        Some("disabled") => Some("The account has been disabled. Its sessions and API tokens have ended."),
+        Some("disabled") => {
+            Some("The account has been disabled. Its sessions and API tokens have ended.")
+        }
         Some("enabled") => Some("The account has been enabled."),
-        Some("password") => Some("A temporary password has been set. The user's sessions have ended."),
+        Some("password") => {
+            Some("A temporary password has been set. The user's sessions have ended.")
+        }
         _ => None,
     };
     render_user(&state, user, id, FieldErrors::new(), notice, StatusCode::OK).await
 }
 
 /// `POST /admin/users/{id}/role`
-pub async fn change_role(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId, WebForm(form): WebForm<RoleForm>) -> AppResult<Response> {
+pub async fn change_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<RoleForm>,
+) -> AppResult<Response> {
     user.require(Permission::ManageUsers)?;
     let result = accounts::set_role(&state, &user, id, &form.role).await;
     after_change(&state, user, id, result, "role").await
 }
 
 /// `POST /admin/users/{id}/disable`
-pub async fn disable(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn disable(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     user.require(Permission::ManageUsers)?;
     let result = accounts::set_disabled(&state, &user, id, true).await;
     after_change(&state, user, id, result, "disabled").await
 }
 
 /// `POST /admin/users/{id}/enable`
-pub async fn enable(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<Response> {
+pub async fn enable(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
     user.require(Permission::ManageUsers)?;
     let result = accounts::set_disabled(&state, &user, id, false).await;
     after_change(&state, user, id, result, "enabled").await
@@ -147,18 +189,45 @@ pub async fn set_temporary_password(
 }
 
 /// Redirects with a notice on success; re-renders the page with the problem otherwise.
-async fn after_change(state: &AppState, user: CurrentUser, id: i32, result: AppResult<()>, notice: &str) -> AppResult<Response> {
+async fn after_change(
+    state: &AppState,
+    user: CurrentUser,
+    id: i32,
+    result: AppResult<()>,
+    notice: &str,
+) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(see_other(&format!("/admin/users/{id}?notice={notice}"))),
-        Err(AppError::Validation(errors)) => render_user(state, user, id, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Validation(errors)) => {
+            render_user(
+                state,
+                user,
+                id,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn render_list(state: &AppState, user: CurrentUser, errors: FieldErrors, form: NewUserForm, status: StatusCode) -> AppResult<Response> {
+async fn render_list(
+    state: &AppState,
+    user: CurrentUser,
+    errors: FieldErrors,
+    form: NewUserForm,
+    status: StatusCode,
+) -> AppResult<Response> {
     let (users, organisations) = state
         .db
-        .run(|conn| Ok((User::list_with_organisations(conn)?, Organisation::list_all(conn)?)))
+        .run(|conn| {
+            Ok((
+                User::list_with_organisations(conn)?,
+                Organisation::list_all(conn)?,
+            ))
+        })
         .await?;
     let page = UsersPage {
         layout: Layout::new("Users", &user, Section::Admin).with_errors(!errors.is_empty()),
@@ -188,7 +257,8 @@ async fn render_user(
         })
         .await?;
     let page = UserPage {
-        layout: Layout::new(account.name.clone(), &user, Section::Admin).with_errors(!errors.is_empty()),
+        layout: Layout::new(account.name.clone(), &user, Section::Admin)
+            .with_errors(!errors.is_empty()),
         is_self: account.id == user.id,
         account,
         organisation,

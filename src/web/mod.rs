@@ -37,7 +37,11 @@ pub struct WebRoute {
 }
 
 fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> WebRoute {
-    WebRoute { method, path, handler }
+    WebRoute {
+        method,
+        path,
+        handler,
+    }
 }
 
 /// Every web route.
@@ -56,16 +60,44 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/account/password", get(account::password_form)),
         route(M::POST, "/account/password", post(account::change_password)),
         route(M::POST, "/account/tokens", post(account::create_token)),
-        route(M::POST, "/account/tokens/{id}/revoke", post(account::revoke_token)),
-        route(M::GET, "/admin/organisations", get(admin_organisations::list)),
-        route(M::POST, "/admin/organisations", post(admin_organisations::create)),
+        route(
+            M::POST,
+            "/account/tokens/{id}/revoke",
+            post(account::revoke_token),
+        ),
+        route(
+            M::GET,
+            "/admin/organisations",
+            get(admin_organisations::list),
+        ),
+        route(
+            M::POST,
+            "/admin/organisations",
+            post(admin_organisations::create),
+        ),
         route(M::GET, "/admin/users", get(admin_users::list)),
         route(M::POST, "/admin/users", post(admin_users::create)),
         route(M::GET, "/admin/users/{id}", get(admin_users::show)),
-        route(M::POST, "/admin/users/{id}/role", post(admin_users::change_role)),
-        route(M::POST, "/admin/users/{id}/disable", post(admin_users::disable)),
-        route(M::POST, "/admin/users/{id}/enable", post(admin_users::enable)),
-        route(M::POST, "/admin/users/{id}/password", post(admin_users::set_temporary_password)),
+        route(
+            M::POST,
+            "/admin/users/{id}/role",
+            post(admin_users::change_role),
+        ),
+        route(
+            M::POST,
+            "/admin/users/{id}/disable",
+            post(admin_users::disable),
+        ),
+        route(
+            M::POST,
+            "/admin/users/{id}/enable",
+            post(admin_users::enable),
+        ),
+        route(
+            M::POST,
+            "/admin/users/{id}/password",
+            post(admin_users::set_temporary_password),
+        ),
     ]
 }
 
@@ -105,7 +137,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for WebForm<T> {
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|axum::Form(v)| WebForm(v))
-            .map_err(|_| AppError::bad_request("The form could not be read. Go back and try again."))
+            .map_err(|_| {
+                AppError::bad_request("The form could not be read. Go back and try again.")
+            })
     }
 }
 

@@ -1,9 +1,9 @@
 //! Programme pages: the programmes the user's organisation partners in.
 
+use crate::extract::PathId;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use crate::extract::PathId;
 
 use super::{Layout, Section};
 use crate::app::AppState;
@@ -28,7 +28,10 @@ pub struct ProgrammePage {
 }
 
 /// `GET /programmes`
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<ProgrammeListPage> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<ProgrammeListPage> {
     user.require(Permission::ViewProgrammes)?;
     let scope = user.scope();
     let programmes = state
@@ -45,7 +48,11 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
 }
 
 /// `GET /programmes/{id}`: 404 unless the user's organisation partners in it.
-pub async fn show(State(state): State<AppState>, user: CurrentUser, PathId(id): PathId) -> AppResult<ProgrammePage> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<ProgrammePage> {
     user.require(Permission::ViewProgrammes)?;
     let scope = user.scope();
     let programme = state

@@ -52,7 +52,14 @@ pub async fn form(
         return see_other("/");
     }
     let notice = query.signed_out.map(|_| "You have signed out.");
-    render(&state, &headers, FieldErrors::new(), String::new(), notice, StatusCode::OK)
+    render(
+        &state,
+        &headers,
+        FieldErrors::new(),
+        String::new(),
+        notice,
+        StatusCode::OK,
+    )
 }
 
 /// `POST /sign-in`: checks the credentials and opens a new session.
@@ -69,7 +76,14 @@ pub async fn submit(
         errors.add("password", "Enter your password");
     }
     if !errors.is_empty() {
-        return Ok(render(&state, &headers, errors, form.email, None, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(render(
+            &state,
+            &headers,
+            errors,
+            form.email,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     let (message, status) = match session::sign_in(&state, &form.email, form.password).await? {
         SignIn::Success {
@@ -77,16 +91,32 @@ pub async fn submit(
             must_change_password,
         } => {
             let config = &state.config;
-            let target = if must_change_password { "/account/password" } else { "/" };
+            let target = if must_change_password {
+                "/account/password"
+            } else {
+                "/"
+            };
             let cookies = AppendHeaders([
-                (SET_COOKIE, cookie(config, config.session_cookie_name(), &session_id)),
-                (SET_COOKIE, clear_cookie(config, config.signin_csrf_cookie_name())),
+                (
+                    SET_COOKIE,
+                    cookie(config, config.session_cookie_name(), &session_id),
+                ),
+                (
+                    SET_COOKIE,
+                    clear_cookie(config, config.signin_csrf_cookie_name()),
+                ),
             ]);
             return Ok((cookies, see_other(target)).into_response());
         }
-        SignIn::Failed => ("Enter a correct email address and password".to_owned(), StatusCode::UNAUTHORIZED),
+        SignIn::Failed => (
+            "Enter a correct email address and password".to_owned(),
+            StatusCode::UNAUTHORIZED,
+        ),
         SignIn::Blocked(secs) => (
-            format!("Too many attempts to sign in. Wait {} and try again", wait_text(secs)),
+            format!(
+                "Too many attempts to sign in. Wait {} and try again",
+                wait_text(secs)
+            ),
             StatusCode::TOO_MANY_REQUESTS,
         ),
     };
@@ -98,7 +128,10 @@ pub async fn submit(
 pub async fn sign_out(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     session::sign_out(&state, &user).await?;
     let config = &state.config;
-    let clear = AppendHeaders([(SET_COOKIE, clear_cookie(config, config.session_cookie_name()))]);
+    let clear = AppendHeaders([(
+        SET_COOKIE,
+        clear_cookie(config, config.session_cookie_name()),
+    )]);
     Ok((clear, see_other("/sign-in?signed_out=1")).into_response())
 }
 
@@ -111,7 +144,8 @@ fn render(
     status: StatusCode,
 ) -> Response {
     let config = &state.config;
-    let token = read_cookie(headers, config.signin_csrf_cookie_name()).unwrap_or_else(random_secret);
+    let token =
+        read_cookie(headers, config.signin_csrf_cookie_name()).unwrap_or_else(random_secret);
     let page = SignInPage {
         layout: Layout::anonymous("Sign in").with_errors(!errors.is_empty()),
         errors,
@@ -119,7 +153,10 @@ fn render(
         signin_token: token.clone(),
         notice,
     };
-    let set = AppendHeaders([(SET_COOKIE, cookie(config, config.signin_csrf_cookie_name(), &token))]);
+    let set = AppendHeaders([(
+        SET_COOKIE,
+        cookie(config, config.signin_csrf_cookie_name(), &token),
+    )]);
     (status, set, page).into_response()
 }
 

@@ -45,23 +45,48 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("GET", "/account/password", Anon::SignIn, [A, A, A, A]),
     ("POST", "/account/password", Anon::SignIn, [A, A, A, A]),
     ("POST", "/account/tokens", Anon::SignIn, [A, A, A, A]),
-    ("POST", "/account/tokens/{id}/revoke", Anon::SignIn, [A, A, A, A]),
+    (
+        "POST",
+        "/account/tokens/{id}/revoke",
+        Anon::SignIn,
+        [A, A, A, A],
+    ),
     ("GET", "/admin/organisations", Anon::SignIn, [D, D, D, A]),
     ("POST", "/admin/organisations", Anon::SignIn, [D, D, D, A]),
     ("GET", "/admin/users", Anon::SignIn, [D, D, D, A]),
     ("POST", "/admin/users", Anon::SignIn, [D, D, D, A]),
     ("GET", "/admin/users/{id}", Anon::SignIn, [D, D, D, A]),
     ("POST", "/admin/users/{id}/role", Anon::SignIn, [D, D, D, A]),
-    ("POST", "/admin/users/{id}/disable", Anon::SignIn, [D, D, D, A]),
-    ("POST", "/admin/users/{id}/enable", Anon::SignIn, [D, D, D, A]),
-    ("POST", "/admin/users/{id}/password", Anon::SignIn, [D, D, D, A]),
+    (
+        "POST",
+        "/admin/users/{id}/disable",
+        Anon::SignIn,
+        [D, D, D, A],
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/enable",
+        Anon::SignIn,
+        [D, D, D, A],
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/password",
+        Anon::SignIn,
+        [D, D, D, A],
+    ),
     ("GET", "/api/v1/me", Anon::SignIn, [A, A, A, A]),
     ("GET", "/api/v1/organisations", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/organisations", Anon::SignIn, [D, D, D, A]),
     ("GET", "/api/v1/programmes", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/programmes", Anon::SignIn, [D, D, D, A]),
     ("GET", "/api/v1/programmes/{id}", Anon::SignIn, [A, A, A, A]),
-    ("PATCH", "/api/v1/programmes/{id}", Anon::SignIn, [D, D, D, A]),
+    (
+        "PATCH",
+        "/api/v1/programmes/{id}",
+        Anon::SignIn,
+        [D, D, D, A],
+    ),
     ("GET", "/api/v1/openapi.json", Anon::Public, [A, A, A, A]),
 ];
 
@@ -85,11 +110,20 @@ fn served_routes() -> BTreeSet<(String, String)> {
 #[test]
 fn every_route_is_in_the_matrix_and_every_row_is_a_route() {
     let served = served_routes();
-    let listed: BTreeSet<(String, String)> = MATRIX.iter().map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned())).collect();
+    let listed: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
     let unlisted: Vec<_> = served.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&served).collect();
-    assert!(unlisted.is_empty(), "routes missing from the access matrix: {unlisted:?}");
-    assert!(stale.is_empty(), "matrix rows for routes that do not exist: {stale:?}");
+    assert!(
+        unlisted.is_empty(),
+        "routes missing from the access matrix: {unlisted:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows for routes that do not exist: {stale:?}"
+    );
     assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice");
 }
 
@@ -100,8 +134,12 @@ struct Fixture {
 
 async fn concrete_path(app: &TestApp, client: &TestClient, path: &str, fx: &Fixture) -> String {
     if path.starts_with("/account/tokens/{id}") {
-        let me = client.get("/api/v1/me").await.json()["id"].as_i64().unwrap() as i32;
-        pathways::auth::accounts::create_api_token(&app.state, me, "matrix").await.unwrap();
+        let me = client.get("/api/v1/me").await.json()["id"]
+            .as_i64()
+            .unwrap() as i32;
+        pathways::auth::accounts::create_api_token(&app.state, me, "matrix")
+            .await
+            .unwrap();
         let id = app
             .state
             .db
@@ -110,15 +148,24 @@ async fn concrete_path(app: &TestApp, client: &TestClient, path: &str, fx: &Fixt
             .unwrap();
         return path.replace("{id}", &id.to_string());
     }
-    let id = if path.starts_with("/admin/users/") { fx.victim } else { fx.programme };
-    path.replace("{id}", &id.to_string()).replace("{topic}", "privacy")
+    let id = if path.starts_with("/admin/users/") {
+        fx.victim
+    } else {
+        fx.programme
+    };
+    path.replace("{id}", &id.to_string())
+        .replace("{topic}", "privacy")
 }
 
 async fn call(client: &TestClient, method: &str, path: &str) -> TestResponse {
     match method {
         "GET" => client.get(path).await,
         "POST" if !path.starts_with("/api/") => client.post_form(path, &[]).await,
-        m => client.json(Method::from_bytes(m.as_bytes()).unwrap(), path, json!({})).await,
+        m => {
+            client
+                .json(Method::from_bytes(m.as_bytes()).unwrap(), path, json!({}))
+                .await
+        }
     }
 }
 
@@ -126,7 +173,9 @@ async fn call(client: &TestClient, method: &str, path: &str) -> TestResponse {
 async fn every_cell_of_the_matrix_holds() {
     let app = TestApp::new().await;
     let fx = Fixture {
-        programme: app.programme("Facilities Technician", &["Leeds City Council"]).await,
+        programme: app
+            .programme("Facilities Technician", &["Leeds City Council"])
+            .await,
         victim: app.user(Role::Manager, "Leeds City Council").await.0,
     };
     let mut failures = Vec::new();
@@ -134,7 +183,9 @@ async fn every_cell_of_the_matrix_holds() {
         // Anonymous.
         if *anon != Anon::Elsewhere {
             let client = app.anon();
-            let path = template.replace("{id}", &fx.programme.to_string()).replace("{topic}", "privacy");
+            let path = template
+                .replace("{id}", &fx.programme.to_string())
+                .replace("{topic}", "privacy");
             let r = call(&client, method, &path).await;
             let ok = match (anon, *method, template.starts_with("/api/")) {
                 (Anon::Public, _, _) => r.status.is_success(),
@@ -155,13 +206,19 @@ async fn every_cell_of_the_matrix_holds() {
             let path = concrete_path(&app, &client, template, &fx).await;
             let r = call(&client, method, &path).await;
             let denied = r.status == StatusCode::FORBIDDEN;
-            let reached = !denied && r.status != StatusCode::UNAUTHORIZED && r.status != StatusCode::NOT_FOUND && !r.status.is_server_error();
+            let reached = !denied
+                && r.status != StatusCode::UNAUTHORIZED
+                && r.status != StatusCode::NOT_FOUND
+                && !r.status.is_server_error();
             let ok = match cell {
                 Cell::Allow => reached,
                 Cell::Deny => denied,
             };
             if !ok {
-                failures.push(format!("{role:?} {method} {path}: expected {cell:?}, got {}", r.status));
+                failures.push(format!(
+                    "{role:?} {method} {path}: expected {cell:?}, got {}",
+                    r.status
+                ));
             }
         }
     }
@@ -171,15 +228,35 @@ async fn every_cell_of_the_matrix_holds() {
 #[tokio::test]
 async fn outsiders_get_404_for_every_object_route_of_a_programme_they_do_not_partner() {
     let app = TestApp::new().await;
-    let programme = app.programme("Facilities Technician", &["Leeds City Council"]).await;
+    let programme = app
+        .programme("Facilities Technician", &["Leeds City Council"])
+        .await;
     for role in [Role::Coordinator, Role::Hr, Role::Manager] {
         let outsider = app.login_as(role, "Bradford Council").await;
-        for path in [format!("/programmes/{programme}"), format!("/api/v1/programmes/{programme}")] {
+        for path in [
+            format!("/programmes/{programme}"),
+            format!("/api/v1/programmes/{programme}"),
+        ] {
             let r = outsider.get(&path).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{role:?} {path}");
-            assert!(!r.text().contains("Facilities Technician"), "{role:?} {path}");
+            assert!(
+                !r.text().contains("Facilities Technician"),
+                "{role:?} {path}"
+            );
         }
-        assert!(!outsider.get("/programmes").await.text().contains("Facilities Technician"));
-        assert!(!outsider.get("/").await.text().contains("Facilities Technician"));
+        assert!(
+            !outsider
+                .get("/programmes")
+                .await
+                .text()
+                .contains("Facilities Technician")
+        );
+        assert!(
+            !outsider
+                .get("/")
+                .await
+                .text()
+                .contains("Facilities Technician")
+        );
     }
 }

@@ -24,14 +24,21 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts chromedriver, or says why not (and fails when the browser is required).
 fn start_driver() -> Option<(Driver, u16)> {
     let required = std::env::var("PATHWAYS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
-        assert!(!required, "PATHWAYS_REQUIRE_BROWSER=1 but {CHROMEDRIVER} or {CHROMIUM} is missing");
+        assert!(
+            !required,
+            "PATHWAYS_REQUIRE_BROWSER=1 but {CHROMEDRIVER} or {CHROMIUM} is missing"
+        );
         eprintln!("skipping the browser test: install chromium and chromium-driver to run it");
         return None;
     }
@@ -44,7 +51,10 @@ fn start_driver() -> Option<(Driver, u16)> {
         .expect("chromedriver starts");
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "chromedriver did not start listening");
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not start listening"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Some((Driver(child), port))
@@ -56,7 +66,8 @@ async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
         return;
     };
     let app = TestApp::new().await;
-    app.programme("Health and Care Careers", &["Learning Partnerships"]).await;
+    app.programme("Health and Care Careers", &["Learning Partnerships"])
+        .await;
     let (_, email) = app.user(Role::Coordinator, "Learning Partnerships").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -86,17 +97,40 @@ async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
         // Not signed in: sent to the sign-in page.
         assert!(browser.current_url().await?.path().ends_with("/sign-in"));
         assert_eq!(browser.title().await?, "Sign in – Pathways");
-        browser.find(Locator::Id("email")).await?.send_keys(&email).await?;
-        browser.find(Locator::Id("password")).await?.send_keys(PASSWORD).await?;
-        browser.find(Locator::Css("main button[type=submit]")).await?.click().await?;
+        browser
+            .find(Locator::Id("email"))
+            .await?
+            .send_keys(&email)
+            .await?;
+        browser
+            .find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        browser
+            .find(Locator::Css("main button[type=submit]"))
+            .await?
+            .click()
+            .await?;
         let heading = browser.find(Locator::Css("main h1")).await?.text().await?;
         assert_eq!(heading, "Dashboard");
         let main = browser.find(Locator::Css("main")).await?.text().await?;
         assert!(main.contains("Health and Care Careers"), "{main}");
         assert_eq!(browser.title().await?, "Dashboard – Pathways");
         // Sign out through the header button.
-        browser.find(Locator::Css(".app-nav__button")).await?.click().await?;
-        assert!(browser.find(Locator::Css("main")).await?.text().await?.contains("You have signed out"));
+        browser
+            .find(Locator::Css(".app-nav__button"))
+            .await?
+            .click()
+            .await?;
+        assert!(
+            browser
+                .find(Locator::Css("main"))
+                .await?
+                .text()
+                .await?
+                .contains("You have signed out")
+        );
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

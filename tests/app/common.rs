@@ -36,10 +36,10 @@ enum Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        if let Database::Postgres { server, name } = self {
-            if let Ok(mut conn) = diesel::PgConnection::establish(&format!("{server}/postgres")) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let Database::Postgres { server, name } = self
+            && let Ok(mut conn) = diesel::PgConnection::establish(&format!("{server}/postgres"))
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
@@ -67,10 +67,14 @@ impl TestApp {
         let (url, database) = fresh_database();
         let db = Db::connect(&url).expect("test database opens");
         let migrate_db = db.clone();
-        tokio::task::spawn_blocking(move || run_migrations(&mut migrate_db.conn().unwrap()).unwrap())
-            .await
-            .unwrap();
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()));
+        tokio::task::spawn_blocking(move || {
+            run_migrations(&mut migrate_db.conn().unwrap()).unwrap()
+        })
+        .await
+        .unwrap();
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        ));
         let config = Config {
             database_url: url,
             secure_cookies,
@@ -132,7 +136,11 @@ impl TestApp {
     /// A user with `role` at organisation `org` and the standard password; returns (id, email).
     pub async fn user(&self, role: Role, org: &str) -> (i32, String) {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let email = format!("{}-{n}@{}.test", role.as_str(), org.to_lowercase().replace(' ', "-"));
+        let email = format!(
+            "{}-{n}@{}.test",
+            role.as_str(),
+            org.to_lowercase().replace(' ', "-")
+        );
         let organisation_id = Some(self.organisation(org).await);
         let input = NewUserInput {
             email: email.clone(),
@@ -142,7 +150,9 @@ impl TestApp {
             password: PASSWORD.to_owned(),
             temporary: false,
         };
-        let user = accounts::create_user(&self.state, None, input).await.unwrap();
+        let user = accounts::create_user(&self.state, None, input)
+            .await
+            .unwrap();
         (user.id, email)
     }
 
@@ -155,8 +165,15 @@ impl TestApp {
     /// Signs in through the form and returns the signed-in client (panics on failure).
     pub async fn sign_in(&self, email: &str, password: &str) -> TestClient {
         let response = self.attempt_sign_in(email, password).await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in failed: {}", response.text());
-        let cookie = response.cookie("pathways_session").expect("session cookie set");
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            response.text()
+        );
+        let cookie = response
+            .cookie("pathways_session")
+            .expect("session cookie set");
         let mut client = self.anon();
         client.cookie = Some(format!("pathways_session={cookie}"));
         let page = client.get("/account").await;
@@ -168,19 +185,34 @@ impl TestApp {
     pub async fn attempt_sign_in(&self, email: &str, password: &str) -> TestResponse {
         let anon = self.anon();
         let form = anon.get("/sign-in").await;
-        let token = form.cookie("pathways_signin").expect("sign-in token cookie");
+        let token = form
+            .cookie("pathways_signin")
+            .expect("sign-in token cookie");
         let client = TestClient {
             cookie: Some(format!("pathways_signin={token}")),
             ..anon
         };
         client
-            .send(form_request(Method::POST, "/sign-in", &[("csrf_token", &token), ("email", email), ("password", password)]), None)
+            .send(
+                form_request(
+                    Method::POST,
+                    "/sign-in",
+                    &[
+                        ("csrf_token", &token),
+                        ("email", email),
+                        ("password", password),
+                    ],
+                ),
+                None,
+            )
             .await
     }
 
     /// A client authenticated by a new API token of user `user_id`.
     pub async fn token_client(&self, user_id: i32) -> TestClient {
-        let token = accounts::create_api_token(&self.state, user_id, "test").await.unwrap();
+        let token = accounts::create_api_token(&self.state, user_id, "test")
+            .await
+            .unwrap();
         TestClient {
             bearer: Some(token),
             ..self.anon()
@@ -200,13 +232,25 @@ impl TestApp {
 fn fresh_database() -> (String, Database) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
-            let server = url.rsplit_once('/').map(|(s, _)| s.to_owned()).unwrap_or(url);
+            let server = url
+                .rsplit_once('/')
+                .map(|(s, _)| s.to_owned())
+                .unwrap_or(url);
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let name = format!("pathways_test_{}_{}_{n}", std::process::id(), Utc::now().timestamp_micros());
+            let name = format!(
+                "pathways_test_{}_{}_{n}",
+                std::process::id(),
+                Utc::now().timestamp_micros()
+            );
             let mut admin = diesel::PgConnection::establish(&format!("{server}/postgres"))
                 .expect("TEST_DATABASE_URL server reachable");
-            admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-            (format!("{server}/{name}"), Database::Postgres { server, name })
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .unwrap();
+            (
+                format!("{server}/{name}"),
+                Database::Postgres { server, name },
+            )
         }
         _ => {
             let dir = tempfile::tempdir().unwrap();
@@ -245,12 +289,17 @@ impl TestClient {
     /// Sends `req` with this client's credentials.
     pub async fn send(&self, mut req: Request<Body>, csrf_header: Option<&str>) -> TestResponse {
         let headers = req.headers_mut();
-        headers.entry(header::HOST).or_insert("pathways.test".parse().unwrap());
+        headers
+            .entry(header::HOST)
+            .or_insert("pathways.test".parse().unwrap());
         if let Some(cookie) = &self.cookie {
             headers.insert(header::COOKIE, cookie.parse().unwrap());
         }
         if let Some(token) = &self.bearer {
-            headers.insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+            headers.insert(
+                header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            );
         }
         if let Some(csrf) = csrf_header {
             headers.insert("x-csrf-token", csrf.parse().unwrap());
@@ -259,7 +308,11 @@ impl TestClient {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, body }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// GET `path`.
@@ -273,7 +326,8 @@ impl TestClient {
         let csrf = self.csrf.clone().unwrap_or_default();
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", csrf.as_str())];
         all.extend_from_slice(fields);
-        self.send(form_request(Method::POST, path, &all), None).await
+        self.send(form_request(Method::POST, path, &all), None)
+            .await
     }
 
     /// Sends JSON with `method` to `path` (with the CSRF header when using a session).
@@ -307,7 +361,8 @@ impl TestResponse {
 
     /// Body as JSON (panics with the body when it is not JSON).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
     }
 
     /// The value of a cookie this response sets.
@@ -334,7 +389,10 @@ impl TestResponse {
 
     /// `Location` header.
     pub fn location(&self) -> Option<String> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// The CSRF token in the page's first form.

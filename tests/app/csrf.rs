@@ -31,18 +31,36 @@ async fn five_kinds_of_forgery_are_refused_and_write_nothing() {
         ("no token", forged(None, &[])),
         ("wrong token", forged(Some("not-the-token"), &[])),
         ("another session's token", forged(Some(&others_token), &[])),
-        ("foreign origin", forged(Some(&token), &[("origin", "https://evil.example")])),
-        ("cross-site fetch", forged(Some(&token), &[("sec-fetch-site", "cross-site")])),
+        (
+            "foreign origin",
+            forged(Some(&token), &[("origin", "https://evil.example")]),
+        ),
+        (
+            "cross-site fetch",
+            forged(Some(&token), &[("sec-fetch-site", "cross-site")]),
+        ),
     ];
     for (what, req) in attempts {
         let response = admin.send(req, None).await;
         assert_eq!(response.status, StatusCode::FORBIDDEN, "{what}");
-        assert!(response.text().contains("came from another site"), "{what}: an HTML page explains");
+        assert!(
+            response.text().contains("came from another site"),
+            "{what}: an HTML page explains"
+        );
     }
     assert_eq!(app.audit_count().await, before, "nothing was written");
     // The genuine form works.
     let genuine = admin
-        .send(forged(Some(&token), &[("origin", "http://pathways.test"), ("sec-fetch-site", "same-origin")]), None)
+        .send(
+            forged(
+                Some(&token),
+                &[
+                    ("origin", "http://pathways.test"),
+                    ("sec-fetch-site", "same-origin"),
+                ],
+            ),
+            None,
+        )
         .await;
     assert_eq!(genuine.status, StatusCode::SEE_OTHER);
 }
@@ -71,7 +89,14 @@ async fn the_sign_in_form_needs_its_own_token() {
     let (_, email) = app.user(Role::Manager, "Leeds City Council").await;
     let response = app
         .anon()
-        .send(form_request(Method::POST, "/sign-in", &[("email", &email), ("password", crate::common::PASSWORD)]), None)
+        .send(
+            form_request(
+                Method::POST,
+                "/sign-in",
+                &[("email", &email), ("password", crate::common::PASSWORD)],
+            ),
+            None,
+        )
         .await;
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     assert!(response.cookie("pathways_session").is_none());
@@ -83,7 +108,13 @@ async fn bearer_token_calls_need_no_csrf_token_but_still_refuse_cross_site() {
     let (id, _) = app.user(Role::Admin, "Leeds City Council").await;
     let script = app.token_client(id).await;
     let body = serde_json::json!({"name": "Leeds Mind", "kind": "charity"});
-    assert_eq!(script.json(Method::POST, "/api/v1/organisations", body.clone()).await.status, StatusCode::CREATED);
+    assert_eq!(
+        script
+            .json(Method::POST, "/api/v1/organisations", body.clone())
+            .await
+            .status,
+        StatusCode::CREATED
+    );
     let req = Request::post("/api/v1/organisations")
         .header(header::CONTENT_TYPE, "application/json")
         .header("sec-fetch-site", "cross-site")

@@ -67,8 +67,17 @@ fn describe(conn: &mut DbConnection) -> BTreeSet<String> {
             .load(c)
             .unwrap();
             for col in columns {
-                let null = if col.is_nullable == "YES" { "null" } else { "not null" };
-                lines.insert(format!("{}.{} {} {null}", col.table_name, col.column_name, normalise(&col.data_type)));
+                let null = if col.is_nullable == "YES" {
+                    "null"
+                } else {
+                    "not null"
+                };
+                lines.insert(format!(
+                    "{}.{} {} {null}",
+                    col.table_name,
+                    col.column_name,
+                    normalise(&col.data_type)
+                ));
             }
         }
         DbConnection::Sqlite(c) => {
@@ -88,8 +97,17 @@ fn describe(conn: &mut DbConnection) -> BTreeSet<String> {
                 .unwrap();
                 for col in columns {
                     // SQLite does not mark primary-key columns NOT NULL unless told; both trees do.
-                    let null = if col.not_null == 1 || col.pk > 0 { "not null" } else { "null" };
-                    lines.insert(format!("{}.{} {} {null}", table.name, col.name, normalise(&col.column_type)));
+                    let null = if col.not_null == 1 || col.pk > 0 {
+                        "not null"
+                    } else {
+                        "null"
+                    };
+                    lines.insert(format!(
+                        "{}.{} {} {null}",
+                        table.name,
+                        col.name,
+                        normalise(&col.column_type)
+                    ));
                 }
             }
         }
@@ -101,15 +119,26 @@ fn describe(conn: &mut DbConnection) -> BTreeSet<String> {
 async fn the_migrated_schema_matches_the_golden_description() {
     let app = TestApp::new().await;
     let actual = app.state.db.run(|conn| Ok(describe(conn))).await.unwrap();
-    let expected: BTreeSet<String> = GOLDEN.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
+    let expected: BTreeSet<String> = GOLDEN
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
     if std::env::var("UPDATE_GOLDEN").is_ok() {
         let text: Vec<&str> = actual.iter().map(String::as_str).collect();
-        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/schema.txt"), text.join("\n") + "\n").unwrap();
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/schema.txt"),
+            text.join("\n") + "\n",
+        )
+        .unwrap();
         return;
     }
     let missing: Vec<_> = expected.difference(&actual).collect();
     let extra: Vec<_> = actual.difference(&expected).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nunexpected {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nunexpected {extra:#?}"
+    );
 }
 
 #[test]

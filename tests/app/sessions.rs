@@ -20,9 +20,19 @@ async fn the_session_cookie_is_http_only_strict_and_long() {
     let (_, email) = app.user(Role::Manager, "Leeds City Council").await;
     let response = app.attempt_sign_in(&email, PASSWORD).await;
     let header = response.set_cookie_header("pathways_session").unwrap();
-    assert!(header.contains("HttpOnly") && header.contains("SameSite=Strict") && header.contains("Path=/"));
-    assert!(!header.contains("Secure"), "plain HTTP must not claim Secure");
-    assert!(response.cookie("pathways_session").unwrap().len() >= 43, "at least 256 random bits");
+    assert!(
+        header.contains("HttpOnly")
+            && header.contains("SameSite=Strict")
+            && header.contains("Path=/")
+    );
+    assert!(
+        !header.contains("Secure"),
+        "plain HTTP must not claim Secure"
+    );
+    assert!(
+        response.cookie("pathways_session").unwrap().len() >= 43,
+        "at least 256 random bits"
+    );
 }
 
 #[tokio::test]
@@ -31,7 +41,11 @@ async fn over_https_the_cookie_is_secure_and_host_prefixed() {
     let (_, email) = app.user(Role::Manager, "Leeds City Council").await;
     let anon = app.anon();
     let form = anon.get("/sign-in").await;
-    assert!(form.set_cookie_header("__Host-pathways_signin").unwrap().contains("; Secure"));
+    assert!(
+        form.set_cookie_header("__Host-pathways_signin")
+            .unwrap()
+            .contains("; Secure")
+    );
     let token = form.cookie("__Host-pathways_signin").unwrap();
     let client = TestClient {
         cookie: Some(format!("__Host-pathways_signin={token}")),
@@ -39,12 +53,22 @@ async fn over_https_the_cookie_is_secure_and_host_prefixed() {
     };
     let response = client
         .send(
-            crate::common::form_request(Method::POST, "/sign-in", &[("csrf_token", &token), ("email", &email), ("password", PASSWORD)]),
+            crate::common::form_request(
+                Method::POST,
+                "/sign-in",
+                &[
+                    ("csrf_token", &token),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                ],
+            ),
             None,
         )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
-    let header = response.set_cookie_header("__Host-pathways_session").unwrap();
+    let header = response
+        .set_cookie_header("__Host-pathways_session")
+        .unwrap();
     assert!(header.contains("; Secure") && header.contains("Path=/") && !header.contains("Domain"));
     assert!(response.headers.get("strict-transport-security").is_some());
 }
@@ -57,11 +81,22 @@ async fn each_sign_in_gets_a_new_session_id_and_sign_out_ends_it_on_the_server()
     let second = app.sign_in(&email, PASSWORD).await;
     assert_ne!(first.cookie, second.cookie);
     let response = first.post_form("/sign-out", &[]).await;
-    assert_eq!(response.location().as_deref(), Some("/sign-in?signed_out=1"));
-    assert!(response.set_cookie_header("pathways_session").unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        response.location().as_deref(),
+        Some("/sign-in?signed_out=1")
+    );
+    assert!(
+        response
+            .set_cookie_header("pathways_session")
+            .unwrap()
+            .contains("Max-Age=0")
+    );
     // Replaying the old cookie no longer works; the other session is untouched.
     assert_signed_out(&first.get("/").await);
-    assert_eq!(first.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        first.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(second.get("/").await.status, StatusCode::OK);
 }
 
@@ -72,7 +107,11 @@ async fn thirty_idle_minutes_end_a_session() {
     app.clock.advance(TimeDelta::minutes(29));
     assert_eq!(client.get("/").await.status, StatusCode::OK);
     app.clock.advance(TimeDelta::minutes(29));
-    assert_eq!(client.get("/").await.status, StatusCode::OK, "activity keeps it alive");
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
     app.clock.advance(TimeDelta::minutes(31));
     assert_signed_out(&client.get("/").await);
 }
@@ -97,13 +136,26 @@ async fn disabling_a_user_ends_their_sessions_and_tokens() {
     let browser = app.sign_in(&email, PASSWORD).await;
     let script = app.token_client(id).await;
     assert_eq!(script.get("/api/v1/me").await.status, StatusCode::OK);
-    admin.post_form(&format!("/admin/users/{id}/disable"), &[]).await;
+    admin
+        .post_form(&format!("/admin/users/{id}/disable"), &[])
+        .await;
     assert_signed_out(&browser.get("/").await);
-    assert_eq!(script.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        script.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // Enabling again does not bring old tokens back.
-    admin.post_form(&format!("/admin/users/{id}/enable"), &[]).await;
-    assert_eq!(script.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.attempt_sign_in(&email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    admin
+        .post_form(&format!("/admin/users/{id}/enable"), &[])
+        .await;
+    assert_eq!(
+        script.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.attempt_sign_in(&email, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -113,9 +165,14 @@ async fn a_role_change_applies_on_the_next_request() {
     let (id, email) = app.user(Role::Admin, "Leeds City Council").await;
     let other = app.sign_in(&email, PASSWORD).await;
     assert_eq!(other.get("/admin/users").await.status, StatusCode::OK);
-    let response = admin.post_form(&format!("/admin/users/{id}/role"), &[("role", "manager")]).await;
+    let response = admin
+        .post_form(&format!("/admin/users/{id}/role"), &[("role", "manager")])
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
-    assert_eq!(other.get("/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(other.get("/api/v1/me").await.json()["role"], "manager");
 }
 
@@ -125,24 +182,48 @@ async fn a_temporary_password_must_be_changed_before_anything_else() {
     let admin = app.login_as(Role::Admin, "Leeds City Council").await;
     let (id, email) = app.user(Role::Coordinator, "Learning Partnerships").await;
     let temporary = "orange kettle under bridges";
-    let response = admin.post_form(&format!("/admin/users/{id}/password"), &[("password", temporary)]).await;
+    let response = admin
+        .post_form(
+            &format!("/admin/users/{id}/password"),
+            &[("password", temporary)],
+        )
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.attempt_sign_in(&email, PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.attempt_sign_in(&email, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let signed_in = app.attempt_sign_in(&email, temporary).await;
     assert_eq!(signed_in.location().as_deref(), Some("/account/password"));
     let mut client = app.anon();
-    client.cookie = Some(format!("pathways_session={}", signed_in.cookie("pathways_session").unwrap()));
+    client.cookie = Some(format!(
+        "pathways_session={}",
+        signed_in.cookie("pathways_session").unwrap()
+    ));
     let form = client.get("/").await;
     assert_eq!(form.location().as_deref(), Some("/account/password"));
     client.csrf = client.get("/account/password").await.csrf_token();
-    assert_eq!(client.json(Method::GET, "/api/v1/programmes", json!({})).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        client
+            .json(Method::GET, "/api/v1/programmes", json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let changed = client
         .post_form(
             "/account/password",
-            &[("current_password", temporary), ("new_password", "seven quiet herons at dawn"), ("confirm_password", "seven quiet herons at dawn")],
+            &[
+                ("current_password", temporary),
+                ("new_password", "seven quiet herons at dawn"),
+                ("confirm_password", "seven quiet herons at dawn"),
+            ],
         )
         .await;
-    assert_eq!(changed.location().as_deref(), Some("/account?notice=password_changed"));
+    assert_eq!(
+        changed.location().as_deref(),
+        Some("/account?notice=password_changed")
+    );
     assert_eq!(client.get("/").await.status, StatusCode::OK);
 }
 
@@ -154,25 +235,50 @@ async fn changing_a_password_checks_the_current_one_and_the_policy() {
         let client = client.clone();
         async move {
             client
-                .post_form("/account/password", &[("current_password", current), ("new_password", new), ("confirm_password", confirm)])
+                .post_form(
+                    "/account/password",
+                    &[
+                        ("current_password", current),
+                        ("new_password", new),
+                        ("confirm_password", confirm),
+                    ],
+                )
                 .await
         }
     };
-    let r = attempt("wrong current password", "seven quiet herons at dawn", "seven quiet herons at dawn").await;
+    let r = attempt(
+        "wrong current password",
+        "seven quiet herons at dawn",
+        "seven quiet herons at dawn",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("Your current password is not correct"));
     let r = attempt(PASSWORD, "short", "short").await;
     assert!(r.text().contains("Password must be 12 characters or more"));
     let r = attempt(PASSWORD, "password123456", "password123456").await;
     assert!(r.text().contains("too common"));
-    let r = attempt(PASSWORD, "seven quiet herons at dawn", "seven quiet herons at dusk").await;
+    let r = attempt(
+        PASSWORD,
+        "seven quiet herons at dawn",
+        "seven quiet herons at dusk",
+    )
+    .await;
     assert!(r.text().contains("Passwords must match"));
     // Another session of the same user ends when the password changes.
     let other_session = {
-        let email = client.get("/api/v1/me").await.json()["email"].as_str().unwrap().to_owned();
+        let email = client.get("/api/v1/me").await.json()["email"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         app.sign_in(&email, PASSWORD).await
     };
-    let r = attempt(PASSWORD, "seven quiet herons at dawn", "seven quiet herons at dawn").await;
+    let r = attempt(
+        PASSWORD,
+        "seven quiet herons at dawn",
+        "seven quiet herons at dawn",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(client.get("/").await.status, StatusCode::OK);
     assert_signed_out(&other_session.get("/").await);

@@ -9,10 +9,16 @@ use crate::common::{PASSWORD, TestApp};
 #[tokio::test]
 async fn the_right_password_signs_in_and_the_dashboard_greets_the_user() {
     let app = TestApp::new().await;
-    let client = app.login_as(Role::Coordinator, "Learning Partnerships").await;
+    let client = app
+        .login_as(Role::Coordinator, "Learning Partnerships")
+        .await;
     let page = client.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains("Welcome, Test Coordinator"), "{}", page.text());
+    assert!(
+        page.text().contains("Welcome, Test Coordinator"),
+        "{}",
+        page.text()
+    );
 }
 
 #[tokio::test]
@@ -20,7 +26,9 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
     let app = TestApp::new().await;
     let (_, email) = app.user(Role::Manager, "Leeds City Council").await;
     let wrong = app.attempt_sign_in(&email, "not the password at all").await;
-    let unknown = app.attempt_sign_in("nobody@leeds-city-council.test", "not the password at all").await;
+    let unknown = app
+        .attempt_sign_in("nobody@leeds-city-council.test", "not the password at all")
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.status, wrong.status);
     // Identical but for the email typed and the form's one-time token.
@@ -34,7 +42,11 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
         strip(wrong.text(), &email),
         strip(unknown.text(), "nobody@leeds-city-council.test")
     );
-    assert!(wrong.text().contains("Enter a correct email address and password"));
+    assert!(
+        wrong
+            .text()
+            .contains("Enter a correct email address and password")
+    );
     assert!(wrong.cookie("pathways_session").is_none());
 }
 
@@ -42,7 +54,9 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
 async fn email_is_matched_without_regard_to_case_or_spaces() {
     let app = TestApp::new().await;
     let (_, email) = app.user(Role::Hr, "Leeds Teaching Hospitals").await;
-    let response = app.attempt_sign_in(&format!("  {}  ", email.to_uppercase()), PASSWORD).await;
+    let response = app
+        .attempt_sign_in(&format!("  {}  ", email.to_uppercase()), PASSWORD)
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
 }
 
@@ -63,29 +77,52 @@ async fn five_failures_bring_a_growing_delay_that_ends() {
     let app = TestApp::new().await;
     let (_, email) = app.user(Role::Coordinator, "Learning Partnerships").await;
     for _ in 0..5 {
-        assert_eq!(app.attempt_sign_in(&email, "wrong password here").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.attempt_sign_in(&email, "wrong password here")
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Blocked now, even with the right password, and the page says how long to wait.
     let blocked = app.attempt_sign_in(&email, PASSWORD).await;
     assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(blocked.text().contains("Wait 30 seconds"), "{}", blocked.text());
+    assert!(
+        blocked.text().contains("Wait 30 seconds"),
+        "{}",
+        blocked.text()
+    );
     // After the delay one more failure doubles it.
     app.clock.advance(TimeDelta::seconds(31));
-    assert_eq!(app.attempt_sign_in(&email, "wrong again!").await.status, StatusCode::UNAUTHORIZED);
-    assert!(app.attempt_sign_in(&email, PASSWORD).await.text().contains("Wait 1 minute"));
+    assert_eq!(
+        app.attempt_sign_in(&email, "wrong again!").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        app.attempt_sign_in(&email, PASSWORD)
+            .await
+            .text()
+            .contains("Wait 1 minute")
+    );
     // Never a permanent lock-out: after the delay the right password works.
     app.clock.advance(TimeDelta::seconds(61));
-    assert_eq!(app.attempt_sign_in(&email, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.attempt_sign_in(&email, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
 async fn unknown_emails_are_throttled_like_real_ones() {
     let app = TestApp::new().await;
     for _ in 0..5 {
-        app.attempt_sign_in("ghost@nowhere.test", "whatever password").await;
+        app.attempt_sign_in("ghost@nowhere.test", "whatever password")
+            .await;
     }
     assert_eq!(
-        app.attempt_sign_in("ghost@nowhere.test", "whatever password").await.status,
+        app.attempt_sign_in("ghost@nowhere.test", "whatever password")
+            .await
+            .status,
         StatusCode::TOO_MANY_REQUESTS
     );
 }
@@ -95,9 +132,14 @@ async fn a_disabled_account_cannot_sign_in() {
     let app = TestApp::new().await;
     let admin = app.login_as(Role::Admin, "Leeds City Council").await;
     let (id, email) = app.user(Role::Manager, "Leeds City Council").await;
-    let response = admin.post_form(&format!("/admin/users/{id}/disable"), &[]).await;
+    let response = admin
+        .post_form(&format!("/admin/users/{id}/disable"), &[])
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
-    assert_eq!(app.attempt_sign_in(&email, PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.attempt_sign_in(&email, PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -110,5 +152,10 @@ async fn stored_hashes_are_argon2id_with_owasp_parameters() {
         .run(move |conn| Ok(pathways::models::User::find(conn, id)?))
         .await
         .unwrap();
-    assert!(user.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", user.password_hash);
+    assert!(
+        user.password_hash
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        user.password_hash
+    );
 }

@@ -10,39 +10,82 @@ use crate::common::{PASSWORD, TestApp};
 async fn an_admin_adds_an_organisation_and_mistakes_are_explained() {
     let app = TestApp::new().await;
     let admin = app.login_as(Role::Admin, "Leeds City Council").await;
-    let empty = admin.post_form("/admin/organisations", &[("name", ""), ("kind", "")]).await;
+    let empty = admin
+        .post_form("/admin/organisations", &[("name", ""), ("kind", "")])
+        .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = empty.text();
     assert!(text.contains("<title>Error: Organisations – Pathways</title>"));
-    assert!(text.contains("href=\"#name\">Enter the organisation&#39;s name") || text.contains("href=\"#name\">Enter the organisation's name"), "{text}");
+    assert!(
+        text.contains("href=\"#name\">Enter the organisation&#39;s name")
+            || text.contains("href=\"#name\">Enter the organisation's name"),
+        "{text}"
+    );
     assert!(text.contains("href=\"#kind\">Select the kind of organisation"));
-    let added = admin.post_form("/admin/organisations", &[("name", "Leeds City College"), ("kind", "college")]).await;
+    let added = admin
+        .post_form(
+            "/admin/organisations",
+            &[("name", "Leeds City College"), ("kind", "college")],
+        )
+        .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
     let page = admin.get(&added.location().unwrap()).await.text();
     assert!(page.contains("Leeds City College has been added"));
-    let duplicate = admin.post_form("/admin/organisations", &[("name", "leeds city college"), ("kind", "college")]).await;
+    let duplicate = admin
+        .post_form(
+            "/admin/organisations",
+            &[("name", "leeds city college"), ("kind", "college")],
+        )
+        .await;
     assert_eq!(duplicate.status, StatusCode::CONFLICT);
     assert!(duplicate.text().contains("already exists"));
-    assert!(duplicate.text().contains("value=\"leeds city college\""), "what was typed is kept");
+    assert!(
+        duplicate.text().contains("value=\"leeds city college\""),
+        "what was typed is kept"
+    );
 }
 
 #[tokio::test]
 async fn an_admin_adds_a_user_who_must_choose_a_password() {
     let app = TestApp::new().await;
     let admin = app.login_as(Role::Admin, "Leeds City Council").await;
-    let org = app.organisation("Leeds Teaching Hospitals NHS Trust").await.to_string();
+    let org = app
+        .organisation("Leeds Teaching Hospitals NHS Trust")
+        .await
+        .to_string();
     let bad = admin
-        .post_form("/admin/users", &[("name", ""), ("email", "not-an-email"), ("organisation_id", ""), ("role", "boss"), ("password", "short")])
+        .post_form(
+            "/admin/users",
+            &[
+                ("name", ""),
+                ("email", "not-an-email"),
+                ("organisation_id", ""),
+                ("role", "boss"),
+                ("password", "short"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = bad.text();
     for field in ["name", "email", "organisation_id", "role", "password"] {
-        assert!(text.contains(&format!("href=\"#{field}\"")), "{field} missing from the summary");
+        assert!(
+            text.contains(&format!("href=\"#{field}\"")),
+            "{field} missing from the summary"
+        );
     }
     assert!(text.contains("value=\"not-an-email\""));
     let temporary = "purple anchors drift slowly";
     let created = admin
-        .post_form("/admin/users", &[("name", "Siobhán Nguyễn"), ("email", "Siobhan@Trust.test"), ("organisation_id", &org), ("role", "hr"), ("password", temporary)])
+        .post_form(
+            "/admin/users",
+            &[
+                ("name", "Siobhán Nguyễn"),
+                ("email", "Siobhan@Trust.test"),
+                ("organisation_id", &org),
+                ("role", "hr"),
+                ("password", temporary),
+            ],
+        )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
     let page = admin.get(&created.location().unwrap()).await.text();
@@ -50,7 +93,16 @@ async fn an_admin_adds_a_user_who_must_choose_a_password() {
     let first = app.attempt_sign_in("siobhan@trust.test", temporary).await;
     assert_eq!(first.location().as_deref(), Some("/account/password"));
     let again = admin
-        .post_form("/admin/users", &[("name", "Someone"), ("email", "siobhan@trust.test"), ("organisation_id", &org), ("role", "hr"), ("password", temporary)])
+        .post_form(
+            "/admin/users",
+            &[
+                ("name", "Someone"),
+                ("email", "siobhan@trust.test"),
+                ("organisation_id", &org),
+                ("role", "hr"),
+                ("password", temporary),
+            ],
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 }
@@ -60,10 +112,18 @@ async fn admins_cannot_lock_themselves_out() {
     let app = TestApp::new().await;
     let admin = app.login_as(Role::Admin, "Leeds City Council").await;
     let me = admin.get("/api/v1/me").await.json()["id"].as_i64().unwrap();
-    let demote = admin.post_form(&format!("/admin/users/{me}/role"), &[("role", "manager")]).await;
+    let demote = admin
+        .post_form(&format!("/admin/users/{me}/role"), &[("role", "manager")])
+        .await;
     assert_eq!(demote.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(demote.text().contains("You cannot remove your own admin role"));
-    let disable = admin.post_form(&format!("/admin/users/{me}/disable"), &[]).await;
+    assert!(
+        demote
+            .text()
+            .contains("You cannot remove your own admin role")
+    );
+    let disable = admin
+        .post_form(&format!("/admin/users/{me}/disable"), &[])
+        .await;
     assert_eq!(disable.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
 }
@@ -74,28 +134,75 @@ async fn every_admin_change_is_audited() {
     let admin = app.login_as(Role::Admin, "Leeds City Council").await;
     let (id, _) = app.user(Role::Manager, "Leeds City Council").await;
     let before = app.audit_count().await;
-    admin.post_form(&format!("/admin/users/{id}/role"), &[("role", "coordinator")]).await;
-    admin.post_form(&format!("/admin/users/{id}/disable"), &[]).await;
-    admin.post_form(&format!("/admin/users/{id}/password"), &[("password", PASSWORD)]).await;
+    admin
+        .post_form(
+            &format!("/admin/users/{id}/role"),
+            &[("role", "coordinator")],
+        )
+        .await;
+    admin
+        .post_form(&format!("/admin/users/{id}/disable"), &[])
+        .await;
+    admin
+        .post_form(
+            &format!("/admin/users/{id}/password"),
+            &[("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(app.audit_count().await, before + 3);
     let trail = app
         .state
         .db
-        .run(move |conn| Ok(pathways::models::AuditEvent::for_entity(conn, "user", &id.to_string())?))
+        .run(move |conn| {
+            Ok(pathways::models::AuditEvent::for_entity(
+                conn,
+                "user",
+                &id.to_string(),
+            )?)
+        })
         .await
         .unwrap();
-    let role_change = trail.iter().find(|e| e.before_json.as_deref().is_some_and(|b| b.contains("\"role\":\"manager\""))).unwrap();
-    assert!(role_change.after_json.as_deref().unwrap().contains("\"role\":\"coordinator\""));
-    assert!(trail.iter().all(|e| !e.after_json.clone().unwrap_or_default().contains("argon2")), "no hash in the trail");
+    let role_change = trail
+        .iter()
+        .find(|e| {
+            e.before_json
+                .as_deref()
+                .is_some_and(|b| b.contains("\"role\":\"manager\""))
+        })
+        .unwrap();
+    assert!(
+        role_change
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("\"role\":\"coordinator\"")
+    );
+    assert!(
+        trail
+            .iter()
+            .all(|e| !e.after_json.clone().unwrap_or_default().contains("argon2")),
+        "no hash in the trail"
+    );
 }
 
 #[tokio::test]
 async fn pages_other_than_the_forms_render_for_every_role() {
     let app = TestApp::new().await;
-    let id = app.programme("Facilities Technician", &["Leeds City Council"]).await;
+    let id = app
+        .programme("Facilities Technician", &["Leeds City Council"])
+        .await;
     for role in pathways::auth::Role::ALL {
         let client = app.login_as(role, "Leeds City Council").await;
-        for path in ["/", "/programmes", &format!("/programmes/{id}"), "/account", "/account/password", "/help/accessibility", "/help/privacy", "/help/cookies"] {
+        for path in [
+            "/",
+            "/programmes",
+            &format!("/programmes/{id}"),
+            "/account",
+            "/account/password",
+            "/help/accessibility",
+            "/help/privacy",
+            "/help/cookies",
+        ] {
             let response = client.get(path).await;
             assert_eq!(response.status, StatusCode::OK, "{role:?} {path}");
             assert!(response.text().contains("<h1"), "{role:?} {path}");
