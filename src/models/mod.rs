@@ -3,18 +3,24 @@
 
 pub mod api_token;
 pub mod audit;
+pub mod cohort;
+pub mod course_session;
 pub mod login_session;
 pub mod login_throttle;
 pub mod organisation;
+pub mod participant;
 pub mod programme;
 pub mod programme_input;
 pub mod user;
 
 pub use api_token::ApiToken;
 pub use audit::{AuditAction, AuditEvent, NewAuditEvent};
+pub use cohort::{Cohort, CohortChanges, NewCohort};
+pub use course_session::{CourseSession, SessionChanges};
 pub use login_session::LoginSession;
 pub use login_throttle::LoginThrottle;
 pub use organisation::{NewOrganisation, Organisation, OrganisationKind};
+pub use participant::{Participant, ParticipantRecord};
 pub use programme::{
     NewProgramme, PartnerRef, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay,
 };

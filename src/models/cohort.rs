@@ -1,0 +1,223 @@
+//! Cohorts: intakes of a programme (three a year), with dates, capacity, venue and status.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConnection;
+use crate::schema::{cohorts, programme_partners};
+
+/// The statuses a cohort moves through.
+pub const STATUSES: [&str; 5] = ["planned", "recruiting", "running", "finished", "cancelled"];
+
+/// The label of a status code.
+pub fn status_label(code: &str) -> &'static str {
+    match code {
+        "planned" => "Planned",
+        "recruiting" => "Recruiting",
+        "running" => "Running",
+        "finished" => "Finished",
+        "cancelled" => "Cancelled",
+        _ => "Unknown",
+    }
+}
+
+/// A cohort row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = cohorts)]
+pub struct Cohort {
+    /// Identifier.
+    pub id: i32,
+    /// The programme it is an intake of.
+    pub programme_id: i32,
+    /// Name, unique within the programme (e.g. "2019 pilot", "Spring 2026").
+    pub name: String,
+    /// First day of the course.
+    pub starts_on: NaiveDate,
+    /// Length of the course in weeks.
+    pub weeks: i32,
+    /// Most people who can be enrolled at once.
+    pub capacity: i32,
+    /// Where the college part is taught.
+    pub venue: String,
+    /// `planned`, `recruiting`, `running`, `finished` or `cancelled`.
+    pub status: String,
+    /// Creation time.
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new cohort.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cohorts)]
+pub struct NewCohort {
+    /// Programme.
+    pub programme_id: i32,
+    /// Name.
+    pub name: String,
+    /// Start date.
+    pub starts_on: NaiveDate,
+    /// Weeks.
+    pub weeks: i32,
+    /// Capacity.
+    pub capacity: i32,
+    /// Venue.
+    pub venue: String,
+    /// Status code.
+    pub status: String,
+    /// Creation time.
+    pub created_at: NaiveDateTime,
+    /// Same as `created_at`.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Changes to a cohort.
+#[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
+#[diesel(table_name = cohorts)]
+pub struct CohortChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New start date.
+    pub starts_on: Option<NaiveDate>,
+    /// New length.
+    pub weeks: Option<i32>,
+    /// New capacity.
+    pub capacity: Option<i32>,
+    /// New venue.
+    pub venue: Option<String>,
+    /// New status.
+    pub status: Option<String>,
+    /// Change time.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+impl Cohort {
+    /// The Friday of the course's last week: when it ends if no schedule says otherwise.
+    pub fn planned_end(&self) -> NaiveDate {
+        let monday = self.starts_on
+            - TimeDelta::days(i64::from(self.starts_on.weekday().num_days_from_monday()));
+        monday + TimeDelta::days(i64::from(self.weeks - 1) * 7 + 4)
+    }
+
+    /// The label of the status.
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+
+    /// One cohort by id.
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Cohort> {
+        cohorts::table
+            .find(id)
+            .select(Cohort::as_select())
+            .first(conn)
+    }
+
+    /// The cohort if `scope` (the caller's organisation; `None` for admins) partners in its
+    /// programme; otherwise `NotFound`, as if it did not exist.
+    pub fn find_visible(
+        conn: &mut DbConnection,
+        id: i32,
+        scope: Option<i32>,
+    ) -> QueryResult<Cohort> {
+        let cohort = Self::find(conn, id)?;
+        match scope {
+            Some(org) if !super::Programme::has_partner(conn, cohort.programme_id, org)? => {
+                Err(diesel::result::Error::NotFound)
+            }
+            _ => Ok(cohort),
+        }
+    }
+
+    /// Cohorts the caller may see, newest first, optionally of one programme and after a
+    /// cursor (by id, for the API).
+    pub fn list(
+        conn: &mut DbConnection,
+        scope: Option<i32>,
+        programme_id: Option<i32>,
+        cursor: Option<(i32, i64)>,
+    ) -> QueryResult<Vec<Cohort>> {
+        let mut query = cohorts::table.select(Cohort::as_select()).into_boxed();
+        if let Some(org) = scope {
+            let mine = programme_partners::table
+                .filter(programme_partners::organisation_id.eq(org))
+                .select(programme_partners::programme_id);
+            query = query.filter(cohorts::programme_id.eq_any(mine));
+        }
+        if let Some(programme_id) = programme_id {
+            query = query.filter(cohorts::programme_id.eq(programme_id));
+        }
+        match cursor {
+            Some((after, limit)) => query
+                .filter(cohorts::id.gt(after))
+                .order(cohorts::id)
+                .limit(limit)
+                .load(conn),
+            None => query
+                .order((cohorts::starts_on.desc(), cohorts::id.desc()))
+                .load(conn),
+        }
+    }
+
+    /// Whether a cohort of this programme already has the name.
+    pub fn name_taken(
+        conn: &mut DbConnection,
+        programme_id: i32,
+        name: &str,
+        except: Option<i32>,
+    ) -> QueryResult<bool> {
+        let ids: Vec<i32> = cohorts::table
+            .filter(cohorts::programme_id.eq(programme_id))
+            .filter(cohorts::name.eq(name))
+            .select(cohorts::id)
+            .load(conn)?;
+        Ok(ids.iter().any(|id| Some(*id) != except))
+    }
+
+    /// Inserts a cohort.
+    pub fn create(conn: &mut DbConnection, new: &NewCohort) -> QueryResult<Cohort> {
+        diesel::insert_into(cohorts::table)
+            .values(new)
+            .returning(cohorts::all_columns)
+            .get_result(conn)
+    }
+
+    /// Applies changes.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: i32,
+        changes: &CohortChanges,
+    ) -> QueryResult<Cohort> {
+        diesel::update(cohorts::table.find(id))
+            .set(changes)
+            .returning(cohorts::all_columns)
+            .get_result(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_six_week_course_ends_on_the_friday_of_week_six() {
+        let cohort = Cohort {
+            id: 1,
+            programme_id: 1,
+            name: "Pilot".into(),
+            starts_on: NaiveDate::from_ymd_opt(2019, 9, 2).unwrap(), // a Monday
+            weeks: 6,
+            capacity: 60,
+            venue: String::new(),
+            status: "finished".into(),
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+        };
+        assert_eq!(
+            cohort.planned_end(),
+            NaiveDate::from_ymd_opt(2019, 10, 11).unwrap()
+        );
+    }
+}

@@ -1,0 +1,219 @@
+//! Course sessions: the days of a cohort's course, generated from the programme's
+//! template and editable (move, retitle, cancel).
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{Cohort, TemplateDay};
+use crate::db::DbConnection;
+use crate::schema::{attendance, course_sessions};
+
+/// A course session row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = course_sessions)]
+pub struct CourseSession {
+    /// Identifier.
+    pub id: i32,
+    /// The cohort.
+    pub cohort_id: i32,
+    /// The day.
+    pub held_on: NaiveDate,
+    /// Week of the course, from 1.
+    pub week_number: i32,
+    /// `college` or `placement`.
+    pub kind: String,
+    /// What the day covers.
+    pub topic: String,
+    /// A cancelled session is not "held" and takes no register.
+    pub cancelled: bool,
+    /// Creation time.
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = course_sessions)]
+struct NewCourseSession<'a> {
+    cohort_id: i32,
+    held_on: NaiveDate,
+    week_number: i32,
+    kind: &'a str,
+    topic: &'a str,
+    cancelled: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Changes to one session.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = course_sessions)]
+pub struct SessionChanges {
+    /// New date.
+    pub held_on: Option<NaiveDate>,
+    /// New topic.
+    pub topic: Option<String>,
+    /// Cancelled or reinstated.
+    pub cancelled: Option<bool>,
+    /// Change time.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// The planned days of a cohort's course from a template: week 1 is the week the cohort
+/// starts in, days before the start date are skipped, and weeks beyond the cohort's
+/// length are left out.
+pub fn plan(cohort: &Cohort, template: &[TemplateDay]) -> Vec<(NaiveDate, i32, String)> {
+    let monday = cohort.starts_on
+        - TimeDelta::days(i64::from(cohort.starts_on.weekday().num_days_from_monday()));
+    let mut days: Vec<(NaiveDate, i32, String)> = template
+        .iter()
+        .filter(|d| d.week_number <= cohort.weeks)
+        .map(|d| {
+            let date = monday
+                + TimeDelta::days(i64::from(d.week_number - 1) * 7 + i64::from(d.weekday - 1));
+            (date, d.week_number, d.kind.clone())
+        })
+        .filter(|(date, _, _)| *date >= cohort.starts_on)
+        .collect();
+    days.sort();
+    days
+}
+
+/// The default topic of a generated day.
+fn default_topic(kind: &str, week: i32) -> String {
+    match kind {
+        "placement" => format!("Week {week}: placement on the wards"),
+        _ => format!("Week {week}: college"),
+    }
+}
+
+impl CourseSession {
+    /// One session by id.
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<CourseSession> {
+        course_sessions::table
+            .find(id)
+            .select(CourseSession::as_select())
+            .first(conn)
+    }
+
+    /// A cohort's sessions in date order.
+    pub fn list_for_cohort(
+        conn: &mut DbConnection,
+        cohort_id: i32,
+    ) -> QueryResult<Vec<CourseSession>> {
+        course_sessions::table
+            .filter(course_sessions::cohort_id.eq(cohort_id))
+            .order((course_sessions::held_on, course_sessions::id))
+            .select(CourseSession::as_select())
+            .load(conn)
+    }
+
+    /// Whether any register of the cohort has a mark.
+    pub fn cohort_has_attendance(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<bool> {
+        let n: i64 = attendance::table
+            .inner_join(course_sessions::table)
+            .filter(course_sessions::cohort_id.eq(cohort_id))
+            .count()
+            .get_result(conn)?;
+        Ok(n > 0)
+    }
+
+    /// Replaces a cohort's schedule with the planned days (callers check for attendance).
+    pub fn replace_for_cohort(
+        conn: &mut DbConnection,
+        cohort: &Cohort,
+        template: &[TemplateDay],
+        now: NaiveDateTime,
+    ) -> QueryResult<Vec<CourseSession>> {
+        diesel::delete(course_sessions::table.filter(course_sessions::cohort_id.eq(cohort.id)))
+            .execute(conn)?;
+        for (held_on, week_number, kind) in plan(cohort, template) {
+            let topic = default_topic(&kind, week_number);
+            diesel::insert_into(course_sessions::table)
+                .values(NewCourseSession {
+                    cohort_id: cohort.id,
+                    held_on,
+                    week_number,
+                    kind: &kind,
+                    topic: &topic,
+                    cancelled: false,
+                    created_at: now,
+                    updated_at: now,
+                })
+                .execute(conn)?;
+        }
+        Self::list_for_cohort(conn, cohort.id)
+    }
+
+    /// Applies changes to one session.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: i32,
+        changes: &SessionChanges,
+    ) -> QueryResult<CourseSession> {
+        diesel::update(course_sessions::table.find(id))
+            .set(changes)
+            .returning(course_sessions::all_columns)
+            .get_result(conn)
+    }
+
+    /// Whether the session counts as held on `today`: not cancelled and not in the future.
+    pub fn is_held(&self, today: NaiveDate) -> bool {
+        !self.cancelled && self.held_on <= today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cohort(starts_on: NaiveDate) -> Cohort {
+        Cohort {
+            id: 1,
+            programme_id: 1,
+            name: "Pilot".into(),
+            starts_on,
+            weeks: 6,
+            capacity: 60,
+            venue: String::new(),
+            status: "planned".into(),
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn the_lincoln_green_template_gives_thirty_sessions() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(); // Monday
+        let days = plan(&cohort(start), &TemplateDay::lincoln_green());
+        assert_eq!(days.len(), 30);
+        assert_eq!(days[0], (start, 1, "college".into()));
+        let week3: Vec<_> = days
+            .iter()
+            .filter(|d| d.1 == 3)
+            .map(|d| d.2.as_str())
+            .collect();
+        assert_eq!(
+            week3,
+            [
+                "placement",
+                "placement",
+                "placement",
+                "placement",
+                "college"
+            ]
+        );
+        assert_eq!(days[29].0, NaiveDate::from_ymd_opt(2026, 2, 13).unwrap());
+    }
+
+    #[test]
+    fn a_mid_week_start_skips_the_days_before_it() {
+        let start = NaiveDate::from_ymd_opt(2026, 1, 7).unwrap(); // Wednesday
+        let days = plan(&cohort(start), &TemplateDay::lincoln_green());
+        assert_eq!(days.len(), 28);
+        assert_eq!(days[0].0, start);
+    }
+}

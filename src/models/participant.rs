@@ -1,0 +1,259 @@
+//! Participants: residents on the programme. Names are kept exactly as typed, in any
+//! script; lower-cased copies serve search and the duplicate check.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::schema::{cohorts, deprivation_lookup, enrolments, participants, programme_partners};
+
+/// A participant row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = participants)]
+pub struct Participant {
+    /// Identifier.
+    pub id: i32,
+    /// The organisation that recorded the person.
+    pub owner_organisation_id: i32,
+    /// Given name as typed.
+    pub given_name: String,
+    /// Family name as typed.
+    pub family_name: String,
+    /// Lower-cased given name.
+    #[serde(skip)]
+    pub given_name_key: String,
+    /// Lower-cased family name.
+    #[serde(skip)]
+    pub family_name_key: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Postcode, normalised (`LS9 7TF`).
+    pub postcode: String,
+    /// Phone, as typed.
+    pub phone: Option<String>,
+    /// Email, lower-cased.
+    pub email: Option<String>,
+    /// Neighbourhood from the deprivation lookup, when the postcode is in it.
+    pub neighbourhood: Option<String>,
+    /// How the person heard of the programme.
+    pub referral_source: Option<String>,
+    /// Employment status at enrolment.
+    pub employment_status: Option<String>,
+    /// Months out of work at enrolment.
+    pub months_unemployed: Option<i32>,
+    /// Benefit status at enrolment.
+    pub benefit_status: Option<String>,
+    /// When the person consented to their data being held.
+    pub consent_given_on: Option<NaiveDate>,
+    /// The lawful basis for holding it.
+    pub lawful_basis: Option<String>,
+    /// When the record was anonymised, if it was.
+    #[serde(skip)]
+    pub erased_at: Option<NaiveDateTime>,
+    /// Creation time.
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
+}
+
+/// Every writable column of a participant, checked.
+#[derive(Debug, Clone, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = participants)]
+#[diesel(treat_none_as_null = true)]
+pub struct ParticipantRecord {
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Lower-cased given name.
+    #[serde(skip)]
+    pub given_name_key: String,
+    /// Lower-cased family name.
+    #[serde(skip)]
+    pub family_name_key: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Normalised postcode.
+    pub postcode: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Neighbourhood (from the lookup).
+    pub neighbourhood: Option<String>,
+    /// Referral source.
+    pub referral_source: Option<String>,
+    /// Employment status.
+    pub employment_status: Option<String>,
+    /// Months unemployed.
+    pub months_unemployed: Option<i32>,
+    /// Benefit status.
+    pub benefit_status: Option<String>,
+    /// Consent date.
+    pub consent_given_on: Option<NaiveDate>,
+    /// Lawful basis.
+    pub lawful_basis: Option<String>,
+}
+
+impl Participant {
+    /// Full name as typed.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// One participant by id.
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Participant> {
+        participants::table
+            .find(id)
+            .select(Participant::as_select())
+            .first(conn)
+    }
+
+    /// The participant if the caller may see them: recorded by their organisation, or
+    /// enrolled in a cohort of a programme their organisation partners in. Otherwise
+    /// `NotFound`. `scope` is `None` for admins.
+    pub fn find_visible(
+        conn: &mut DbConnection,
+        id: i32,
+        scope: Option<i32>,
+    ) -> QueryResult<Participant> {
+        let mut query = participants::table
+            .filter(participants::id.eq(id))
+            .select(Participant::as_select())
+            .into_boxed();
+        if let Some(org) = scope {
+            query = query.filter(visible_to(org));
+        }
+        query.first(conn)
+    }
+
+    /// Search by name (any part of either name, case-insensitive) or postcode (prefix,
+    /// spaces ignored), among people the caller may see; at most `limit`, by family name.
+    pub fn search(
+        conn: &mut DbConnection,
+        scope: Option<i32>,
+        q: &str,
+        after: i32,
+        limit: i64,
+    ) -> QueryResult<Vec<Participant>> {
+        let mut query = participants::table
+            .filter(participants::erased_at.is_null())
+            .filter(participants::id.gt(after))
+            .select(Participant::as_select())
+            .into_boxed();
+        if let Some(org) = scope {
+            query = query.filter(visible_to(org));
+        }
+        let q = q.trim();
+        if !q.is_empty() {
+            let name = format!("%{}%", escape_like(&q.to_lowercase()));
+            let compact: String = q
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_uppercase();
+            let postcode = format!("{}%", escape_like(&spaced_postcode_prefix(&compact)));
+            query = query.filter(
+                participants::given_name_key
+                    .like(name.clone())
+                    .escape('\\')
+                    .or(participants::family_name_key.like(name).escape('\\'))
+                    .or(participants::postcode.like(postcode).escape('\\')),
+            );
+        }
+        query.order(participants::id).limit(limit).load(conn)
+    }
+
+    /// The person with exactly these names (case-insensitive), date of birth and postcode.
+    pub fn find_same_person(
+        conn: &mut DbConnection,
+        record: &ParticipantRecord,
+        except: Option<i32>,
+    ) -> QueryResult<Option<Participant>> {
+        let found: Vec<Participant> = participants::table
+            .filter(participants::given_name_key.eq(&record.given_name_key))
+            .filter(participants::family_name_key.eq(&record.family_name_key))
+            .filter(participants::date_of_birth.eq(record.date_of_birth))
+            .filter(participants::postcode.eq(&record.postcode))
+            .filter(participants::erased_at.is_null())
+            .select(Participant::as_select())
+            .load(conn)?;
+        Ok(found.into_iter().find(|p| Some(p.id) != except))
+    }
+
+    /// The neighbourhood of a postcode, from the deprivation lookup.
+    pub fn neighbourhood_of(
+        conn: &mut DbConnection,
+        postcode: &str,
+    ) -> QueryResult<Option<String>> {
+        deprivation_lookup::table
+            .find(postcode)
+            .select(deprivation_lookup::neighbourhood)
+            .first(conn)
+            .optional()
+    }
+
+    /// Inserts a participant.
+    pub fn create(
+        conn: &mut DbConnection,
+        owner: i32,
+        record: &ParticipantRecord,
+        now: NaiveDateTime,
+    ) -> QueryResult<Participant> {
+        diesel::insert_into(participants::table)
+            .values((
+                record,
+                participants::owner_organisation_id.eq(owner),
+                participants::created_at.eq(now),
+                participants::updated_at.eq(now),
+            ))
+            .returning(participants::all_columns)
+            .get_result(conn)
+    }
+
+    /// Replaces the writable columns.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: i32,
+        record: &ParticipantRecord,
+        now: NaiveDateTime,
+    ) -> QueryResult<Participant> {
+        diesel::update(participants::table.find(id))
+            .set((record, participants::updated_at.eq(now)))
+            .returning(participants::all_columns)
+            .get_result(conn)
+    }
+}
+
+/// `participants` rows a user of organisation `org` may see.
+#[diesel::dsl::auto_type]
+fn visible_to(org: i32) -> _ {
+    let partner_programmes = programme_partners::table
+        .filter(programme_partners::organisation_id.eq(org))
+        .select(programme_partners::programme_id);
+    let partner_cohorts = cohorts::table
+        .filter(cohorts::programme_id.eq_any(partner_programmes))
+        .select(cohorts::id);
+    let enrolled = enrolments::table
+        .filter(enrolments::cohort_id.eq_any(partner_cohorts))
+        .select(enrolments::participant_id);
+    participants::owner_organisation_id
+        .eq(org)
+        .or(participants::id.eq_any(enrolled))
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Turns a compact postcode prefix into the stored spaced form when it is a whole
+/// postcode ("LS97TF" → "LS9 7TF"); shorter prefixes match the outward code as typed.
+fn spaced_postcode_prefix(compact: &str) -> String {
+    crate::validate::postcode(compact).unwrap_or_else(|_| compact.to_owned())
+}
