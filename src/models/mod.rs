@@ -2,21 +2,30 @@
 //! lives here and in `reports/`, nowhere else.
 
 pub mod api_token;
+pub mod attendance;
 pub mod audit;
 pub mod cohort;
+pub mod cohort_input;
 pub mod course_session;
+pub mod enrolment;
+pub mod enrolment_input;
+pub mod equality;
 pub mod login_session;
 pub mod login_throttle;
 pub mod organisation;
 pub mod participant;
+pub mod participant_input;
 pub mod programme;
 pub mod programme_input;
+pub mod register;
 pub mod user;
 
 pub use api_token::ApiToken;
 pub use audit::{AuditAction, AuditEvent, NewAuditEvent};
 pub use cohort::{Cohort, CohortChanges, NewCohort};
 pub use course_session::{CourseSession, SessionChanges};
+pub use enrolment::{Enrolment, EnrolmentChanges, RosterEntry, StageChange};
+pub use equality::EqualityAnswers;
 pub use login_session::LoginSession;
 pub use login_throttle::LoginThrottle;
 pub use organisation::{NewOrganisation, Organisation, OrganisationKind};

@@ -1,0 +1,327 @@
+//! Enrolments: a participant in a cohort, the stage they are at, and the history of every
+//! stage change (who, when, from, to).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::schema::{enrolment_stage_changes, enrolments, participants};
+
+/// Stages in the order a person moves through them.
+pub const STAGES: [&str; 6] = [
+    "applied",
+    "accepted",
+    "started",
+    "completed",
+    "withdrawn",
+    "not_started",
+];
+
+/// Withdrawal reasons, aligned with the ILR withdrawal reasons (reference/domain.md §4).
+pub const WITHDRAWAL_REASONS: [(&str, &str); 9] = [
+    ("found_employment", "Left for a job"),
+    ("health", "Health, including mental health"),
+    ("caring_responsibilities", "Caring responsibilities"),
+    ("moved_away", "Moved away"),
+    ("financial", "Financial reasons"),
+    ("course_not_suitable", "Course not right for them"),
+    ("lost_contact", "Lost contact"),
+    ("excluded", "Excluded"),
+    ("other", "Other personal reasons"),
+];
+
+/// The label of a stage.
+pub fn stage_label(stage: &str) -> &'static str {
+    match stage {
+        "applied" => "Applied",
+        "accepted" => "Accepted",
+        "started" => "Started",
+        "completed" => "Completed",
+        "withdrawn" => "Withdrawn",
+        "not_started" => "Did not start",
+        _ => "Unknown",
+    }
+}
+
+/// The label of a withdrawal reason.
+pub fn reason_label(code: &str) -> &'static str {
+    WITHDRAWAL_REASONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("Unknown", |(_, l)| l)
+}
+
+/// Whether a coordinator may move an enrolment from `from` to `to`; `Err` says why not.
+pub fn check_transition(from: &str, to: &str) -> Result<(), String> {
+    let allowed: &[&str] = match from {
+        "applied" => &["accepted", "withdrawn", "not_started"],
+        "accepted" => &["applied", "started", "withdrawn", "not_started"],
+        "started" => &["completed", "withdrawn"],
+        "completed" => &["started"],
+        "withdrawn" => &["applied", "accepted", "started"],
+        "not_started" => &["applied", "accepted"],
+        _ => &[],
+    };
+    if from == to || allowed.contains(&to) {
+        return Ok(());
+    }
+    Err(match (from, to) {
+        (_, "completed") => "A resident cannot complete the course without starting it".to_owned(),
+        (_, "started") => {
+            "A resident starts when their first attendance is recorded, or from accepted".to_owned()
+        }
+        _ => format!(
+            "A resident cannot move from {} to {}",
+            stage_label(from).to_lowercase(),
+            stage_label(to).to_lowercase()
+        ),
+    })
+}
+
+/// An enrolment row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = enrolments)]
+pub struct Enrolment {
+    /// Identifier.
+    pub id: i32,
+    /// The person.
+    pub participant_id: i32,
+    /// The cohort.
+    pub cohort_id: i32,
+    /// Current stage.
+    pub stage: String,
+    /// Why they withdrew, when they did.
+    pub withdrawal_reason: Option<String>,
+    /// When they withdrew.
+    pub withdrawn_on: Option<NaiveDate>,
+    /// When they were interviewed for a job.
+    pub interviewed_on: Option<NaiveDate>,
+    /// When they were offered a job.
+    pub offered_on: Option<NaiveDate>,
+    /// Creation time.
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
+}
+
+/// Changes to an enrolment.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = enrolments)]
+pub struct EnrolmentChanges {
+    /// New stage.
+    pub stage: Option<String>,
+    /// Reason (set with `withdrawn`, cleared otherwise).
+    pub withdrawal_reason: Option<Option<String>>,
+    /// Withdrawal date.
+    pub withdrawn_on: Option<Option<NaiveDate>>,
+    /// Interview date.
+    pub interviewed_on: Option<Option<NaiveDate>>,
+    /// Offer date.
+    pub offered_on: Option<Option<NaiveDate>>,
+    /// Change time.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// A stage change.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = enrolment_stage_changes)]
+pub struct StageChange {
+    /// Identifier.
+    pub id: i32,
+    /// The enrolment.
+    pub enrolment_id: i32,
+    /// Stage before (none for the first).
+    pub from_stage: Option<String>,
+    /// Stage after.
+    pub to_stage: String,
+    /// The date it took effect.
+    pub changed_on: NaiveDate,
+    /// When it was recorded.
+    #[serde(skip)]
+    pub changed_at: NaiveDateTime,
+    /// Who recorded it (none when automatic).
+    pub changed_by_user_id: Option<i32>,
+}
+
+/// An enrolment with the person's name, for rosters.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RosterEntry {
+    /// The enrolment.
+    #[serde(flatten)]
+    pub enrolment: Enrolment,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+}
+
+impl RosterEntry {
+    /// Full name.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+impl Enrolment {
+    /// One enrolment by id.
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Enrolment> {
+        enrolments::table
+            .find(id)
+            .select(Enrolment::as_select())
+            .first(conn)
+    }
+
+    /// A person's enrolment in a cohort, if any.
+    pub fn find_for(
+        conn: &mut DbConnection,
+        participant_id: i32,
+        cohort_id: i32,
+    ) -> QueryResult<Option<Enrolment>> {
+        enrolments::table
+            .filter(enrolments::participant_id.eq(participant_id))
+            .filter(enrolments::cohort_id.eq(cohort_id))
+            .select(Enrolment::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// A cohort's roster, by family then given name.
+    pub fn roster(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<Vec<RosterEntry>> {
+        let rows: Vec<(Enrolment, String, String)> = enrolments::table
+            .inner_join(participants::table)
+            .filter(enrolments::cohort_id.eq(cohort_id))
+            .order((
+                participants::family_name_key,
+                participants::given_name_key,
+                enrolments::id,
+            ))
+            .select((
+                Enrolment::as_select(),
+                participants::given_name,
+                participants::family_name,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(enrolment, given_name, family_name)| RosterEntry {
+                enrolment,
+                given_name,
+                family_name,
+            })
+            .collect())
+    }
+
+    /// A person's enrolments, newest first.
+    pub fn for_participant(
+        conn: &mut DbConnection,
+        participant_id: i32,
+    ) -> QueryResult<Vec<Enrolment>> {
+        enrolments::table
+            .filter(enrolments::participant_id.eq(participant_id))
+            .order(enrolments::id.desc())
+            .select(Enrolment::as_select())
+            .load(conn)
+    }
+
+    /// Places taken in a cohort: every enrolment not withdrawn and not marked as never
+    /// starting.
+    pub fn places_taken(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<i64> {
+        enrolments::table
+            .filter(enrolments::cohort_id.eq(cohort_id))
+            .filter(enrolments::stage.ne_all(["withdrawn", "not_started"]))
+            .count()
+            .get_result(conn)
+    }
+
+    /// Inserts an enrolment at `applied`, with its first history row.
+    pub fn create(
+        conn: &mut DbConnection,
+        participant_id: i32,
+        cohort_id: i32,
+        actor: Option<i32>,
+        today: NaiveDate,
+        now: NaiveDateTime,
+    ) -> QueryResult<Enrolment> {
+        let enrolment: Enrolment = diesel::insert_into(enrolments::table)
+            .values((
+                enrolments::participant_id.eq(participant_id),
+                enrolments::cohort_id.eq(cohort_id),
+                enrolments::stage.eq("applied"),
+                enrolments::created_at.eq(now),
+                enrolments::updated_at.eq(now),
+            ))
+            .returning(enrolments::all_columns)
+            .get_result(conn)?;
+        Self::record_stage_change(conn, enrolment.id, None, "applied", actor, today, now)?;
+        Ok(enrolment)
+    }
+
+    /// Applies changes.
+    pub fn update(
+        conn: &mut DbConnection,
+        id: i32,
+        changes: &EnrolmentChanges,
+    ) -> QueryResult<Enrolment> {
+        diesel::update(enrolments::table.find(id))
+            .set(changes)
+            .returning(enrolments::all_columns)
+            .get_result(conn)
+    }
+
+    /// Appends a stage-history row.
+    pub fn record_stage_change(
+        conn: &mut DbConnection,
+        enrolment_id: i32,
+        from: Option<&str>,
+        to: &str,
+        actor: Option<i32>,
+        on: NaiveDate,
+        now: NaiveDateTime,
+    ) -> QueryResult<()> {
+        diesel::insert_into(enrolment_stage_changes::table)
+            .values((
+                enrolment_stage_changes::enrolment_id.eq(enrolment_id),
+                enrolment_stage_changes::from_stage.eq(from),
+                enrolment_stage_changes::to_stage.eq(to),
+                enrolment_stage_changes::changed_on.eq(on),
+                enrolment_stage_changes::changed_at.eq(now),
+                enrolment_stage_changes::changed_by_user_id.eq(actor),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// The stage history of some enrolments, oldest first.
+    pub fn history(
+        conn: &mut DbConnection,
+        enrolment_ids: &[i32],
+    ) -> QueryResult<Vec<StageChange>> {
+        enrolment_stage_changes::table
+            .filter(enrolment_stage_changes::enrolment_id.eq_any(enrolment_ids.to_vec()))
+            .order(enrolment_stage_changes::id)
+            .select(StageChange::as_select())
+            .load(conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completing_needs_starting_and_withdrawal_can_be_undone() {
+        assert!(check_transition("applied", "accepted").is_ok());
+        assert!(check_transition("started", "completed").is_ok());
+        assert_eq!(
+            check_transition("applied", "completed").unwrap_err(),
+            "A resident cannot complete the course without starting it"
+        );
+        assert!(check_transition("accepted", "completed").is_err());
+        assert!(check_transition("withdrawn", "accepted").is_ok());
+        assert!(check_transition("completed", "applied").is_err());
+        assert!(check_transition("started", "started").is_ok());
+    }
+}
