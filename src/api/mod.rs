@@ -2,9 +2,13 @@
 //! OpenAPI document at `/api/v1/openapi.json` is generated from the same code that serves
 //! the requests and cannot miss a route.
 
+pub mod cohorts;
+pub mod enrolments;
 pub mod me;
 pub mod organisations;
+pub mod participants;
 pub mod programmes;
+pub mod sessions;
 
 use std::sync::OnceLock;
 
@@ -80,6 +84,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(organisations::list, organisations::create))
         .routes(routes!(programmes::list, programmes::create))
         .routes(routes!(programmes::show, programmes::update))
+        .routes(routes!(cohorts::list, cohorts::create))
+        .routes(routes!(cohorts::show, cohorts::update))
+        .routes(routes!(cohorts::generate))
+        .routes(routes!(cohorts::sessions))
+        .routes(routes!(cohorts::enrolments, cohorts::enrol_participant))
+        .routes(routes!(sessions::update))
+        .routes(routes!(sessions::register, sessions::save_register))
+        .routes(routes!(participants::list, participants::create))
+        .routes(routes!(participants::show, participants::update))
+        .routes(routes!(participants::equality, participants::save_equality))
+        .routes(routes!(enrolments::update))
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }
@@ -132,6 +147,35 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 .map(|Json(v)| v)
                 .map_err(json_error),
         ))
+    }
+}
+
+/// A JSON body that may be left out entirely (an empty body is `None`); otherwise read
+/// like [`ApiJson`], after the caller is authorised.
+pub struct OptionalJson<T>(Result<Option<T>, AppError>);
+
+impl<T> OptionalJson<T> {
+    /// The parsed body (`None` when empty), or why it could not be read.
+    pub fn into_inner(self) -> Result<Option<T>, AppError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let has_body = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() != "0")
+            && req.headers().contains_key(CONTENT_TYPE);
+        if !has_body {
+            return Ok(OptionalJson(Ok(None)));
+        }
+        let ApiJson(parsed) = ApiJson::<T>::from_request(req, state).await?;
+        Ok(OptionalJson(parsed.map(Some)))
     }
 }
 

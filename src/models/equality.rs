@@ -81,6 +81,7 @@ pub const DISABILITY: [(&str, &str); 3] = [
     Debug, Clone, Default, Queryable, Selectable, Serialize, Deserialize, utoipa::ToSchema,
 )]
 #[diesel(table_name = equality_monitoring)]
+#[serde(deny_unknown_fields)]
 pub struct EqualityAnswers {
     /// Ethnic group code, if answered.
     pub ethnic_group: Option<String>,

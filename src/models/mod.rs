@@ -1,6 +1,7 @@
 //! One file per entity: the row struct, its insert/update forms and its queries. SQL
 //! lives here and in `reports/`, nowhere else.
 
+pub mod access;
 pub mod api_token;
 pub mod attendance;
 pub mod audit;

@@ -167,20 +167,28 @@ impl Participant {
         query.order(participants::id).limit(limit).load(conn)
     }
 
-    /// The person with exactly these names (case-insensitive), date of birth and postcode.
+    /// The person with exactly these names (case-insensitive), date of birth and postcode,
+    /// among those the caller may see (`scope`; `None` for admins). Records the caller
+    /// cannot see are never matched, so the answer reveals nothing about other
+    /// organisations' residents.
     pub fn find_same_person(
         conn: &mut DbConnection,
         record: &ParticipantRecord,
         except: Option<i32>,
+        scope: Option<i32>,
     ) -> QueryResult<Option<Participant>> {
-        let found: Vec<Participant> = participants::table
+        let mut query = participants::table
             .filter(participants::given_name_key.eq(&record.given_name_key))
             .filter(participants::family_name_key.eq(&record.family_name_key))
             .filter(participants::date_of_birth.eq(record.date_of_birth))
             .filter(participants::postcode.eq(&record.postcode))
             .filter(participants::erased_at.is_null())
             .select(Participant::as_select())
-            .load(conn)?;
+            .into_boxed();
+        if let Some(org) = scope {
+            query = query.filter(visible_to(org));
+        }
+        let found: Vec<Participant> = query.load(conn)?;
         Ok(found.into_iter().find(|p| Some(p.id) != except))
     }
 

@@ -250,16 +250,19 @@ fn duplicate_error(existing: &Participant) -> AppError {
 }
 
 /// Creates a resident owned by the caller's organisation, audited; 409 naming the
-/// existing record when the same person is already on file.
+/// existing record when the same person is already on file among the residents the
+/// caller can see (`scope`; `None` for admins), so the answer never reveals another
+/// organisation's residents.
 pub fn create_participant(
     conn: &mut DbConnection,
     actor: i32,
     owner: i32,
+    scope: Option<i32>,
     mut record: ParticipantRecord,
     now: NaiveDateTime,
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
-        if let Some(existing) = Participant::find_same_person(conn, &record, None)? {
+        if let Some(existing) = Participant::find_same_person(conn, &record, None, scope)? {
             return Err(duplicate_error(&existing));
         }
         record.neighbourhood = Participant::neighbourhood_of(conn, &record.postcode)?;
@@ -281,13 +284,14 @@ pub fn create_participant(
 pub fn update_participant(
     conn: &mut DbConnection,
     actor: i32,
+    scope: Option<i32>,
     id: i32,
     mut record: ParticipantRecord,
     now: NaiveDateTime,
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
         let before = Participant::find(conn, id)?;
-        if let Some(existing) = Participant::find_same_person(conn, &record, Some(id))? {
+        if let Some(existing) = Participant::find_same_person(conn, &record, Some(id), scope)? {
             return Err(duplicate_error(&existing));
         }
         record.neighbourhood = Participant::neighbourhood_of(conn, &record.postcode)?;

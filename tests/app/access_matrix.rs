@@ -88,6 +88,79 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
         [D, D, D, A],
     ),
     ("GET", "/api/v1/openapi.json", Anon::Public, [A, A, A, A]),
+    ("GET", "/api/v1/cohorts", Anon::SignIn, [A, A, A, A]),
+    ("POST", "/api/v1/cohorts", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/api/v1/cohorts/{id}", Anon::SignIn, [A, A, A, A]),
+    ("PATCH", "/api/v1/cohorts/{id}", Anon::SignIn, [A, D, D, A]),
+    (
+        "POST",
+        "/api/v1/cohorts/{id}/sessions/generate",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
+    (
+        "GET",
+        "/api/v1/cohorts/{id}/sessions",
+        Anon::SignIn,
+        [A, A, A, A],
+    ),
+    (
+        "GET",
+        "/api/v1/cohorts/{id}/enrolments",
+        Anon::SignIn,
+        [A, A, A, A],
+    ),
+    (
+        "POST",
+        "/api/v1/cohorts/{id}/enrolments",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
+    ("PATCH", "/api/v1/sessions/{id}", Anon::SignIn, [A, D, D, A]),
+    (
+        "GET",
+        "/api/v1/sessions/{id}/attendance",
+        Anon::SignIn,
+        [A, A, A, A],
+    ),
+    (
+        "PUT",
+        "/api/v1/sessions/{id}/attendance",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
+    ("GET", "/api/v1/participants", Anon::SignIn, [A, A, A, A]),
+    ("POST", "/api/v1/participants", Anon::SignIn, [A, D, D, A]),
+    (
+        "GET",
+        "/api/v1/participants/{id}",
+        Anon::SignIn,
+        [A, A, A, A],
+    ),
+    (
+        "PATCH",
+        "/api/v1/participants/{id}",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
+    (
+        "GET",
+        "/api/v1/participants/{id}/equality",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
+    (
+        "PUT",
+        "/api/v1/participants/{id}/equality",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
+    (
+        "PATCH",
+        "/api/v1/enrolments/{id}",
+        Anon::SignIn,
+        [A, D, D, A],
+    ),
 ];
 
 /// Every (method, path) the application serves.
@@ -128,8 +201,21 @@ fn every_route_is_in_the_matrix_and_every_row_is_a_route() {
 }
 
 struct Fixture {
-    programme: i32,
+    delivery: crate::common::Delivery,
     victim: i32,
+}
+
+/// The object a path's `{id}` stands for.
+fn object_id(path: &str, fx: &Fixture) -> i32 {
+    let d = &fx.delivery;
+    match path {
+        p if p.starts_with("/admin/users/") => fx.victim,
+        p if p.contains("/cohorts/") => d.cohort,
+        p if p.contains("/sessions/") => d.sessions[0],
+        p if p.contains("/participants/") => d.participant,
+        p if p.contains("/enrolments/") => d.enrolment,
+        _ => d.programme,
+    }
 }
 
 async fn concrete_path(app: &TestApp, client: &TestClient, path: &str, fx: &Fixture) -> String {
@@ -148,12 +234,7 @@ async fn concrete_path(app: &TestApp, client: &TestClient, path: &str, fx: &Fixt
             .unwrap();
         return path.replace("{id}", &id.to_string());
     }
-    let id = if path.starts_with("/admin/users/") {
-        fx.victim
-    } else {
-        fx.programme
-    };
-    path.replace("{id}", &id.to_string())
+    path.replace("{id}", &object_id(path, fx).to_string())
         .replace("{topic}", "privacy")
 }
 
@@ -173,9 +254,7 @@ async fn call(client: &TestClient, method: &str, path: &str) -> TestResponse {
 async fn every_cell_of_the_matrix_holds() {
     let app = TestApp::new().await;
     let fx = Fixture {
-        programme: app
-            .programme("Facilities Technician", &["Leeds City Council"])
-            .await,
+        delivery: app.delivery("Leeds City Council").await,
         victim: app.user(Role::Manager, "Leeds City Council").await.0,
     };
     let mut failures = Vec::new();
@@ -184,7 +263,7 @@ async fn every_cell_of_the_matrix_holds() {
         if *anon != Anon::Elsewhere {
             let client = app.anon();
             let path = template
-                .replace("{id}", &fx.programme.to_string())
+                .replace("{id}", &object_id(template, &fx).to_string())
                 .replace("{topic}", "privacy");
             let r = call(&client, method, &path).await;
             let ok = match (anon, *method, template.starts_with("/api/")) {

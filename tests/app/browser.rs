@@ -23,6 +23,26 @@ impl Drop for Driver {
     }
 }
 
+/// Waits (up to ten seconds) until the browser has navigated to `path` and the new page's
+/// `<main>` is there, so elements are never read from the page being left.
+async fn wait_for_page(
+    browser: &fantoccini::Client,
+    path: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let url = browser.current_url().await?;
+        if url.path() == path && browser.find(Locator::Css("footer")).await.is_ok() {
+            return Ok(());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the browser never reached {path} (at {url})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0")
         .unwrap()
@@ -95,7 +115,7 @@ async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
     let outcome = async {
         browser.goto(&format!("{base}/")).await?;
         // Not signed in: sent to the sign-in page.
-        assert!(browser.current_url().await?.path().ends_with("/sign-in"));
+        wait_for_page(&browser, "/sign-in").await?;
         assert_eq!(browser.title().await?, "Sign in – Pathways");
         browser
             .find(Locator::Id("email"))
@@ -112,6 +132,7 @@ async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
             .await?
             .click()
             .await?;
+        wait_for_page(&browser, "/").await?;
         let heading = browser.find(Locator::Css("main h1")).await?.text().await?;
         assert_eq!(heading, "Dashboard");
         let main = browser.find(Locator::Css("main")).await?.text().await?;
@@ -123,6 +144,7 @@ async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
             .await?
             .click()
             .await?;
+        wait_for_page(&browser, "/sign-in").await?;
         assert!(
             browser
                 .find(Locator::Css("main"))

@@ -219,6 +219,67 @@ impl TestApp {
         }
     }
 
+    /// A programme partnered by `org`, a cohort starting Monday 2 November 2026 with its 30
+    /// sessions generated, and one resident enrolled.
+    pub async fn delivery(&self, org: &str) -> Delivery {
+        let programme = self
+            .programme(&format!("Health and Care Careers at {org}"), &[org])
+            .await;
+        let (actor, _) = self.user(Role::Admin, org).await;
+        let owner = self.organisation(org).await;
+        let (today, now) = (self.state.clock.today(), self.state.clock.now());
+        self.state
+            .db
+            .run(move |conn| {
+                use pathways::models::cohort_input::{
+                    CohortInput, create_cohort, generate_sessions,
+                };
+                use pathways::models::participant_input::{
+                    ParticipantInput, check, create_participant,
+                };
+                let cohort = create_cohort(
+                    conn,
+                    actor,
+                    None,
+                    CohortInput {
+                        programme_id: Some(programme),
+                        name: Some("Autumn 2026".into()),
+                        starts_on: Some("2026-11-02".into()),
+                        status: Some("running".into()),
+                        ..CohortInput::default()
+                    },
+                    now,
+                )?;
+                let sessions = generate_sessions(conn, actor, &cohort, false, now)?;
+                let input = ParticipantInput {
+                    given_name: Some("Amina".into()),
+                    family_name: Some("Khan".into()),
+                    date_of_birth: Some("1990-03-27".into()),
+                    postcode: Some("LS9 7TF".into()),
+                    ..ParticipantInput::default()
+                };
+                let record = check(&input, today).map_err(pathways::AppError::Validation)?;
+                let participant = create_participant(conn, actor, owner, Some(owner), record, now)?;
+                let enrolment = pathways::models::enrolment_input::enrol(
+                    conn,
+                    actor,
+                    &cohort,
+                    &participant,
+                    today,
+                    now,
+                )?;
+                Ok(Delivery {
+                    programme,
+                    cohort: cohort.id,
+                    sessions: sessions.iter().map(|s| s.id).collect(),
+                    participant: participant.id,
+                    enrolment: enrolment.id,
+                })
+            })
+            .await
+            .unwrap()
+    }
+
     /// Number of audit events (to prove a refused request wrote nothing).
     pub async fn audit_count(&self) -> i64 {
         self.state
@@ -258,6 +319,21 @@ fn fresh_database() -> (String, Database) {
             (url, Database::Sqlite(dir))
         }
     }
+}
+
+/// Ids of the objects `TestApp::delivery` made.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The programme.
+    pub programme: i32,
+    /// The cohort.
+    pub cohort: i32,
+    /// Its sessions, in date order (the first on Monday 2 November 2026).
+    pub sessions: Vec<i32>,
+    /// The enrolled resident.
+    pub participant: i32,
+    /// Their enrolment.
+    pub enrolment: i32,
 }
 
 /// A urlencoded form request.

@@ -9,6 +9,7 @@ mod api;
 mod browser;
 mod cli;
 mod csrf;
+mod delivery_api;
 mod headers;
 mod schema_parity;
 mod sessions;
