@@ -157,3 +157,63 @@ impl AuditEvent {
         audit_events::table.count().get_result(conn)
     }
 }
+
+impl AuditEvent {
+    /// The trail of everything recorded about one participant, newest first, with the
+    /// name of who did it.
+    pub fn for_participant(
+        conn: &mut DbConnection,
+        participant_id: i32,
+    ) -> QueryResult<Vec<(AuditEvent, Option<String>)>> {
+        audit_events::table
+            .left_join(crate::schema::users::table)
+            .filter(audit_events::participant_id.eq(participant_id))
+            .order(audit_events::id.desc())
+            .select((
+                AuditEvent::as_select(),
+                crate::schema::users::name.nullable(),
+            ))
+            .load(conn)
+    }
+
+    /// What happened, in words.
+    pub fn describe(&self) -> String {
+        let what = match self.entity.as_str() {
+            "participant" => "resident's details",
+            "enrolment" => "enrolment",
+            "equality_monitoring" => "equality monitoring answers",
+            other => other,
+        };
+        let action = match self.action.as_str() {
+            "create" => "added",
+            "update" => "changed",
+            "delete" => "removed",
+            "read" => "viewed",
+            "export" => "exported",
+            other => other,
+        };
+        let mut text = format!("{} {action}", capitalise(what));
+        if self.entity == "enrolment" {
+            let stage = |json: &Option<String>| {
+                json.as_deref()
+                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                    .and_then(|v| v["stage"].as_str().map(str::to_owned))
+            };
+            match (stage(&self.before_json), stage(&self.after_json)) {
+                (Some(from), Some(to)) if from != to => {
+                    text = format!("Stage changed from {from} to {to}")
+                }
+                (None, Some(to)) => text = format!("Enrolled ({to})"),
+                _ => {}
+            }
+        }
+        text
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

@@ -10,6 +10,10 @@ pub enum Section {
     Dashboard,
     /// Programmes.
     Programmes,
+    /// Cohorts, their schedules and registers.
+    Cohorts,
+    /// Residents.
+    Residents,
     /// Admin pages.
     Admin,
     /// The user's own account.
@@ -80,6 +84,12 @@ impl Layout {
             return Vec::new();
         };
         let mut items = vec![(Section::Dashboard, "/", "Dashboard")];
+        if user.can(Permission::ViewProgrammes) {
+            items.push((Section::Cohorts, "/cohorts", "Cohorts"));
+        }
+        if user.can(Permission::ViewParticipants) {
+            items.push((Section::Residents, "/participants", "Residents"));
+        }
         if user.can(Permission::ViewProgrammes) {
             items.push((Section::Programmes, "/programmes", "Programmes"));
         }

@@ -5,11 +5,16 @@ pub mod account;
 pub mod admin_organisations;
 pub mod admin_users;
 pub mod assets;
+pub mod cohorts;
 pub mod dashboard;
 pub mod errors;
+pub mod forms;
 pub mod help;
 mod layout;
+pub mod participants;
 pub mod programmes;
+pub mod resident;
+pub mod sessions;
 pub mod signin;
 
 use axum::Router;
@@ -56,6 +61,56 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/help/{topic}", get(help::show)),
         route(M::GET, "/programmes", get(programmes::list)),
         route(M::GET, "/programmes/{id}", get(programmes::show)),
+        route(M::GET, "/cohorts", get(cohorts::list)),
+        route(M::GET, "/cohorts/new", get(cohorts::new)),
+        route(M::POST, "/cohorts", post(cohorts::create)),
+        route(M::GET, "/cohorts/{id}", get(cohorts::show)),
+        route(M::GET, "/cohorts/{id}/edit", get(cohorts::edit)),
+        route(M::POST, "/cohorts/{id}/edit", post(cohorts::update)),
+        route(
+            M::POST,
+            "/cohorts/{id}/sessions/generate",
+            post(cohorts::generate),
+        ),
+        route(
+            M::GET,
+            "/sessions/{id}/register",
+            get(sessions::register_page),
+        ),
+        route(
+            M::POST,
+            "/sessions/{id}/register",
+            post(sessions::save_register),
+        ),
+        route(M::GET, "/sessions/{id}/edit", get(sessions::edit)),
+        route(M::POST, "/sessions/{id}/edit", post(sessions::update)),
+        route(M::GET, "/participants", get(participants::list)),
+        route(M::GET, "/participants/new", get(participants::new)),
+        route(M::POST, "/participants", post(participants::create)),
+        route(M::GET, "/participants/{id}", get(resident::show)),
+        route(M::GET, "/participants/{id}/edit", get(participants::edit)),
+        route(
+            M::POST,
+            "/participants/{id}/edit",
+            post(participants::update),
+        ),
+        route(
+            M::POST,
+            "/participants/{id}/enrolments",
+            post(resident::enrol_in_cohort),
+        ),
+        route(
+            M::GET,
+            "/participants/{id}/equality",
+            get(resident::equality_form),
+        ),
+        route(
+            M::POST,
+            "/participants/{id}/equality",
+            post(resident::save_equality_form),
+        ),
+        route(M::GET, "/enrolments/{id}", get(resident::enrolment_form)),
+        route(M::POST, "/enrolments/{id}", post(resident::change)),
         route(M::GET, "/account", get(account::show)),
         route(M::GET, "/account/password", get(account::password_form)),
         route(M::POST, "/account/password", post(account::change_password)),

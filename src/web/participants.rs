@@ -1,0 +1,326 @@
+//! Resident pages: search, add, change, the resident's page (details, enrolments,
+//! attendance, audit trail), and equality monitoring on its own form.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::forms::{DateBoxes, merge};
+use super::{Layout, Section, WebForm, see_other};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Permission};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::extract::PathId;
+use crate::models::participant_input::{
+    BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES, ParticipantInput, check,
+    create_participant, update_participant,
+};
+use crate::models::{MAX_PAGE_SIZE, Participant, access};
+
+/// The search page.
+#[derive(Template, WebTemplate)]
+#[template(path = "participants/list.html")]
+pub struct ParticipantListPage {
+    layout: Layout,
+    q: String,
+    participants: Vec<Participant>,
+    can_add: bool,
+}
+
+/// The add / change form.
+#[derive(Template, WebTemplate)]
+#[template(path = "participants/form.html")]
+pub struct ParticipantFormPage {
+    layout: Layout,
+    errors: FieldErrors,
+    form: ParticipantForm,
+    editing: Option<i32>,
+    existing: Option<i32>,
+    employment_statuses: [(&'static str, &'static str); 6],
+    benefit_statuses: [(&'static str, &'static str); 6],
+    lawful_bases: [(&'static str, &'static str); 5],
+}
+
+/// `?q=`
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    q: String,
+}
+
+/// Fields of the resident form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ParticipantForm {
+    given_name: String,
+    family_name: String,
+    date_of_birth_day: String,
+    date_of_birth_month: String,
+    date_of_birth_year: String,
+    postcode: String,
+    email: String,
+    phone: String,
+    referral_source: String,
+    employment_status: String,
+    months_unemployed: String,
+    benefit_status: String,
+    consent_given_on_day: String,
+    consent_given_on_month: String,
+    consent_given_on_year: String,
+    lawful_basis: String,
+}
+
+impl ParticipantForm {
+    fn of(p: &Participant) -> Self {
+        let dob = DateBoxes::of(Some(p.date_of_birth));
+        let consent = DateBoxes::of(p.consent_given_on);
+        Self {
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            date_of_birth_day: dob.day,
+            date_of_birth_month: dob.month,
+            date_of_birth_year: dob.year,
+            postcode: p.postcode.clone(),
+            email: p.email.clone().unwrap_or_default(),
+            phone: p.phone.clone().unwrap_or_default(),
+            referral_source: p.referral_source.clone().unwrap_or_default(),
+            employment_status: p.employment_status.clone().unwrap_or_default(),
+            months_unemployed: p
+                .months_unemployed
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+            benefit_status: p.benefit_status.clone().unwrap_or_default(),
+            consent_given_on_day: consent.day,
+            consent_given_on_month: consent.month,
+            consent_given_on_year: consent.year,
+            lawful_basis: p.lawful_basis.clone().unwrap_or_default(),
+        }
+    }
+
+    fn input(&self) -> (ParticipantInput, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let dob = DateBoxes {
+            day: self.date_of_birth_day.clone(),
+            month: self.date_of_birth_month.clone(),
+            year: self.date_of_birth_year.clone(),
+        };
+        let consent = DateBoxes {
+            day: self.consent_given_on_day.clone(),
+            month: self.consent_given_on_month.clone(),
+            year: self.consent_given_on_year.clone(),
+        };
+        let date_of_birth = dob.to_iso("date_of_birth", "Date of birth", &mut errors);
+        let consent_given_on = consent.to_iso("consent_given_on", "Consent date", &mut errors);
+        let months_unemployed = match self.months_unemployed.trim() {
+            "" => None,
+            m => m
+                .parse()
+                .map_err(|_| {
+                    errors.add(
+                        "months_unemployed",
+                        "Months unemployed must be a whole number",
+                    )
+                })
+                .ok(),
+        };
+        let text = |s: &str| Some(s.to_owned());
+        let input = ParticipantInput {
+            given_name: text(&self.given_name),
+            family_name: text(&self.family_name),
+            date_of_birth,
+            postcode: text(&self.postcode),
+            email: text(&self.email),
+            phone: text(&self.phone),
+            referral_source: text(&self.referral_source),
+            employment_status: text(&self.employment_status),
+            months_unemployed,
+            benefit_status: text(&self.benefit_status),
+            consent_given_on,
+            lawful_basis: text(&self.lawful_basis),
+        };
+        (input, errors)
+    }
+}
+
+/// `GET /participants?q=`
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<ParticipantListPage> {
+    user.require(Permission::ViewParticipants)?;
+    let (scope, query) = (user.scope(), q.q.clone());
+    let participants = state
+        .db
+        .run(move |conn| Ok(Participant::search(conn, scope, &query, 0, MAX_PAGE_SIZE)?))
+        .await?;
+    Ok(ParticipantListPage {
+        layout: Layout::new("Residents", &user, Section::Residents),
+        q: q.q,
+        participants,
+        can_add: user.can(Permission::EditParticipants),
+    })
+}
+
+/// `GET /participants/new`
+pub async fn new(user: CurrentUser) -> AppResult<Response> {
+    user.require(Permission::EditParticipants)?;
+    Ok(render_form(
+        &user,
+        ParticipantForm::default(),
+        None,
+        None,
+        FieldErrors::new(),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /participants`
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    WebForm(form): WebForm<ParticipantForm>,
+) -> AppResult<Response> {
+    user.require(Permission::EditParticipants)?;
+    let (input, form_errors) = form.input();
+    let (actor, owner, scope, today, now) = (
+        user.id,
+        user.organisation_id,
+        user.scope(),
+        state.clock.today(),
+        state.clock.now(),
+    );
+    let result = match check(&input, today) {
+        Ok(record) if form_errors.is_empty() => {
+            state
+                .db
+                .run(move |conn| create_participant(conn, actor, owner, scope, record, now))
+                .await
+        }
+        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    after_save(&user, form, None, form_errors, result)
+}
+
+/// `GET /participants/{id}/edit`
+pub async fn edit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    user.require(Permission::EditParticipants)?;
+    let scope = user.scope();
+    let participant = state
+        .db
+        .run(move |conn| Ok(access::participant(conn, id, scope)?))
+        .await?;
+    Ok(render_form(
+        &user,
+        ParticipantForm::of(&participant),
+        Some(id),
+        None,
+        FieldErrors::new(),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /participants/{id}/edit`
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<ParticipantForm>,
+) -> AppResult<Response> {
+    user.require(Permission::EditParticipants)?;
+    let (input, form_errors) = form.input();
+    let (actor, scope, today, now) = (
+        user.id,
+        user.scope(),
+        state.clock.today(),
+        state.clock.now(),
+    );
+    state
+        .db
+        .run(move |conn| Ok(access::participant(conn, id, scope)?))
+        .await?;
+    let result = match check(&input, today) {
+        Ok(record) if form_errors.is_empty() => {
+            state
+                .db
+                .run(move |conn| update_participant(conn, actor, scope, id, record, now))
+                .await
+        }
+        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
+        Err(errors) => Err(AppError::Validation(errors)),
+    };
+    after_save(&user, form, Some(id), form_errors, result)
+}
+
+/// Redirects to the resident after a save, or re-renders the form with every problem.
+fn after_save(
+    user: &CurrentUser,
+    form: ParticipantForm,
+    editing: Option<i32>,
+    form_errors: FieldErrors,
+    result: AppResult<Participant>,
+) -> AppResult<Response> {
+    match result {
+        Ok(p) => Ok(see_other(&format!("/participants/{}?notice=saved", p.id))),
+        Err(AppError::Validation(errors)) => Ok(render_form(
+            user,
+            form,
+            editing,
+            None,
+            merge(form_errors, errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )),
+        Err(AppError::Conflict { fields, .. }) => {
+            let existing = fields
+                .get("existing_participant_id")
+                .and_then(|id| id.parse().ok());
+            let mut errors = FieldErrors::new();
+            if let Some(message) = fields.get("given_name") {
+                errors.add("given_name", message);
+            }
+            Ok(render_form(
+                user,
+                form,
+                editing,
+                existing,
+                errors,
+                StatusCode::CONFLICT,
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn render_form(
+    user: &CurrentUser,
+    form: ParticipantForm,
+    editing: Option<i32>,
+    existing: Option<i32>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let title = if editing.is_some() {
+        "Change a resident's details"
+    } else {
+        "Add a resident"
+    };
+    let page = ParticipantFormPage {
+        layout: Layout::new(title, user, Section::Residents).with_errors(!errors.is_empty()),
+        errors,
+        form,
+        editing,
+        existing,
+        employment_statuses: EMPLOYMENT_STATUSES,
+        benefit_statuses: BENEFIT_STATUSES,
+        lawful_bases: LAWFUL_BASES,
+    };
+    (status, page).into_response()
+}
