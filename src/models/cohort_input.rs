@@ -91,6 +91,17 @@ fn check(input: &CohortInput, creating: bool, errors: &mut FieldErrors) -> Cohor
     }
 }
 
+/// The problems with an input, without writing anything (for forms that found problems
+/// of their own and still want every field checked).
+pub fn problems(input: &CohortInput, creating: bool) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    if creating && input.programme_id.is_none() {
+        errors.add("programme_id", "Select a programme");
+    }
+    check(input, creating, &mut errors);
+    errors
+}
+
 /// Creates a cohort in a programme the caller's organisation partners in (`scope`),
 /// audited; 404 for a programme they cannot see, 409 for a name already used.
 pub fn create_cohort(

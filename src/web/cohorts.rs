@@ -16,7 +16,9 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::cohort::{STATUSES, status_label};
-use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
+use crate::models::cohort_input::{
+    CohortInput, create_cohort, generate_sessions, problems, update_cohort,
+};
 use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, Programme, RosterEntry};
 
@@ -195,7 +197,7 @@ pub async fn create(
             .run(move |conn| create_cohort(conn, actor, scope, input, now))
             .await
     } else {
-        Err(AppError::Validation(FieldErrors::new()))
+        Err(AppError::Validation(problems(&input, true)))
     };
     match result {
         Ok(cohort) => Ok(see_other(&format!("/cohorts/{}?notice=created", cohort.id))),
@@ -257,7 +259,7 @@ pub async fn update(
             })
             .await
     } else {
-        Err(AppError::Validation(FieldErrors::new()))
+        Err(AppError::Validation(problems(&input, false)))
     };
     match result {
         Ok(_) => Ok(see_other(&format!("/cohorts/{id}?notice=updated"))),

@@ -94,7 +94,11 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<Response> {
     user.require(Permission::ViewParticipants)?;
-    let (scope, today) = (user.scope(), state.clock.today());
+    let (scope, today, can_see_equality) = (
+        user.scope(),
+        state.clock.today(),
+        user.can(Permission::ViewEqualityData),
+    );
     let (participant, enrolments, open_cohorts, trail) = state
         .db
         .run(move |conn| {
@@ -119,7 +123,11 @@ async fn render(
                 .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
                 .filter(|c| !cards.iter().any(|e| e.cohort.id == c.id))
                 .collect();
-            let trail = AuditEvent::for_participant(conn, id)?;
+            let mut trail = AuditEvent::for_participant(conn, id)?;
+            // That equality answers exist is itself for equality readers only.
+            if !can_see_equality {
+                trail.retain(|(event, _)| event.entity != "equality_monitoring");
+            }
             Ok((participant, cards, open, trail))
         })
         .await?;

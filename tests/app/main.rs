@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod csrf;
 mod delivery_api;
+mod delivery_web;
 mod headers;
 mod schema_parity;
 mod sessions;
