@@ -80,59 +80,89 @@ fn start_driver() -> Option<(Driver, u16)> {
     Some((Driver(child), port))
 }
 
+/// A browser pointed at the app served on a real loopback port; dropped at the end.
+struct BrowserSession {
+    browser: fantoccini::Client,
+    base: String,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl BrowserSession {
+    /// Starts chromedriver, serves `app`, opens headless Chromium; `None` when skipped.
+    async fn start(app: &TestApp) -> Option<BrowserSession> {
+        let (driver, port) = start_driver()?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = app.router.clone();
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--disable-dev-shm-usage", "--window-size=1024,800",
+                         format!("--user-data-dir={}", profile.path().display())]
+            }),
+        );
+        let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a browser session starts");
+        Some(BrowserSession {
+            browser,
+            base,
+            server,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    /// Signs in through the form and waits for the dashboard.
+    async fn sign_in(&self, email: &str) -> Result<(), fantoccini::error::CmdError> {
+        let b = &self.browser;
+        b.goto(&format!("{}/sign-in", self.base)).await?;
+        wait_for_page(b, "/sign-in").await?;
+        b.find(Locator::Id("email")).await?.send_keys(email).await?;
+        b.find(Locator::Id("password"))
+            .await?
+            .send_keys(PASSWORD)
+            .await?;
+        b.find(Locator::Css("main button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_page(b, "/").await
+    }
+
+    async fn finish(self, outcome: Result<(), fantoccini::error::CmdError>) {
+        let _ = self.browser.close().await;
+        self.server.abort();
+        outcome.expect("the browser steps succeed");
+    }
+}
+
 #[tokio::test]
 async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
-    let Some((_driver, port)) = start_driver() else {
-        return;
-    };
     let app = TestApp::new().await;
     app.programme("Health and Care Careers", &["Learning Partnerships"])
         .await;
     let (_, email) = app.user(Role::Coordinator, "Learning Partnerships").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app.router.clone();
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--window-size=1024,800",
-                     format!("--user-data-dir={}", profile.path().display())]
-        }),
-    );
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a browser session starts");
-
+    let Some(session) = BrowserSession::start(&app).await else {
+        return;
+    };
+    let browser = &session.browser;
     let outcome = async {
-        browser.goto(&format!("{base}/")).await?;
+        browser.goto(&format!("{}/", session.base)).await?;
         // Not signed in: sent to the sign-in page.
-        wait_for_page(&browser, "/sign-in").await?;
+        wait_for_page(browser, "/sign-in").await?;
         assert_eq!(browser.title().await?, "Sign in – Pathways");
-        browser
-            .find(Locator::Id("email"))
-            .await?
-            .send_keys(&email)
-            .await?;
-        browser
-            .find(Locator::Id("password"))
-            .await?
-            .send_keys(PASSWORD)
-            .await?;
-        browser
-            .find(Locator::Css("main button[type=submit]"))
-            .await?
-            .click()
-            .await?;
-        wait_for_page(&browser, "/").await?;
+        session.sign_in(&email).await?;
         let heading = browser.find(Locator::Css("main h1")).await?.text().await?;
         assert_eq!(heading, "Dashboard");
         let main = browser.find(Locator::Css("main")).await?.text().await?;
@@ -144,19 +174,126 @@ async fn a_coordinator_signs_in_through_the_form_and_sees_the_dashboard() {
             .await?
             .click()
             .await?;
-        wait_for_page(&browser, "/sign-in").await?;
-        assert!(
-            browser
-                .find(Locator::Css("main"))
-                .await?
-                .text()
-                .await?
-                .contains("You have signed out")
-        );
-        Ok::<_, fantoccini::error::CmdError>(())
+        wait_for_page(browser, "/sign-in").await?;
+        let main = browser.find(Locator::Css("main")).await?.text().await?;
+        assert!(main.contains("You have signed out"));
+        Ok(())
     }
     .await;
-    let _ = browser.close().await;
-    server.abort();
-    outcome.expect("the browser steps succeed");
+    session.finish(outcome).await;
+}
+
+#[tokio::test]
+async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Learning Partnerships").await;
+    // Two more residents on the roster.
+    let (actor, _) = app.user(Role::Admin, "Learning Partnerships").await;
+    let owner = app.organisation("Learning Partnerships").await;
+    let (today, now) = (app.state.clock.today(), app.state.clock.now());
+    app.state
+        .db
+        .run(move |conn| {
+            use pathways::models::participant_input::{
+                ParticipantInput, check, create_participant,
+            };
+            let cohort = pathways::models::Cohort::find(conn, d.cohort)?;
+            for (given, family) in [("Ben", "Ode"), ("Chloé", "Zhang")] {
+                let input = ParticipantInput {
+                    given_name: Some(given.into()),
+                    family_name: Some(family.into()),
+                    date_of_birth: Some("1988-06-01".into()),
+                    postcode: Some("LS9 6AB".into()),
+                    ..ParticipantInput::default()
+                };
+                let record = check(&input, today).map_err(pathways::AppError::Validation)?;
+                let p = create_participant(conn, actor, owner, Some(owner), record, now)?;
+                pathways::models::enrolment_input::enrol(conn, actor, &cohort, &p, today, now)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let (_, email) = app.user(Role::Coordinator, "Learning Partnerships").await;
+    let Some(session) = BrowserSession::start(&app).await else {
+        return;
+    };
+    let browser = &session.browser;
+    let first = d.sessions[0];
+    let outcome = async {
+        session.sign_in(&email).await?;
+        browser
+            .goto(&format!("{}/sessions/{first}/register", session.base))
+            .await?;
+        wait_for_page(browser, &format!("/sessions/{first}/register")).await?;
+        assert!(
+            browser
+                .title()
+                .await?
+                .starts_with("Register for Monday 2 November 2026")
+        );
+        // "Mark all present" fills in the form without saving anything.
+        browser
+            .find(Locator::LinkText("Mark all present"))
+            .await?
+            .click()
+            .await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !browser
+            .current_url()
+            .await?
+            .query()
+            .unwrap_or_default()
+            .contains("prefill=present")
+        {
+            assert!(Instant::now() < deadline, "mark all present did not load");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        wait_for_page(browser, &format!("/sessions/{first}/register")).await?;
+        let checked = browser
+            .find_all(Locator::Css("input[value=present]:checked"))
+            .await?;
+        assert_eq!(checked.len(), 3);
+        // Ben Ode was absent.
+        let ben = browser
+            .find(Locator::XPath(
+                "//fieldset[legend[normalize-space()='Ben Ode']]",
+            ))
+            .await?;
+        ben.find(Locator::Css("input[value=unauthorised_absence]"))
+            .await?
+            .click()
+            .await?;
+        browser
+            .find(Locator::Css("main form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_page(browser, &format!("/cohorts/{}", d.cohort)).await?;
+        let main = browser.find(Locator::Css("main")).await?.text().await?;
+        assert!(main.contains("The register has been saved"), "{main}");
+        let ben_row = browser
+            .find(Locator::XPath("//tr[th[normalize-space()='Ben Ode']]"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            ben_row.contains("0 of 16") && ben_row.contains("0.0%"),
+            "{ben_row}"
+        );
+        let amina_row = browser
+            .find(Locator::XPath("//tr[th[normalize-space()='Amina Khan']]"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            amina_row.contains("1 of 16")
+                && amina_row.contains("6.2%")
+                && amina_row.contains("Started"),
+            "{amina_row}"
+        );
+        Ok(())
+    }
+    .await;
+    session.finish(outcome).await;
 }
