@@ -4,6 +4,7 @@
 
 pub mod cohorts;
 pub mod enrolments;
+pub mod information_sessions;
 pub mod me;
 pub mod organisations;
 pub mod participants;
@@ -95,6 +96,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::show, participants::update))
         .routes(routes!(participants::equality, participants::save_equality))
         .routes(routes!(enrolments::update))
+        .routes(routes!(
+            information_sessions::list,
+            information_sessions::create
+        ))
+        .routes(routes!(information_sessions::add_attendee))
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -201,6 +201,47 @@ impl CohortAttendance {
         Ok(Self { held, marks })
     }
 
+    /// The held sessions and marks of several cohorts at once, in two queries.
+    pub fn load_many(
+        conn: &mut DbConnection,
+        cohort_ids: &[i32],
+        today: NaiveDate,
+    ) -> QueryResult<HashMap<i32, Self>> {
+        let mut all: HashMap<i32, Self> =
+            cohort_ids.iter().map(|id| (*id, Self::default())).collect();
+        let sessions: Vec<CourseSession> = course_sessions::table
+            .filter(course_sessions::cohort_id.eq_any(cohort_ids.to_vec()))
+            .order((course_sessions::held_on, course_sessions::id))
+            .select(CourseSession::as_select())
+            .load(conn)?;
+        let mut cohort_of = HashMap::new();
+        for s in sessions {
+            cohort_of.insert(s.id, s.cohort_id);
+            if s.is_held(today)
+                && let Some(c) = all.get_mut(&s.cohort_id)
+            {
+                c.held.push(s.id);
+            }
+        }
+        let marks: Vec<Mark> = attendance::table
+            .inner_join(course_sessions::table)
+            .filter(course_sessions::cohort_id.eq_any(cohort_ids.to_vec()))
+            .select(Mark::as_select())
+            .load(conn)?;
+        for mark in marks {
+            if let Some(c) = cohort_of
+                .get(&mark.course_session_id)
+                .and_then(|cohort| all.get_mut(cohort))
+            {
+                c.marks
+                    .entry(mark.enrolment_id)
+                    .or_default()
+                    .insert(mark.course_session_id, mark.status);
+            }
+        }
+        Ok(all)
+    }
+
     /// Number of sessions held so far.
     pub fn held_count(&self) -> usize {
         self.held.len()

@@ -182,6 +182,7 @@ impl AuditEvent {
             "participant" => "resident's details",
             "enrolment" => "enrolment",
             "equality_monitoring" => "equality monitoring answers",
+            "information_session_attendee" => "information session attendance",
             other => other,
         };
         let action = match self.action.as_str() {

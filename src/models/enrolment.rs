@@ -214,6 +214,32 @@ impl Enrolment {
             .collect())
     }
 
+    /// The rosters of several cohorts in one query.
+    pub fn rosters(conn: &mut DbConnection, cohort_ids: &[i32]) -> QueryResult<Vec<RosterEntry>> {
+        let rows: Vec<(Enrolment, String, String)> = enrolments::table
+            .inner_join(participants::table)
+            .filter(enrolments::cohort_id.eq_any(cohort_ids.to_vec()))
+            .order((
+                participants::family_name_key,
+                participants::given_name_key,
+                enrolments::id,
+            ))
+            .select((
+                Enrolment::as_select(),
+                participants::given_name,
+                participants::family_name,
+            ))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(enrolment, given_name, family_name)| RosterEntry {
+                enrolment,
+                given_name,
+                family_name,
+            })
+            .collect())
+    }
+
     /// A person's enrolments, newest first.
     pub fn for_participant(
         conn: &mut DbConnection,

@@ -11,6 +11,7 @@ pub mod course_session;
 pub mod enrolment;
 pub mod enrolment_input;
 pub mod equality;
+pub mod information_session;
 pub mod login_session;
 pub mod login_throttle;
 pub mod organisation;

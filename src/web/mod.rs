@@ -61,6 +61,16 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/help/{topic}", get(help::show)),
         route(M::GET, "/programmes", get(programmes::list)),
         route(M::GET, "/programmes/{id}", get(programmes::show)),
+        route(
+            M::POST,
+            "/programmes/{id}/information-sessions",
+            post(programmes::record_information_session),
+        ),
+        route(
+            M::POST,
+            "/participants/{id}/information-sessions",
+            post(resident::note_information_session),
+        ),
         route(M::GET, "/cohorts", get(cohorts::list)),
         route(M::GET, "/cohorts/new", get(cohorts::new)),
         route(M::POST, "/cohorts", post(cohorts::create)),

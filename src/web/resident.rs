@@ -18,8 +18,11 @@ use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::enrolment::{STAGES, WITHDRAWAL_REASONS, reason_label, stage_label};
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES, label};
+use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{check_equality, save_equality};
-use crate::models::{AuditEvent, Cohort, Enrolment, EqualityAnswers, Participant, access};
+use crate::models::{
+    AuditEvent, Cohort, Enrolment, EqualityAnswers, MAX_PAGE_SIZE, Participant, Programme, access,
+};
 
 /// One enrolment on the resident's page.
 pub struct EnrolmentCard {
@@ -36,6 +39,8 @@ pub struct ResidentPage {
     participant: Participant,
     enrolments: Vec<EnrolmentCard>,
     open_cohorts: Vec<Cohort>,
+    information_sessions: Vec<InformationSession>,
+    attended_sessions: Vec<InformationSession>,
     trail: Vec<(AuditEvent, Option<String>)>,
     can_edit: bool,
     can_enrol: bool,
@@ -72,6 +77,7 @@ pub async fn show(
         Some("enrolled") => Some("The resident has been enrolled."),
         Some("stage") => Some("The enrolment has been changed."),
         Some("equality") => Some("The equality monitoring answers have been saved."),
+        Some("information_session") => Some("The information session has been noted."),
         _ => None,
     };
     render(
@@ -99,7 +105,7 @@ async fn render(
         state.clock.today(),
         user.can(Permission::ViewEqualityData),
     );
-    let (participant, enrolments, open_cohorts, trail) = state
+    let (participant, enrolments, open_cohorts, trail, sessions) = state
         .db
         .run(move |conn| {
             let participant = access::participant(conn, id, scope)?;
@@ -128,7 +134,22 @@ async fn render(
             if !can_see_equality {
                 trail.retain(|(event, _)| event.entity != "equality_monitoring");
             }
-            Ok((participant, cards, open, trail))
+            let programmes: Vec<i32> = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            let attended = InformationSession::attended_by(conn, id)?;
+            let available: Vec<InformationSession> =
+                InformationSession::list_for_programmes(conn, &programmes)?
+                    .into_iter()
+                    .filter(|s| !attended.iter().any(|a| a.id == s.id))
+                    .collect();
+            // Only sessions of programmes the caller partners in are shown.
+            let attended = attended
+                .into_iter()
+                .filter(|s| programmes.contains(&s.programme_id))
+                .collect();
+            Ok((participant, cards, open, trail, (available, attended)))
         })
         .await?;
     let page = ResidentPage {
@@ -137,6 +158,8 @@ async fn render(
         participant,
         enrolments,
         open_cohorts,
+        information_sessions: sessions.0,
+        attended_sessions: sessions.1,
         trail,
         can_edit: user.can(Permission::EditParticipants),
         can_enrol: user.can(Permission::ManageEnrolments),
@@ -187,6 +210,60 @@ pub async fn enrol_in_cohort(
             let mut errors = FieldErrors::new();
             for (_, message) in fields.iter() {
                 errors.add("cohort_id", message.clone());
+            }
+            render(
+                &state,
+                &user,
+                id,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Field of the information-session form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InformationSessionForm {
+    information_session_id: String,
+}
+
+/// `POST /participants/{id}/information-sessions`: notes that the resident registered at
+/// an information session.
+pub async fn note_information_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<InformationSessionForm>,
+) -> AppResult<Response> {
+    user.require(Permission::ManageEnrolments)?;
+    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let session_id: Option<i32> = form.information_session_id.trim().parse().ok();
+    let result = state
+        .db
+        .run(move |conn| {
+            access::participant(conn, id, scope)?;
+            let session = session_id
+                .and_then(|s| InformationSession::find(conn, s).ok())
+                .filter(|s| Programme::find_visible(conn, s.programme_id, scope).is_ok())
+                .ok_or_else(|| {
+                    AppError::invalid("information_session_id", "Select an information session")
+                })?;
+            information_session::add_attendee(conn, actor, &session, id, now)
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "/participants/{id}?notice=information_session"
+        ))),
+        Err(AppError::Validation(fields) | AppError::Conflict { fields, .. }) => {
+            let mut errors = FieldErrors::new();
+            for (_, message) in fields.iter() {
+                errors.add("information_session_id", message.clone());
             }
             render(
                 &state,

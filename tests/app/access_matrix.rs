@@ -32,6 +32,7 @@ enum Anon {
 }
 
 /// (method, path, anonymous, [coordinator, hr, manager, admin]).
+#[rustfmt::skip]
 const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("GET", "/", Anon::SignIn, [A, A, A, A]),
     ("GET", "/sign-in", Anon::Public, [A, A, A, A]),
@@ -41,25 +42,17 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("GET", "/help/{topic}", Anon::Public, [A, A, A, A]),
     ("GET", "/programmes", Anon::SignIn, [A, A, A, A]),
     ("GET", "/programmes/{id}", Anon::SignIn, [A, A, A, A]),
+    ("POST", "/programmes/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),
+    ("POST", "/participants/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),
     ("GET", "/cohorts", Anon::SignIn, [A, A, A, A]),
     ("GET", "/cohorts/new", Anon::SignIn, [A, D, D, A]),
     ("POST", "/cohorts", Anon::SignIn, [A, D, D, A]),
     ("GET", "/cohorts/{id}", Anon::SignIn, [A, A, A, A]),
     ("GET", "/cohorts/{id}/edit", Anon::SignIn, [A, D, D, A]),
     ("POST", "/cohorts/{id}/edit", Anon::SignIn, [A, D, D, A]),
-    (
-        "POST",
-        "/cohorts/{id}/sessions/generate",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
+    ("POST", "/cohorts/{id}/sessions/generate", Anon::SignIn, [A, D, D, A]),
     ("GET", "/sessions/{id}/register", Anon::SignIn, [A, A, A, A]),
-    (
-        "POST",
-        "/sessions/{id}/register",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
+    ("POST", "/sessions/{id}/register", Anon::SignIn, [A, D, D, A]),
     ("GET", "/sessions/{id}/edit", Anon::SignIn, [A, D, D, A]),
     ("POST", "/sessions/{id}/edit", Anon::SignIn, [A, D, D, A]),
     ("GET", "/participants", Anon::SignIn, [A, A, A, A]),
@@ -67,152 +60,55 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("POST", "/participants", Anon::SignIn, [A, D, D, A]),
     ("GET", "/participants/{id}", Anon::SignIn, [A, A, A, A]),
     ("GET", "/participants/{id}/edit", Anon::SignIn, [A, D, D, A]),
-    (
-        "POST",
-        "/participants/{id}/edit",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "POST",
-        "/participants/{id}/enrolments",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "GET",
-        "/participants/{id}/equality",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "POST",
-        "/participants/{id}/equality",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
+    ("POST", "/participants/{id}/edit", Anon::SignIn, [A, D, D, A]),
+    ("POST", "/participants/{id}/enrolments", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
+    ("POST", "/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
     ("GET", "/enrolments/{id}", Anon::SignIn, [A, D, D, A]),
     ("POST", "/enrolments/{id}", Anon::SignIn, [A, D, D, A]),
     ("GET", "/account", Anon::SignIn, [A, A, A, A]),
     ("GET", "/account/password", Anon::SignIn, [A, A, A, A]),
     ("POST", "/account/password", Anon::SignIn, [A, A, A, A]),
     ("POST", "/account/tokens", Anon::SignIn, [A, A, A, A]),
-    (
-        "POST",
-        "/account/tokens/{id}/revoke",
-        Anon::SignIn,
-        [A, A, A, A],
-    ),
+    ("POST", "/account/tokens/{id}/revoke", Anon::SignIn, [A, A, A, A]),
     ("GET", "/admin/organisations", Anon::SignIn, [D, D, D, A]),
     ("POST", "/admin/organisations", Anon::SignIn, [D, D, D, A]),
     ("GET", "/admin/users", Anon::SignIn, [D, D, D, A]),
     ("POST", "/admin/users", Anon::SignIn, [D, D, D, A]),
     ("GET", "/admin/users/{id}", Anon::SignIn, [D, D, D, A]),
     ("POST", "/admin/users/{id}/role", Anon::SignIn, [D, D, D, A]),
-    (
-        "POST",
-        "/admin/users/{id}/disable",
-        Anon::SignIn,
-        [D, D, D, A],
-    ),
-    (
-        "POST",
-        "/admin/users/{id}/enable",
-        Anon::SignIn,
-        [D, D, D, A],
-    ),
-    (
-        "POST",
-        "/admin/users/{id}/password",
-        Anon::SignIn,
-        [D, D, D, A],
-    ),
+    ("POST", "/admin/users/{id}/disable", Anon::SignIn, [D, D, D, A]),
+    ("POST", "/admin/users/{id}/enable", Anon::SignIn, [D, D, D, A]),
+    ("POST", "/admin/users/{id}/password", Anon::SignIn, [D, D, D, A]),
     ("GET", "/api/v1/me", Anon::SignIn, [A, A, A, A]),
     ("GET", "/api/v1/organisations", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/organisations", Anon::SignIn, [D, D, D, A]),
     ("GET", "/api/v1/programmes", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/programmes", Anon::SignIn, [D, D, D, A]),
     ("GET", "/api/v1/programmes/{id}", Anon::SignIn, [A, A, A, A]),
-    (
-        "PATCH",
-        "/api/v1/programmes/{id}",
-        Anon::SignIn,
-        [D, D, D, A],
-    ),
+    ("PATCH", "/api/v1/programmes/{id}", Anon::SignIn, [D, D, D, A]),
     ("GET", "/api/v1/openapi.json", Anon::Public, [A, A, A, A]),
     ("GET", "/api/v1/cohorts", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/cohorts", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/cohorts/{id}", Anon::SignIn, [A, A, A, A]),
     ("PATCH", "/api/v1/cohorts/{id}", Anon::SignIn, [A, D, D, A]),
-    (
-        "POST",
-        "/api/v1/cohorts/{id}/sessions/generate",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "GET",
-        "/api/v1/cohorts/{id}/sessions",
-        Anon::SignIn,
-        [A, A, A, A],
-    ),
-    (
-        "GET",
-        "/api/v1/cohorts/{id}/enrolments",
-        Anon::SignIn,
-        [A, A, A, A],
-    ),
-    (
-        "POST",
-        "/api/v1/cohorts/{id}/enrolments",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
+    ("POST", "/api/v1/cohorts/{id}/sessions/generate", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/api/v1/cohorts/{id}/sessions", Anon::SignIn, [A, A, A, A]),
+    ("GET", "/api/v1/cohorts/{id}/enrolments", Anon::SignIn, [A, A, A, A]),
+    ("POST", "/api/v1/cohorts/{id}/enrolments", Anon::SignIn, [A, D, D, A]),
     ("PATCH", "/api/v1/sessions/{id}", Anon::SignIn, [A, D, D, A]),
-    (
-        "GET",
-        "/api/v1/sessions/{id}/attendance",
-        Anon::SignIn,
-        [A, A, A, A],
-    ),
-    (
-        "PUT",
-        "/api/v1/sessions/{id}/attendance",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
+    ("GET", "/api/v1/sessions/{id}/attendance", Anon::SignIn, [A, A, A, A]),
+    ("PUT", "/api/v1/sessions/{id}/attendance", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/participants", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/participants", Anon::SignIn, [A, D, D, A]),
-    (
-        "GET",
-        "/api/v1/participants/{id}",
-        Anon::SignIn,
-        [A, A, A, A],
-    ),
-    (
-        "PATCH",
-        "/api/v1/participants/{id}",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "GET",
-        "/api/v1/participants/{id}/equality",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "PUT",
-        "/api/v1/participants/{id}/equality",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
-    (
-        "PATCH",
-        "/api/v1/enrolments/{id}",
-        Anon::SignIn,
-        [A, D, D, A],
-    ),
+    ("GET", "/api/v1/participants/{id}", Anon::SignIn, [A, A, A, A]),
+    ("PATCH", "/api/v1/participants/{id}", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/api/v1/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
+    ("PUT", "/api/v1/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
+    ("PATCH", "/api/v1/enrolments/{id}", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/api/v1/programmes/{id}/information-sessions", Anon::SignIn, [A, A, A, A]),
+    ("POST", "/api/v1/programmes/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),
+    ("POST", "/api/v1/information-sessions/{id}/attendees", Anon::SignIn, [A, D, D, A]),
 ];
 
 /// Every (method, path) the application serves.
@@ -254,6 +150,7 @@ fn every_route_is_in_the_matrix_and_every_row_is_a_route() {
 
 struct Fixture {
     delivery: crate::common::Delivery,
+    information_session: i32,
     victim: i32,
 }
 
@@ -262,6 +159,7 @@ fn object_id(path: &str, fx: &Fixture) -> i32 {
     let d = &fx.delivery;
     match path {
         p if p.starts_with("/admin/users/") => fx.victim,
+        p if p.contains("/information-sessions/") => fx.information_session,
         p if p.contains("/cohorts/") => d.cohort,
         p if p.contains("/sessions/") => d.sessions[0],
         p if p.contains("/participants/") => d.participant,
@@ -305,8 +203,25 @@ async fn call(client: &TestClient, method: &str, path: &str) -> TestResponse {
 #[tokio::test]
 async fn every_cell_of_the_matrix_holds() {
     let app = TestApp::new().await;
+    let delivery = app.delivery("Leeds City Council").await;
+    let (programme, now) = (delivery.programme, app.state.clock.now());
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 10, 5).unwrap();
+    let information_session = app
+        .state
+        .db
+        .run(move |conn| {
+            let (actor, _) = (1, ());
+            let fields = (date, "Harehills community centre".to_owned(), 30);
+            Ok(
+                pathways::models::information_session::create(conn, actor, programme, fields, now)?
+                    .id,
+            )
+        })
+        .await
+        .unwrap();
     let fx = Fixture {
-        delivery: app.delivery("Leeds City Council").await,
+        delivery,
+        information_session,
         victim: app.user(Role::Manager, "Leeds City Council").await.0,
     };
     let mut failures = Vec::new();

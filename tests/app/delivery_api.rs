@@ -578,3 +578,71 @@ async fn every_write_leaves_an_audit_event_naming_the_resident() {
         ]
     );
 }
+
+#[tokio::test]
+async fn information_sessions_count_everyone_and_name_residents() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Learning Partnerships").await;
+    let c = token(&app, Role::Coordinator, "Learning Partnerships").await;
+    let path = format!("/api/v1/programmes/{}/information-sessions", d.programme);
+    let bad = c
+        .json(
+            Method::POST,
+            &path,
+            json!({"held_on": "2027-01-01", "venue": "", "head_count": -1}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = bad.json()["error"]["fields"].clone();
+    assert!(
+        fields["held_on"].is_string()
+            && fields["venue"].is_string()
+            && fields["head_count"].is_string(),
+        "{fields}"
+    );
+    let created = c.json(Method::POST, &path, json!({"held_on": "2026-10-05", "venue": "Harehills community centre", "head_count": 1})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["id"].as_i64().unwrap();
+    let attendees = format!("/api/v1/information-sessions/{id}/attendees");
+    assert_eq!(
+        c.json(
+            Method::POST,
+            &attendees,
+            json!({"participant_id": d.participant})
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        c.json(
+            Method::POST,
+            &attendees,
+            json!({"participant_id": d.participant})
+        )
+        .await
+        .status,
+        StatusCode::CONFLICT
+    );
+    let listed = c.get(&path).await.json();
+    assert_eq!(
+        (
+            listed["items"][0]["head_count"].clone(),
+            listed["items"][0]["named_attendees"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    let outsider = token(&app, Role::Coordinator, "Bradford Council").await;
+    assert_eq!(outsider.get(&path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        outsider
+            .json(
+                Method::POST,
+                &attendees,
+                json!({"participant_id": d.participant})
+            )
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -251,6 +251,16 @@ async fn three_absences_in_a_row_are_flagged_on_the_cohort_page() {
     }
     let page = c.get(&format!("/cohorts/{}", d.cohort)).await.text();
     assert!(page.contains("3 absences in a row"), "{page}");
+    let dashboard = c.get("/").await.text();
+    assert!(
+        dashboard.contains("Amina Khan</a> (Autumn 2026)")
+            && dashboard.contains("3 absences in a row"),
+        "{dashboard}"
+    );
+    // Managers read the same dashboard.
+    let manager = app.login_as(Role::Manager, "Learning Partnerships").await;
+    let text = manager.get("/").await.text();
+    assert!(text.contains("Autumn 2026") && text.contains("Residents missing sessions"));
 }
 
 #[tokio::test]
@@ -321,4 +331,62 @@ async fn outsiders_find_nobody_and_get_404_for_every_page() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn information_sessions_are_recorded_and_residents_noted_through_the_pages() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Learning Partnerships").await;
+    let c = app
+        .login_as(Role::Coordinator, "Learning Partnerships")
+        .await;
+    let path = format!("/programmes/{}/information-sessions", d.programme);
+    let bad = c
+        .post_form(&path, &[("venue", ""), ("head_count", "many")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text()
+            .contains("href=\"#head_count\">Head count must be a whole number")
+    );
+    let ok = c
+        .post_form(
+            &path,
+            &[
+                ("held_on_day", "5"),
+                ("held_on_month", "10"),
+                ("held_on_year", "2026"),
+                ("venue", "Harehills community centre"),
+                ("head_count", "40"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+    let page = c.get(&format!("/programmes/{}", d.programme)).await.text();
+    assert!(page.contains("Harehills community centre") && page.contains(">40<"));
+    let resident = c
+        .get(&format!("/participants/{}", d.participant))
+        .await
+        .text();
+    let marker = "<option value=\"";
+    let start = resident.rfind(marker).unwrap() + marker.len();
+    let session_id: String = resident[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let noted = c
+        .post_form(
+            &format!("/participants/{}/information-sessions", d.participant),
+            &[("information_session_id", &session_id)],
+        )
+        .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    let resident = c
+        .get(&format!("/participants/{}", d.participant))
+        .await
+        .text();
+    assert!(
+        resident.contains("5 October 2026, Harehills community centre"),
+        "{resident}"
+    );
 }
