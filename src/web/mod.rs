@@ -12,6 +12,7 @@ pub mod forms;
 pub mod help;
 mod layout;
 pub mod participants;
+pub mod programme_admin;
 pub mod programmes;
 pub mod resident;
 pub mod sessions;
@@ -60,6 +61,14 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/static/app.css", get(assets::stylesheet)),
         route(M::GET, "/help/{topic}", get(help::show)),
         route(M::GET, "/programmes", get(programmes::list)),
+        route(M::GET, "/programmes/new", get(programme_admin::new)),
+        route(M::POST, "/programmes", post(programme_admin::create)),
+        route(M::GET, "/programmes/{id}/edit", get(programme_admin::edit)),
+        route(
+            M::POST,
+            "/programmes/{id}/edit",
+            post(programme_admin::update),
+        ),
         route(M::GET, "/programmes/{id}", get(programmes::show)),
         route(
             M::POST,

@@ -27,6 +27,7 @@ use crate::models::{MAX_PAGE_SIZE, Programme, ProgrammeDetails};
 pub struct ProgrammeListPage {
     layout: Layout,
     programmes: Vec<ProgrammeDetails>,
+    can_manage: bool,
 }
 
 /// One programme.
@@ -37,6 +38,7 @@ pub struct ProgrammePage {
     programme: ProgrammeDetails,
     information_sessions: Vec<(InformationSession, i64)>,
     can_record: bool,
+    can_manage: bool,
     errors: FieldErrors,
     form: InformationSessionForm,
     notice: Option<&'static str>,
@@ -77,6 +79,7 @@ pub async fn list(
     Ok(ProgrammeListPage {
         layout: Layout::new("Programmes", &user, Section::Programmes),
         programmes,
+        can_manage: user.can(Permission::ManageProgrammes),
     })
 }
 
@@ -128,6 +131,7 @@ async fn render(
         programme,
         information_sessions,
         can_record: user.can(Permission::ManageCohorts),
+        can_manage: user.can(Permission::ManageProgrammes),
         errors,
         form,
         notice,

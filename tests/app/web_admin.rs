@@ -209,3 +209,84 @@ async fn pages_other_than_the_forms_render_for_every_role() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_admin_sets_up_a_programme_with_partners_and_a_template() {
+    let app = TestApp::new().await;
+    let council = app.organisation("Leeds City Council").await.to_string();
+    let trust = app
+        .organisation("Leeds Teaching Hospitals NHS Trust")
+        .await
+        .to_string();
+    let admin = app.login_as(Role::Admin, "Leeds City Council").await;
+    let form = admin.get("/programmes/new").await.text();
+    assert_eq!(
+        form.matches("value=\"college\" selected").count(),
+        14,
+        "the Lincoln Green template is offered"
+    );
+    assert_eq!(form.matches("value=\"placement\" selected").count(), 16);
+    let empty = admin
+        .post_form(
+            "/programmes",
+            &[("name", ""), ("completion_threshold", "eighty")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = empty.text();
+    assert!(text.contains("href=\"#completion_threshold\""), "{text}");
+    let created = admin
+        .post_form(
+            "/programmes",
+            &[
+                ("name", "Admin Apprenticeships"),
+                ("description", "Into admin and clerical roles"),
+                ("partner", &council),
+                ("partner", &trust),
+                ("completion_threshold", "75"),
+                ("day_1_1", "college"),
+                ("day_1_2", "college"),
+                ("day_2_1", "placement"),
+                ("day_2_3", "placement"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+    let location = created.location().unwrap();
+    let page = admin.get(&location).await.text();
+    assert!(page.contains("Admin Apprenticeships") && page.contains("75% of held sessions"));
+    assert!(
+        page.contains("Week 2: Mon placement, Wed placement"),
+        "{page}"
+    );
+    let edited = admin
+        .post_form(
+            &format!("{location}/edit"),
+            &[
+                ("name", "Admin Apprenticeships"),
+                ("partner", &trust),
+                ("completion_threshold", "90"),
+                ("day_1_5", "college"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    // The council is no longer a partner: its coordinators no longer see it.
+    let council_coordinator = app.login_as(Role::Coordinator, "Leeds City Council").await;
+    assert_eq!(
+        council_coordinator.get(&location).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let coordinator = app
+        .login_as(Role::Coordinator, "Leeds Teaching Hospitals NHS Trust")
+        .await;
+    let page = coordinator.get(&location).await.text();
+    assert!(
+        page.contains("90% of held sessions") && page.contains("1 week, 1 session<"),
+        "{page}"
+    );
+    assert_eq!(
+        coordinator.get(&format!("{location}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
