@@ -3,6 +3,7 @@
 //! the requests and cannot miss a route.
 
 pub mod cohorts;
+pub mod employments;
 pub mod enrolments;
 pub mod information_sessions;
 pub mod me;
@@ -96,6 +97,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::show, participants::update))
         .routes(routes!(participants::equality, participants::save_equality))
         .routes(routes!(enrolments::update))
+        .routes(routes!(employments::create))
+        .routes(routes!(employments::show, employments::update))
+        .routes(routes!(employments::checkpoint))
+        .routes(routes!(employments::progression))
+        .routes(routes!(employments::for_participant))
         .routes(routes!(
             information_sessions::list,
             information_sessions::create

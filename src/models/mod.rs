@@ -5,9 +5,12 @@ pub mod access;
 pub mod api_token;
 pub mod attendance;
 pub mod audit;
+pub mod checkpoint;
 pub mod cohort;
 pub mod cohort_input;
 pub mod course_session;
+pub mod employment;
+pub mod employment_input;
 pub mod enrolment;
 pub mod enrolment_input;
 pub mod equality;
@@ -19,13 +22,16 @@ pub mod participant;
 pub mod participant_input;
 pub mod programme;
 pub mod programme_input;
+pub mod progression;
 pub mod register;
 pub mod user;
 
 pub use api_token::ApiToken;
 pub use audit::{AuditAction, AuditEvent, NewAuditEvent};
+pub use checkpoint::Checkpoint;
 pub use cohort::{Cohort, CohortChanges, NewCohort};
 pub use course_session::{CourseSession, SessionChanges};
+pub use employment::Employment;
 pub use enrolment::{Enrolment, EnrolmentChanges, RosterEntry, StageChange};
 pub use equality::EqualityAnswers;
 pub use login_session::LoginSession;
@@ -35,6 +41,7 @@ pub use participant::{Participant, ParticipantRecord};
 pub use programme::{
     NewProgramme, PartnerRef, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay,
 };
+pub use progression::Progression;
 pub use user::{NewUser, User};
 
 /// The largest page a list endpoint returns.

@@ -113,6 +113,12 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("GET", "/api/v1/programmes/{id}/information-sessions", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/programmes/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),
     ("POST", "/api/v1/information-sessions/{id}/attendees", Anon::SignIn, [A, D, D, A]),
+    ("POST", "/api/v1/employments", Anon::SignIn, [A, A, D, A]),
+    ("GET", "/api/v1/employments/{id}", Anon::SignIn, [A, A, A, A]),
+    ("PATCH", "/api/v1/employments/{id}", Anon::SignIn, [A, A, D, A]),
+    ("PUT", "/api/v1/employments/{id}/checkpoints/{weeks}", Anon::SignIn, [A, A, D, A]),
+    ("POST", "/api/v1/employments/{id}/progressions", Anon::SignIn, [A, A, D, A]),
+    ("GET", "/api/v1/participants/{id}/employments", Anon::SignIn, [A, A, A, A]),
 ];
 
 /// Every (method, path) the application serves.
@@ -155,6 +161,7 @@ fn every_route_is_in_the_matrix_and_every_row_is_a_route() {
 struct Fixture {
     delivery: crate::common::Delivery,
     information_session: i32,
+    employment: i32,
     victim: i32,
 }
 
@@ -164,6 +171,7 @@ fn object_id(path: &str, fx: &Fixture) -> i32 {
     match path {
         p if p.starts_with("/admin/users/") => fx.victim,
         p if p.contains("/information-sessions/") => fx.information_session,
+        p if p.contains("/employments/") => fx.employment,
         p if p.contains("/cohorts/") => d.cohort,
         p if p.contains("/sessions/") => d.sessions[0],
         p if p.contains("/participants/") => d.participant,
@@ -190,6 +198,7 @@ async fn concrete_path(app: &TestApp, client: &TestClient, path: &str, fx: &Fixt
     }
     path.replace("{id}", &object_id(path, fx).to_string())
         .replace("{topic}", "privacy")
+        .replace("{weeks}", "13")
 }
 
 async fn call(client: &TestClient, method: &str, path: &str) -> TestResponse {
@@ -223,9 +232,11 @@ async fn every_cell_of_the_matrix_holds() {
         })
         .await
         .unwrap();
+    let employment = crate::common::employment(&app, &delivery, "Leeds City Council").await;
     let fx = Fixture {
         delivery,
         information_session,
+        employment,
         victim: app.user(Role::Manager, "Leeds City Council").await.0,
     };
     let mut failures = Vec::new();
@@ -235,7 +246,8 @@ async fn every_cell_of_the_matrix_holds() {
             let client = app.anon();
             let path = template
                 .replace("{id}", &object_id(template, &fx).to_string())
-                .replace("{topic}", "privacy");
+                .replace("{topic}", "privacy")
+                .replace("{weeks}", "13");
             let r = call(&client, method, &path).await;
             let ok = match (anon, *method, template.starts_with("/api/")) {
                 (Anon::Public, _, _) => r.status.is_success(),

@@ -336,6 +336,40 @@ pub struct Delivery {
     pub enrolment: i32,
 }
 
+/// Records a job for the delivery's resident at `employer` (a partner), starting
+/// 7 December 2026, band 2, as an admin would.
+pub async fn employment(app: &TestApp, d: &Delivery, employer: &str) -> i32 {
+    let employer = app.organisation(employer).await;
+    let (participant, enrolment, now) = (d.participant, d.enrolment, app.state.clock.now());
+    app.state
+        .db
+        .run(move |conn| {
+            use pathways::models::employment_input::{
+                EmploymentInput, Recorder, record_employment,
+            };
+            let input = EmploymentInput {
+                participant_id: Some(participant),
+                enrolment_id: Some(enrolment),
+                employer_organisation_id: Some(employer),
+                site: Some("St James's University Hospital".into()),
+                job_title: Some("Ward housekeeper".into()),
+                staff_group: Some("estates_and_facilities".into()),
+                band: Some(2),
+                hours_per_week: Some(37.5),
+                contract: Some("permanent".into()),
+                start_date: Some("2026-12-07".into()),
+            };
+            let who = Recorder {
+                actor: 1,
+                scope: None,
+                employer_only: false,
+            };
+            Ok(record_employment(conn, who, input, now)?.id)
+        })
+        .await
+        .unwrap()
+}
+
 /// A urlencoded form request.
 pub fn form_request(method: Method, path: &str, fields: &[(&str, &str)]) -> Request<Body> {
     let body = serde_urlencoded::to_string(fields).unwrap();

@@ -1,0 +1,246 @@
+//! `/api/v1/employments`: job starts, ends, checkpoints and progression. HR see and
+//! change only jobs at their own organisation; others see jobs of residents in their
+//! organisation's programmes.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use super::{ApiJson, ErrorBody};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Permission, Role};
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+use crate::extract::PathId;
+use crate::models::checkpoint::CheckpointView;
+use crate::models::employment::is_clinical;
+use crate::models::employment_input::{
+    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
+    current_position, end_employment, record_checkpoint, record_employment,
+};
+use crate::models::{Checkpoint, Employment, Progression, access};
+
+/// A job with its checkpoints and progression.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmploymentView {
+    /// The job.
+    #[serde(flatten)]
+    pub employment: Employment,
+    /// 13, 26 and 52 weeks, with their status today.
+    pub checkpoints: Vec<CheckpointView>,
+    /// Later steps, in date order.
+    pub progressions: Vec<Progression>,
+    /// Band reached after the progressions.
+    pub current_band: i32,
+    /// Staff group reached after the progressions.
+    pub current_staff_group: String,
+    /// True when a progression moved into a clinical staff group.
+    pub moved_to_clinical: bool,
+}
+
+/// Jobs, oldest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmploymentList {
+    /// The jobs the caller may see.
+    pub items: Vec<EmploymentView>,
+    /// Always null: a person's jobs come whole.
+    pub next_cursor: Option<String>,
+}
+
+/// Builds the views of some jobs in two queries.
+pub fn views(
+    conn: &mut DbConnection,
+    jobs: Vec<Employment>,
+    today: chrono::NaiveDate,
+) -> AppResult<Vec<EmploymentView>> {
+    let ids: Vec<i32> = jobs.iter().map(|e| e.id).collect();
+    let checkpoints = Checkpoint::for_employments(conn, &ids)?;
+    let progressions = Progression::for_employments(conn, &ids)?;
+    Ok(jobs
+        .into_iter()
+        .map(|employment| {
+            let mine: Vec<Progression> = progressions
+                .iter()
+                .filter(|p| p.employment_id == employment.id)
+                .cloned()
+                .collect();
+            let (current_band, current_staff_group, _) = current_position(&employment, &mine);
+            EmploymentView {
+                checkpoints: checkpoints
+                    .iter()
+                    .filter(|c| c.employment_id == employment.id)
+                    .cloned()
+                    .map(|c| c.view(today))
+                    .collect(),
+                moved_to_clinical: !is_clinical(&employment.staff_group)
+                    && mine
+                        .iter()
+                        .any(|p| p.staff_group.as_deref().is_some_and(is_clinical)),
+                progressions: mine,
+                current_band,
+                current_staff_group,
+                employment,
+            }
+        })
+        .collect())
+}
+
+fn recorder(user: &CurrentUser) -> Recorder {
+    Recorder {
+        actor: user.id,
+        scope: user.scope(),
+        employer_only: user.role == Role::Hr,
+    }
+}
+
+fn visible(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Employment> {
+    Ok(Employment::find_visible(
+        conn,
+        id,
+        who.scope,
+        who.employer_only,
+    )?)
+}
+
+/// Records a job start; its 13-, 26- and 52-week checkpoints are created with it.
+#[utoipa::path(post, path = "/employments", tag = "employments", request_body = EmploymentInput,
+    responses((status = 201, description = "Recorded", body = EmploymentView), (status = 403, description = "Role may not record jobs", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: ApiJson<EmploymentInput>,
+) -> AppResult<(StatusCode, Json<EmploymentView>)> {
+    user.require(Permission::RecordEmployments)?;
+    let body = body.into_inner()?;
+    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let view = state
+        .db
+        .run(move |conn| {
+            let e = record_employment(conn, who, body, now)?;
+            views(conn, vec![e], today)?.pop().ok_or(AppError::NotFound)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// One job with its checkpoints and progression.
+#[utoipa::path(get, path = "/employments/{id}", tag = "employments", params(("id" = i32, Path, description = "Employment id")),
+    responses((status = 200, description = "The job", body = EmploymentView), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Json<EmploymentView>> {
+    user.require(Permission::ViewParticipants)?;
+    let (who, today) = (recorder(&user), state.clock.today());
+    let view = state
+        .db
+        .run(move |conn| {
+            let e = visible(conn, id, who)?;
+            views(conn, vec![e], today)?.pop().ok_or(AppError::NotFound)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// Ends a job (end date and reason), or reopens it with both null.
+#[utoipa::path(patch, path = "/employments/{id}", tag = "employments", params(("id" = i32, Path, description = "Employment id")), request_body = EndInput,
+    responses((status = 200, description = "Changed", body = EmploymentView), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    body: ApiJson<EndInput>,
+) -> AppResult<Json<EmploymentView>> {
+    user.require(Permission::RecordEmployments)?;
+    let body = body.into_inner()?;
+    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let view = state
+        .db
+        .run(move |conn| {
+            let before = visible(conn, id, who)?;
+            let e = end_employment(conn, who.actor, &before, body, now)?;
+            views(conn, vec![e], today)?.pop().ok_or(AppError::NotFound)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// Records the 13-, 26- or 52-week checkpoint: not before its due date.
+#[utoipa::path(put, path = "/employments/{id}/checkpoints/{weeks}", tag = "employments",
+    params(("id" = i32, Path, description = "Employment id"), ("weeks" = i32, Path, description = "13, 26 or 52")), request_body = CheckpointInput,
+    responses((status = 200, description = "Recorded", body = CheckpointView), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "Not yet due, or invalid fields", body = ErrorBody)))]
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, weeks)): Path<(String, String)>,
+    body: ApiJson<CheckpointInput>,
+) -> AppResult<Json<CheckpointView>> {
+    user.require(Permission::RecordEmployments)?;
+    let (id, weeks): (i32, i32) = match (id.parse(), weeks.parse()) {
+        (Ok(id), Ok(weeks)) => (id, weeks),
+        _ => return Err(AppError::NotFound),
+    };
+    let body = body.into_inner()?;
+    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let view = state
+        .db
+        .run(move |conn| {
+            let e = visible(conn, id, who)?;
+            Ok(record_checkpoint(conn, who.actor, &e, weeks, body, today, now)?.view(today))
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// Adds a career step to a job.
+#[utoipa::path(post, path = "/employments/{id}/progressions", tag = "employments", params(("id" = i32, Path, description = "Employment id")),
+    request_body = ProgressionInput,
+    responses((status = 201, description = "Added", body = Progression), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody)))]
+pub async fn progression(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    body: ApiJson<ProgressionInput>,
+) -> AppResult<(StatusCode, Json<Progression>)> {
+    user.require(Permission::RecordEmployments)?;
+    let body = body.into_inner()?;
+    let (who, now) = (recorder(&user), state.clock.now());
+    let p = state
+        .db
+        .run(move |conn| {
+            let e = visible(conn, id, who)?;
+            add_progression(conn, who.actor, &e, body, now)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+/// A resident's jobs the caller may see (HR: only at their own organisation).
+#[utoipa::path(get, path = "/participants/{id}/employments", tag = "employments", params(("id" = i32, Path, description = "Participant id")),
+    responses((status = 200, description = "Jobs, oldest first", body = EmploymentList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+pub async fn for_participant(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Json<EmploymentList>> {
+    user.require(Permission::ViewParticipants)?;
+    let (who, today) = (recorder(&user), state.clock.today());
+    let items = state
+        .db
+        .run(move |conn| {
+            access::participant(conn, id, who.scope)?;
+            let jobs = Employment::for_participant(conn, id, who.scope, who.employer_only)?;
+            views(conn, jobs, today)
+        })
+        .await?;
+    Ok(Json(EmploymentList {
+        items,
+        next_cursor: None,
+    }))
+}

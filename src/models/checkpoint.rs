@@ -1,0 +1,235 @@
+//! Checkpoints: for every job, 13, 26 and 52 weeks after its start, someone verifies
+//! whether the person is still in post.
+
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::schema::{checkpoints, employments, participants};
+
+/// The checkpoint weeks.
+pub const WEEKS: [i32; 3] = [13, 26, 52];
+/// A due checkpoint becomes overdue this long after its due date.
+pub const GRACE: TimeDelta = TimeDelta::days(14);
+
+/// Recorded outcomes.
+pub const OUTCOMES: [(&str, &str); 3] = [
+    ("in_post", "In post"),
+    ("left", "Left"),
+    ("unable_to_contact", "Unable to contact"),
+];
+
+/// A checkpoint row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = checkpoints)]
+pub struct Checkpoint {
+    /// Identifier.
+    pub id: i32,
+    /// The job.
+    pub employment_id: i32,
+    /// 13, 26 or 52.
+    pub weeks: i32,
+    /// Start + N weeks.
+    pub due_on: NaiveDate,
+    /// Recorded outcome, if any.
+    #[serde(rename = "recorded_status")]
+    pub status: Option<String>,
+    /// The day it was verified.
+    pub verified_on: Option<NaiveDate>,
+    /// Who verified it.
+    pub verified_by_user_id: Option<i32>,
+    /// When it was recorded.
+    #[serde(skip)]
+    pub recorded_at: Option<NaiveDateTime>,
+}
+
+/// A checkpoint with its status as of today, for JSON.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CheckpointView {
+    /// The stored checkpoint.
+    #[serde(flatten)]
+    pub checkpoint: Checkpoint,
+    /// `not_yet_due`, `due`, `overdue`, `in_post`, `left` or `unable_to_contact`.
+    pub status: String,
+}
+
+impl Checkpoint {
+    /// The status as of `today`: the recorded outcome, or `not_yet_due` before the due
+    /// date, `due` for 14 days from it, `overdue` after that.
+    pub fn status_on(&self, today: NaiveDate) -> &str {
+        match &self.status {
+            Some(s) => s,
+            None if today < self.due_on => "not_yet_due",
+            None if today < self.due_on + GRACE => "due",
+            None => "overdue",
+        }
+    }
+
+    /// The label of the status as of `today`.
+    pub fn status_label(&self, today: NaiveDate) -> &'static str {
+        match self.status_on(today) {
+            "not_yet_due" => "Not yet due",
+            "due" => "Due",
+            "overdue" => "Overdue",
+            "in_post" => "In post",
+            "left" => "Left",
+            "unable_to_contact" => "Unable to contact",
+            _ => "Unknown",
+        }
+    }
+
+    /// With its status, for JSON.
+    pub fn view(self, today: NaiveDate) -> CheckpointView {
+        let status = self.status_on(today).to_owned();
+        CheckpointView {
+            checkpoint: self,
+            status,
+        }
+    }
+
+    /// Creates the three checkpoints of a new job.
+    pub fn create_for(
+        conn: &mut DbConnection,
+        employment_id: i32,
+        start: NaiveDate,
+    ) -> QueryResult<()> {
+        for weeks in WEEKS {
+            diesel::insert_into(checkpoints::table)
+                .values((
+                    checkpoints::employment_id.eq(employment_id),
+                    checkpoints::weeks.eq(weeks),
+                    checkpoints::due_on.eq(start + TimeDelta::weeks(i64::from(weeks))),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    /// The checkpoints of some jobs, by due date.
+    pub fn for_employments(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Checkpoint>> {
+        checkpoints::table
+            .filter(checkpoints::employment_id.eq_any(ids.to_vec()))
+            .order((checkpoints::due_on, checkpoints::id))
+            .select(Checkpoint::as_select())
+            .load(conn)
+    }
+
+    /// One checkpoint of a job.
+    pub fn find(
+        conn: &mut DbConnection,
+        employment_id: i32,
+        weeks: i32,
+    ) -> QueryResult<Checkpoint> {
+        checkpoints::table
+            .filter(checkpoints::employment_id.eq(employment_id))
+            .filter(checkpoints::weeks.eq(weeks))
+            .select(Checkpoint::as_select())
+            .first(conn)
+    }
+
+    /// Records an outcome.
+    pub fn record(
+        conn: &mut DbConnection,
+        id: i32,
+        status: &str,
+        verified_on: NaiveDate,
+        actor: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<Checkpoint> {
+        diesel::update(checkpoints::table.find(id))
+            .set((
+                checkpoints::status.eq(status),
+                checkpoints::verified_on.eq(verified_on),
+                checkpoints::verified_by_user_id.eq(actor),
+                checkpoints::recorded_at.eq(now),
+            ))
+            .returning(checkpoints::all_columns)
+            .get_result(conn)
+    }
+
+    /// The work queue: unrecorded checkpoints due by `today`, oldest first, of jobs at
+    /// `employer` (all employers for `None`), with the person's name and the job title.
+    pub fn queue(
+        conn: &mut DbConnection,
+        employer: Option<i32>,
+        today: NaiveDate,
+    ) -> QueryResult<Vec<QueueItem>> {
+        let mut query = checkpoints::table
+            .inner_join(employments::table.inner_join(participants::table))
+            .filter(checkpoints::status.is_null())
+            .filter(checkpoints::due_on.le(today))
+            .select((
+                Checkpoint::as_select(),
+                participants::id,
+                participants::given_name,
+                participants::family_name,
+                employments::job_title,
+                employments::site,
+            ))
+            .into_boxed();
+        if let Some(org) = employer {
+            query = query.filter(employments::employer_organisation_id.eq(org));
+        }
+        let rows: Vec<(Checkpoint, i32, String, String, String, String)> = query
+            .order((checkpoints::due_on, checkpoints::id))
+            .limit(1000)
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(checkpoint, participant_id, given, family, job_title, site)| QueueItem {
+                    checkpoint,
+                    participant_id,
+                    name: format!("{given} {family}"),
+                    job_title,
+                    site,
+                },
+            )
+            .collect())
+    }
+}
+
+/// One line of the work queue.
+#[derive(Debug, Clone)]
+pub struct QueueItem {
+    /// The checkpoint.
+    pub checkpoint: Checkpoint,
+    /// The person.
+    pub participant_id: i32,
+    /// Their name.
+    pub name: String,
+    /// The job.
+    pub job_title: String,
+    /// Where.
+    pub site: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_moves_from_not_yet_due_to_due_to_overdue() {
+        let due = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        let c = Checkpoint {
+            id: 1,
+            employment_id: 1,
+            weeks: 13,
+            due_on: due,
+            status: None,
+            verified_on: None,
+            verified_by_user_id: None,
+            recorded_at: None,
+        };
+        assert_eq!(c.status_on(due - TimeDelta::days(1)), "not_yet_due");
+        assert_eq!(c.status_on(due), "due");
+        assert_eq!(c.status_on(due + TimeDelta::days(13)), "due");
+        assert_eq!(c.status_on(due + TimeDelta::days(14)), "overdue");
+        let recorded = Checkpoint {
+            status: Some("in_post".into()),
+            ..c
+        };
+        assert_eq!(recorded.status_on(due + TimeDelta::days(100)), "in_post");
+    }
+}

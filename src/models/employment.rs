@@ -1,0 +1,245 @@
+//! Employments: jobs residents start after the course, at a partner employer, with the
+//! Agenda for Change band, staff group, hours and contract; ended with a date and reason.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::schema::{cohorts, employments, enrolments, programme_partners};
+
+/// NHS staff groups.
+pub const STAFF_GROUPS: [(&str, &str); 5] = [
+    ("estates_and_facilities", "Estates and facilities"),
+    ("admin_and_clerical", "Administrative and clerical"),
+    (
+        "additional_clinical_services",
+        "Additional clinical services",
+    ),
+    ("nursing_and_midwifery", "Nursing and midwifery"),
+    ("other", "Other"),
+];
+
+/// Contract types.
+pub const CONTRACTS: [(&str, &str); 4] = [
+    ("permanent", "Permanent"),
+    ("fixed_term", "Fixed term"),
+    ("bank", "Bank"),
+    ("apprenticeship", "Apprenticeship"),
+];
+
+/// Why a job ended.
+pub const END_REASONS: [(&str, &str); 5] = [
+    ("resigned", "Resigned"),
+    ("dismissed", "Dismissed"),
+    ("end_of_contract", "End of contract"),
+    ("moved_employer", "Moved to another employer"),
+    ("other", "Other"),
+];
+
+/// The Leeds Teaching Hospitals sites offered for that trust's jobs.
+pub const LEEDS_SITES: [&str; 6] = [
+    "St James's University Hospital",
+    "Leeds General Infirmary",
+    "Chapel Allerton Hospital",
+    "Seacroft Hospital",
+    "Wharfedale Hospital",
+    "Leeds Dental Institute",
+];
+
+/// Staff groups that count as clinical for "moved to a clinical role".
+pub fn is_clinical(staff_group: &str) -> bool {
+    matches!(
+        staff_group,
+        "additional_clinical_services" | "nursing_and_midwifery"
+    )
+}
+
+/// The label of a code in one of the lists above.
+pub fn label(options: &[(&'static str, &'static str)], code: &str) -> &'static str {
+    options
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("Unknown", |(_, l)| l)
+}
+
+/// An employment row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = employments)]
+pub struct Employment {
+    /// Identifier.
+    pub id: i32,
+    /// The person.
+    pub participant_id: i32,
+    /// The enrolment the job is attributed to.
+    pub enrolment_id: i32,
+    /// The employer.
+    pub employer_organisation_id: i32,
+    /// Where (e.g. St James's University Hospital).
+    pub site: String,
+    /// Job title.
+    pub job_title: String,
+    /// Staff group code.
+    pub staff_group: String,
+    /// Agenda for Change band, 1–9.
+    pub band: i32,
+    /// Contracted hours per week.
+    pub hours_per_week: f64,
+    /// Contract code.
+    pub contract: String,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day, when it ended.
+    pub end_date: Option<NaiveDate>,
+    /// Why it ended.
+    pub end_reason: Option<String>,
+    /// Creation time.
+    #[serde(skip)]
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new employment, checked.
+#[derive(Debug, Clone, Insertable, Serialize)]
+#[diesel(table_name = employments)]
+pub struct NewEmployment {
+    /// Person.
+    pub participant_id: i32,
+    /// Enrolment.
+    pub enrolment_id: i32,
+    /// Employer.
+    pub employer_organisation_id: i32,
+    /// Site.
+    pub site: String,
+    /// Title.
+    pub job_title: String,
+    /// Staff group.
+    pub staff_group: String,
+    /// Band.
+    pub band: i32,
+    /// Hours.
+    pub hours_per_week: f64,
+    /// Contract.
+    pub contract: String,
+    /// Start.
+    pub start_date: NaiveDate,
+}
+
+impl Employment {
+    /// The label of the staff group.
+    pub fn staff_group_label(&self) -> &'static str {
+        label(&STAFF_GROUPS, &self.staff_group)
+    }
+
+    /// The label of the contract.
+    pub fn contract_label(&self) -> &'static str {
+        label(&CONTRACTS, &self.contract)
+    }
+
+    /// One employment by id.
+    pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Employment> {
+        employments::table
+            .find(id)
+            .select(Employment::as_select())
+            .first(conn)
+    }
+
+    /// The employment if the caller may see it: HR only at their own organisation;
+    /// others when the job's enrolment is in a programme their organisation partners in.
+    /// `employer_only` is the HR rule; `scope` is `None` for admins.
+    pub fn find_visible(
+        conn: &mut DbConnection,
+        id: i32,
+        scope: Option<i32>,
+        employer_only: bool,
+    ) -> QueryResult<Employment> {
+        let employment = Self::find(conn, id)?;
+        if Self::visible(conn, &employment, scope, employer_only)? {
+            Ok(employment)
+        } else {
+            Err(diesel::result::Error::NotFound)
+        }
+    }
+
+    fn visible(
+        conn: &mut DbConnection,
+        e: &Employment,
+        scope: Option<i32>,
+        employer_only: bool,
+    ) -> QueryResult<bool> {
+        let Some(org) = scope else { return Ok(true) };
+        if employer_only {
+            return Ok(e.employer_organisation_id == org);
+        }
+        let n: i64 = enrolments::table
+            .inner_join(
+                cohorts::table.inner_join(
+                    programme_partners::table
+                        .on(programme_partners::programme_id.eq(cohorts::programme_id)),
+                ),
+            )
+            .filter(enrolments::id.eq(e.enrolment_id))
+            .filter(programme_partners::organisation_id.eq(org))
+            .count()
+            .get_result(conn)?;
+        Ok(n > 0)
+    }
+
+    /// A person's jobs the caller may see, oldest first.
+    pub fn for_participant(
+        conn: &mut DbConnection,
+        participant_id: i32,
+        scope: Option<i32>,
+        employer_only: bool,
+    ) -> QueryResult<Vec<Employment>> {
+        let all: Vec<Employment> = employments::table
+            .filter(employments::participant_id.eq(participant_id))
+            .order((employments::start_date, employments::id))
+            .select(Employment::as_select())
+            .load(conn)?;
+        let mut out = Vec::with_capacity(all.len());
+        for e in all {
+            // A person has few jobs; each check is one indexed count.
+            if Self::visible(conn, &e, scope, employer_only)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Inserts an employment.
+    pub fn create(
+        conn: &mut DbConnection,
+        new: &NewEmployment,
+        now: NaiveDateTime,
+    ) -> QueryResult<Employment> {
+        diesel::insert_into(employments::table)
+            .values((
+                new,
+                employments::created_at.eq(now),
+                employments::updated_at.eq(now),
+            ))
+            .returning(employments::all_columns)
+            .get_result(conn)
+    }
+
+    /// Sets or clears the end of a job.
+    pub fn set_end(
+        conn: &mut DbConnection,
+        id: i32,
+        end_date: Option<NaiveDate>,
+        end_reason: Option<&str>,
+        now: NaiveDateTime,
+    ) -> QueryResult<Employment> {
+        diesel::update(employments::table.find(id))
+            .set((
+                employments::end_date.eq(end_date),
+                employments::end_reason.eq(end_reason),
+                employments::updated_at.eq(now),
+            ))
+            .returning(employments::all_columns)
+            .get_result(conn)
+    }
+}
