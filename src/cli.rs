@@ -125,12 +125,14 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => Ok(()),
         Command::Serve { addr, demo, .. } => {
             if demo {
-                print_demo(&crate::demo::load(&state).await?, &format!("http://{addr}"));
+                let logins = crate::demo::load(&state, demo_progress()).await?;
+                print_demo(&logins, &format!("http://{addr}"));
             }
             serve(state, addr).await
         }
         Command::Demo => {
-            print_demo(&crate::demo::load(&state).await?, "http://127.0.0.1:8080");
+            let logins = crate::demo::load(&state, demo_progress()).await?;
+            print_demo(&logins, "http://127.0.0.1:8080");
             Ok(())
         }
         Command::User {
@@ -147,6 +149,18 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => create_token(&state, &email, &name).await,
+    }
+}
+
+/// A progress bar over the demo's cohorts, advanced as each one is replayed.
+fn demo_progress() -> impl FnMut(&str) + Send + 'static {
+    let bar = crate::progress::bar(crate::demo::COHORT_COUNT as u64, "Loading the demo");
+    move |cohort: &str| {
+        bar.set_message(cohort.to_owned());
+        bar.inc(1);
+        if bar.position() == bar.length().unwrap_or(0) {
+            bar.finish_and_clear();
+        }
     }
 }
 

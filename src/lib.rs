@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod progress;
 pub mod error;
 pub mod extract;
 pub mod middleware;

@@ -9,6 +9,7 @@ pub mod checkpoint;
 pub mod cohort;
 pub mod cohort_input;
 pub mod course_session;
+pub mod deprivation;
 pub mod employment;
 pub mod employment_input;
 pub mod enrolment;

@@ -1,6 +1,8 @@
 //! The demo data set (`fixtures/`), loaded into an empty database by `pathways demo` and
 //! `serve --demo` through the same code paths users go through.
 
+mod history;
+
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -13,8 +15,10 @@ use crate::models::organisation::create_audited;
 use crate::models::programme_input::{ProgrammeInput, create_programme};
 use crate::models::{Organisation, OrganisationKind, User};
 
-const ORGANISATIONS: &str = include_str!("../fixtures/organisations.csv");
-const USERS: &str = include_str!("../fixtures/users.csv");
+const ORGANISATIONS: &str = include_str!("../../fixtures/organisations.csv");
+const USERS: &str = include_str!("../../fixtures/users.csv");
+/// How many cohorts the demo holds (one progress step each).
+pub const COHORT_COUNT: usize = history::COHORT_COUNT;
 /// The demo programme's name.
 pub const PROGRAMME: &str = "Health and Care Careers — Facilities Technician";
 
@@ -50,10 +54,14 @@ fn rows<T: for<'de> Deserialize<'de>>(csv_text: &str) -> anyhow::Result<Vec<T>> 
         .map_err(|e| anyhow::anyhow!("demo fixture is malformed: {e}"))
 }
 
-/// Loads the demo into an empty database and returns the logins. When the demo was loaded
+/// Loads the demo into an empty database and returns the logins; `progress` hears the
+/// name of each cohort as its history is replayed. When the demo was loaded
 /// before, gives its users fresh passwords instead (they are printed only once). Refuses a
 /// database that holds other users.
-pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
+pub async fn load(
+    state: &AppState,
+    progress: impl FnMut(&str) + Send + 'static,
+) -> anyhow::Result<Vec<DemoLogin>> {
     let users: Vec<UserRow> = rows(USERS)?;
     let emails: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
     let (any_user, demo_present) = state
@@ -99,7 +107,42 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoLogin>> {
             password,
         });
     }
+    load_history(state, progress).await?;
     Ok(logins)
+}
+
+/// Replays the demo's history in one transaction: all of it or none.
+async fn load_history(
+    state: &AppState,
+    mut progress: impl FnMut(&str) + Send + 'static,
+) -> anyhow::Result<()> {
+    state
+        .db
+        .run(move |conn| {
+            let user = |conn: &mut crate::db::DbConnection, email: &str| {
+                User::find_by_email(conn, email)?
+                    .map(|u| (u.id, u.organisation_id))
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo user {email} missing")))
+            };
+            let cast = history::Cast {
+                programme_id: crate::models::Programme::find_by_name(conn, PROGRAMME)?
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo programme missing")))?
+                    .id,
+                admin: user(conn, "admin@demo.pathways.test")?.0,
+                coordinator: user(conn, "coordinator@demo.pathways.test")?,
+                hr: user(conn, "hr@demo.pathways.test")?,
+            };
+            write_transaction(conn, |conn| history::load(conn, cast, &mut progress))
+        })
+        .await
+        .map_err(|e| match e {
+            // A fixture that breaks a rule names the rule, so the fixture can be fixed.
+            AppError::Validation(fields) => anyhow::anyhow!(
+                "cannot load the demo history: a fixture breaks a rule: {:?}",
+                fields.iter().collect::<Vec<_>>()
+            ),
+            e => anyhow::Error::new(e).context("cannot load the demo history"),
+        })
 }
 
 async fn create_partners_and_programme(state: &AppState) -> anyhow::Result<()> {

@@ -1,0 +1,474 @@
+//! The demo's history, 2019 to the demo date: cohorts and their schedules, information
+//! sessions, residents and their equality answers, enrolments, registers, jobs,
+//! checkpoints and progressions. Replayed in date order through the same model functions
+//! the pages and the API call, each with the date it happened on as "today", so every
+//! rule is checked and every as-at report sees the history as it unfolded.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde::Deserialize;
+
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+use crate::models::attendance::RegisterEntry;
+use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
+use crate::models::deprivation::DeprivationArea;
+use crate::models::employment_input::{
+    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
+    end_employment, record_checkpoint, record_employment,
+};
+use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
+use crate::models::information_session::{self, InformationSession};
+use crate::models::participant_input::{
+    ParticipantInput, check, check_equality, create_participant, save_equality,
+};
+use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant, register};
+
+const DEPRIVATION: &str = include_str!("../../fixtures/deprivation.csv");
+const COHORTS: &str = include_str!("../../fixtures/cohorts.csv");
+const INFORMATION_SESSIONS: &str = include_str!("../../fixtures/information_sessions.csv");
+const PARTICIPANTS: &str = include_str!("../../fixtures/participants.csv");
+const ENROLMENTS: &str = include_str!("../../fixtures/enrolments.csv");
+const EMPLOYMENTS: &str = include_str!("../../fixtures/employments.csv");
+const PROGRESSIONS: &str = include_str!("../../fixtures/progressions.csv");
+
+/// How many cohorts `fixtures/cohorts.csv` holds.
+pub const COHORT_COUNT: usize = 22;
+
+/// Who does what in the demo.
+#[derive(Debug, Clone, Copy)]
+pub struct Cast {
+    /// The programme.
+    pub programme_id: i32,
+    /// The admin, who creates cohorts.
+    pub admin: i32,
+    /// The coordinator and their organisation, who enrol and take registers.
+    pub coordinator: (i32, i32),
+    /// Trust HR and the trust, who record jobs.
+    pub hr: (i32, i32),
+}
+
+#[derive(Debug, Deserialize)]
+struct CohortRow {
+    name: String,
+    starts_on: NaiveDate,
+    status: String,
+    capacity: i32,
+    venue: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct InformationSessionRow {
+    held_on: NaiveDate,
+    venue: String,
+    head_count: i32,
+    named: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct PersonRow {
+    r#ref: String,
+    given_name: String,
+    family_name: String,
+    date_of_birth: String,
+    postcode: String,
+    email: Option<String>,
+    phone: Option<String>,
+    referral_source: Option<String>,
+    employment_status: Option<String>,
+    months_unemployed: Option<i32>,
+    benefit_status: Option<String>,
+    consent_given_on: Option<String>,
+    ethnic_group: Option<String>,
+    sex: Option<String>,
+    disability: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EnrolmentRow {
+    r#ref: String,
+    cohort: String,
+    applied_on: NaiveDate,
+    accepted_on: Option<NaiveDate>,
+    not_started_on: Option<NaiveDate>,
+    attendance: Option<String>,
+    withdrawn_on: Option<NaiveDate>,
+    withdrawal_reason: Option<String>,
+    completed_on: Option<NaiveDate>,
+    interviewed_on: Option<NaiveDate>,
+    offered_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EmploymentRow {
+    r#ref: String,
+    cohort: String,
+    site: String,
+    job_title: String,
+    staff_group: String,
+    band: i32,
+    hours_per_week: f64,
+    contract: String,
+    start_date: String,
+    end_date: Option<String>,
+    end_reason: Option<String>,
+    checkpoint_13: Option<String>,
+    checkpoint_26: Option<String>,
+    checkpoint_52: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProgressionRow {
+    r#ref: String,
+    job_start: String,
+    effective_on: NaiveDate,
+    kind: String,
+    job_title: Option<String>,
+    band: Option<i32>,
+    staff_group: Option<String>,
+    notes: Option<String>,
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppResult<Vec<T>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("fixtures/{file} is malformed: {e}")))
+}
+
+/// Nine in the morning of `day`: when the demo's actions happen.
+fn at(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+}
+
+fn missing(what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
+}
+
+fn stage(
+    conn: &mut DbConnection,
+    actor: i32,
+    enrolment: &mut Enrolment,
+    input: EnrolmentInput,
+    on: NaiveDate,
+) -> AppResult<()> {
+    *enrolment = change_enrolment(conn, actor, enrolment, input, on, at(on))?;
+    Ok(())
+}
+
+fn to_stage(to: &str, reason: Option<String>) -> EnrolmentInput {
+    EnrolmentInput {
+        stage: Some(to.to_owned()),
+        withdrawal_reason: reason,
+        ..EnrolmentInput::default()
+    }
+}
+
+/// Replays the whole history. Runs inside the caller's transaction.
+pub fn load(
+    conn: &mut DbConnection,
+    cast: Cast,
+    progress: &mut dyn FnMut(&str),
+) -> AppResult<()> {
+    let areas: Vec<DeprivationArea> = rows(DEPRIVATION, "deprivation.csv")?;
+    DeprivationArea::upsert(conn, &areas)?;
+    let people: HashMap<String, PersonRow> = rows::<PersonRow>(PARTICIPANTS, "participants.csv")?
+        .into_iter()
+        .map(|p| (p.r#ref.clone(), p))
+        .collect();
+    let sessions = information_sessions(conn, cast)?;
+    let enrolments: Vec<EnrolmentRow> = rows(ENROLMENTS, "enrolments.csv")?;
+    let mut enrolled: HashMap<(String, String), Enrolment> = HashMap::new();
+    for row in rows::<CohortRow>(COHORTS, "cohorts.csv")? {
+        progress(&row.name);
+        let mine: Vec<&EnrolmentRow> = enrolments.iter().filter(|e| e.cohort == row.name).collect();
+        for (reference, enrolment) in run_cohort(conn, cast, &row, &mine, &people, &sessions)? {
+            enrolled.insert((reference, row.name.clone()), enrolment);
+        }
+    }
+    let steps: Vec<ProgressionRow> = rows(PROGRESSIONS, "progressions.csv")?;
+    for job in rows::<EmploymentRow>(EMPLOYMENTS, "employments.csv")? {
+        let enrolment = enrolled
+            .get(&(job.r#ref.clone(), job.cohort.clone()))
+            .ok_or_else(|| missing("enrolment"))?;
+        let mine: Vec<&ProgressionRow> = steps
+            .iter()
+            .filter(|s| s.r#ref == job.r#ref && s.job_start == job.start_date)
+            .collect();
+        run_job(conn, cast, enrolment, &job, &mine)?;
+    }
+    Ok(())
+}
+
+fn information_sessions(
+    conn: &mut DbConnection,
+    cast: Cast,
+) -> AppResult<Vec<(InformationSession, Vec<String>)>> {
+    let mut out = Vec::new();
+    for row in rows::<InformationSessionRow>(INFORMATION_SESSIONS, "information_sessions.csv")? {
+        let session = information_session::create(
+            conn,
+            cast.coordinator.0,
+            cast.programme_id,
+            (row.held_on, row.venue, row.head_count),
+            at(row.held_on),
+        )?;
+        let named = row.named.split_whitespace().map(str::to_owned).collect();
+        out.push((session, named));
+    }
+    Ok(out)
+}
+
+/// A cohort from creation to its final status; returns its enrolments by person.
+fn run_cohort(
+    conn: &mut DbConnection,
+    cast: Cast,
+    row: &CohortRow,
+    enrolments: &[&EnrolmentRow],
+    people: &HashMap<String, PersonRow>,
+    information: &[(InformationSession, Vec<String>)],
+) -> AppResult<Vec<(String, Enrolment)>> {
+    let created = row.starts_on - chrono::TimeDelta::days(70);
+    let input = CohortInput {
+        programme_id: Some(cast.programme_id),
+        name: Some(row.name.clone()),
+        starts_on: Some(row.starts_on.to_string()),
+        weeks: Some(6),
+        capacity: Some(row.capacity),
+        venue: Some(row.venue.clone()),
+        status: Some("recruiting".into()),
+    };
+    let cohort = create_cohort(conn, cast.admin, None, input, at(created))?;
+    generate_sessions(conn, cast.admin, &cohort, false, at(created))?;
+    let mut roster = Vec::new();
+    for &e in enrolments {
+        let person = people.get(&e.r#ref).ok_or_else(|| missing("resident"))?;
+        let participant = create_person(conn, cast, person, e.applied_on)?;
+        for (session, named) in information {
+            if named.contains(&e.r#ref) {
+                information_session::add_attendee(
+                    conn,
+                    cast.coordinator.0,
+                    session,
+                    participant.id,
+                    at(session.held_on),
+                )?;
+            }
+        }
+        let actor = cast.coordinator.0;
+        let mut enrolment = enrol(conn, actor, &cohort, &participant, e.applied_on, at(e.applied_on))?;
+        if let Some(on) = e.accepted_on {
+            stage(conn, actor, &mut enrolment, to_stage("accepted", None), on)?;
+        }
+        if let Some(on) = e.not_started_on {
+            stage(conn, actor, &mut enrolment, to_stage("not_started", None), on)?;
+        }
+        if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
+            let input = to_stage("withdrawn", e.withdrawal_reason.clone());
+            stage(conn, actor, &mut enrolment, input, on)?;
+        }
+        roster.push((e, enrolment));
+    }
+    take_registers(conn, cast, &cohort, &mut roster)?;
+    finish(conn, cast, &cohort, row)?;
+    Ok(roster
+        .into_iter()
+        .map(|(e, enrolment)| (e.r#ref.clone(), enrolment))
+        .collect())
+}
+
+fn create_person(
+    conn: &mut DbConnection,
+    cast: Cast,
+    p: &PersonRow,
+    on: NaiveDate,
+) -> AppResult<Participant> {
+    let input = ParticipantInput {
+        given_name: Some(p.given_name.clone()),
+        family_name: Some(p.family_name.clone()),
+        date_of_birth: Some(p.date_of_birth.clone()),
+        postcode: Some(p.postcode.clone()),
+        email: p.email.clone(),
+        phone: p.phone.clone(),
+        referral_source: p.referral_source.clone(),
+        employment_status: p.employment_status.clone(),
+        months_unemployed: p.months_unemployed,
+        benefit_status: p.benefit_status.clone(),
+        consent_given_on: p.consent_given_on.clone(),
+        lawful_basis: Some("public_task".into()),
+    };
+    let record = check(&input, on).map_err(AppError::Validation)?;
+    let (actor, owner) = cast.coordinator;
+    let participant = create_participant(conn, actor, owner, None, record, at(on))?;
+    if p.ethnic_group.is_some() || p.sex.is_some() || p.disability.is_some() {
+        let answers = EqualityAnswers {
+            ethnic_group: p.ethnic_group.clone(),
+            sex: p.sex.clone(),
+            disability: p.disability.clone(),
+            consent_given_on: Some(on),
+        };
+        let answers = check_equality(&answers, on).map_err(AppError::Validation)?;
+        save_equality(conn, actor, participant.id, &answers, at(on))?;
+    }
+    Ok(participant)
+}
+
+/// Every held session's register in date order; withdrawals happen on their day.
+fn take_registers(
+    conn: &mut DbConnection,
+    cast: Cast,
+    cohort: &Cohort,
+    roster: &mut [(&EnrolmentRow, Enrolment)],
+) -> AppResult<()> {
+    let actor = cast.coordinator.0;
+    let sessions = CourseSession::list_for_cohort(conn, cohort.id)?;
+    for (i, session) in sessions.iter().enumerate() {
+        let mut entries = Vec::new();
+        for (row, enrolment) in roster.iter_mut() {
+            if row.accepted_on.is_some()
+                && let Some(on) = row.withdrawn_on.filter(|d| *d <= session.held_on)
+                && enrolment.stage != "withdrawn"
+            {
+                let input = to_stage("withdrawn", row.withdrawal_reason.clone());
+                stage(conn, actor, enrolment, input, on)?;
+            }
+            let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
+            let status = match mark {
+                Some('P') => "present",
+                Some('L') => "late",
+                Some('A') => "authorised_absence",
+                Some('U') => "unauthorised_absence",
+                _ => continue,
+            };
+            entries.push(RegisterEntry {
+                enrolment_id: enrolment.id,
+                status: Some(status.to_owned()),
+            });
+        }
+        if entries.is_empty() {
+            continue;
+        }
+        let day = session.held_on;
+        register::save(conn, actor, session, &entries, day, at(day))?;
+        for (_, enrolment) in roster.iter_mut() {
+            *enrolment = Enrolment::find(conn, enrolment.id)?;
+        }
+    }
+    for (row, enrolment) in roster.iter_mut() {
+        if let Some(on) = row.completed_on {
+            stage(conn, actor, enrolment, to_stage("completed", None), on)?;
+        }
+        if let Some(on) = row.offered_on.or(row.interviewed_on) {
+            let input = EnrolmentInput {
+                interviewed_on: row.interviewed_on.map(|d| d.to_string()),
+                offered_on: row.offered_on.map(|d| d.to_string()),
+                ..EnrolmentInput::default()
+            };
+            stage(conn, actor, enrolment, input, on)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves the cohort to its final status: running from its start, then finished after its
+/// last session, or cancelled before it began.
+fn finish(conn: &mut DbConnection, cast: Cast, cohort: &Cohort, row: &CohortRow) -> AppResult<()> {
+    let mut set = |status: &str, on: NaiveDate| {
+        let input = CohortInput {
+            status: Some(status.to_owned()),
+            ..CohortInput::default()
+        };
+        update_cohort(conn, cast.admin, cohort.id, input, at(on)).map(drop)
+    };
+    match row.status.as_str() {
+        "cancelled" => set("cancelled", row.starts_on - chrono::TimeDelta::days(7)),
+        "running" => set("running", row.starts_on),
+        "finished" => {
+            set("running", row.starts_on)?;
+            set("finished", cohort.planned_end() + chrono::TimeDelta::days(3))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A job, then its end, checkpoints and progressions in date order.
+fn run_job(
+    conn: &mut DbConnection,
+    cast: Cast,
+    enrolment: &Enrolment,
+    job: &EmploymentRow,
+    steps: &[&ProgressionRow],
+) -> AppResult<()> {
+    let who = Recorder {
+        actor: cast.hr.0,
+        scope: Some(cast.hr.1),
+        employer_only: true,
+    };
+    let input = EmploymentInput {
+        participant_id: Some(enrolment.participant_id),
+        enrolment_id: Some(enrolment.id),
+        employer_organisation_id: Some(cast.hr.1),
+        site: Some(job.site.clone()),
+        job_title: Some(job.job_title.clone()),
+        staff_group: Some(job.staff_group.clone()),
+        band: Some(job.band),
+        hours_per_week: Some(job.hours_per_week),
+        contract: Some(job.contract.clone()),
+        start_date: Some(job.start_date.clone()),
+    };
+    let start = crate::validate::date(&job.start_date).ok_or_else(|| missing("job start"))?;
+    let mut employment = record_employment(conn, who, input, at(start))?;
+    // (date, order within the day, what): an end comes before a checkpoint saying "left".
+    let mut events: Vec<(NaiveDate, u8, Event)> = Vec::new();
+    if let Some(end) = job.end_date.as_deref().and_then(crate::validate::date) {
+        events.push((end, 0, Event::End));
+    }
+    for (weeks, cell) in [(13, &job.checkpoint_13), (26, &job.checkpoint_26), (52, &job.checkpoint_52)] {
+        if let Some((status, day)) = cell.as_deref().and_then(|c| c.split_once(':')) {
+            let day = crate::validate::date(day).ok_or_else(|| missing("checkpoint date"))?;
+            events.push((day, 1, Event::Checkpoint(weeks, status.to_owned())));
+        }
+    }
+    for (i, step) in steps.iter().enumerate() {
+        events.push((step.effective_on, 2, Event::Step(i)));
+    }
+    events.sort_by_key(|(day, order, _)| (*day, *order));
+    for (day, _, event) in events {
+        match event {
+            Event::End => {
+                let input = EndInput {
+                    end_date: job.end_date.clone(),
+                    end_reason: job.end_reason.clone(),
+                };
+                employment = end_employment(conn, who.actor, &employment, input, at(day))?;
+            }
+            Event::Checkpoint(weeks, status) => {
+                let input = CheckpointInput {
+                    status: Some(status),
+                    verified_on: Some(day.to_string()),
+                };
+                record_checkpoint(conn, who.actor, &employment, weeks, input, day, at(day))?;
+            }
+            Event::Step(i) => {
+                let s = steps[i];
+                let input = ProgressionInput {
+                    effective_on: Some(s.effective_on.to_string()),
+                    kind: Some(s.kind.clone()),
+                    job_title: s.job_title.clone(),
+                    band: s.band,
+                    staff_group: s.staff_group.clone(),
+                    notes: s.notes.clone(),
+                };
+                add_progression(conn, who.actor, &employment, input, at(day))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+enum Event {
+    End,
+    Checkpoint(i32, String),
+    Step(usize),
+}
