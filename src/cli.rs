@@ -63,6 +63,16 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Print a cohort or programme report.
+    Report {
+        #[command(subcommand)]
+        command: crate::cli_reports::ReportCommand,
+    },
+    /// Export data as CSV.
+    Export {
+        #[command(subcommand)]
+        command: crate::cli_reports::ExportCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +159,8 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => create_token(&state, &email, &name).await,
+        Command::Report { command } => crate::cli_reports::report(&state, command).await,
+        Command::Export { command } => crate::cli_reports::export(&state, command).await,
     }
 }
 

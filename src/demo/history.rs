@@ -166,11 +166,7 @@ fn to_stage(to: &str, reason: Option<String>) -> EnrolmentInput {
 }
 
 /// Replays the whole history. Runs inside the caller's transaction.
-pub fn load(
-    conn: &mut DbConnection,
-    cast: Cast,
-    progress: &mut dyn FnMut(&str),
-) -> AppResult<()> {
+pub fn load(conn: &mut DbConnection, cast: Cast, progress: &mut dyn FnMut(&str)) -> AppResult<()> {
     let areas: Vec<DeprivationArea> = rows(DEPRIVATION, "deprivation.csv")?;
     DeprivationArea::upsert(conn, &areas)?;
     let people: HashMap<String, PersonRow> = rows::<PersonRow>(PARTICIPANTS, "participants.csv")?
@@ -257,12 +253,25 @@ fn run_cohort(
             }
         }
         let actor = cast.coordinator.0;
-        let mut enrolment = enrol(conn, actor, &cohort, &participant, e.applied_on, at(e.applied_on))?;
+        let mut enrolment = enrol(
+            conn,
+            actor,
+            &cohort,
+            &participant,
+            e.applied_on,
+            at(e.applied_on),
+        )?;
         if let Some(on) = e.accepted_on {
             stage(conn, actor, &mut enrolment, to_stage("accepted", None), on)?;
         }
         if let Some(on) = e.not_started_on {
-            stage(conn, actor, &mut enrolment, to_stage("not_started", None), on)?;
+            stage(
+                conn,
+                actor,
+                &mut enrolment,
+                to_stage("not_started", None),
+                on,
+            )?;
         }
         if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
             let input = to_stage("withdrawn", e.withdrawal_reason.clone());
@@ -386,7 +395,10 @@ fn finish(conn: &mut DbConnection, cast: Cast, cohort: &Cohort, row: &CohortRow)
         "running" => set("running", row.starts_on),
         "finished" => {
             set("running", row.starts_on)?;
-            set("finished", cohort.planned_end() + chrono::TimeDelta::days(3))
+            set(
+                "finished",
+                cohort.planned_end() + chrono::TimeDelta::days(3),
+            )
         }
         _ => Ok(()),
     }
@@ -424,7 +436,11 @@ fn run_job(
     if let Some(end) = job.end_date.as_deref().and_then(crate::validate::date) {
         events.push((end, 0, Event::End));
     }
-    for (weeks, cell) in [(13, &job.checkpoint_13), (26, &job.checkpoint_26), (52, &job.checkpoint_52)] {
+    for (weeks, cell) in [
+        (13, &job.checkpoint_13),
+        (26, &job.checkpoint_26),
+        (52, &job.checkpoint_52),
+    ] {
         if let Some((status, day)) = cell.as_deref().and_then(|c| c.split_once(':')) {
             let day = crate::validate::date(day).ok_or_else(|| missing("checkpoint date"))?;
             events.push((day, 1, Event::Checkpoint(weeks, status.to_owned())));

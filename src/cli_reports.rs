@@ -1,0 +1,201 @@
+//! The reporting commands: `pathways report cohort|programme` and
+//! `pathways export participants`, writing to standard output or a file.
+
+use std::io::Write;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::{Subcommand, ValueEnum};
+
+use crate::app::AppState;
+use crate::reports::export::{
+    PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants, writer,
+};
+use crate::reports::report::{ProgrammeFilter, cohorts_in};
+use crate::reports::text::{cohort_text, programme_text};
+use crate::reports::{cohort_report, programme_report};
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// Headline and figures with their definitions.
+    Text,
+    /// The contract's CSV columns.
+    Csv,
+    /// The API's JSON.
+    Json,
+}
+
+/// `pathways report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// One cohort's figures.
+    Cohort {
+        /// Cohort id.
+        id: i32,
+        /// text, csv or json.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Report as at this date (YYYY-MM-DD); default today in Europe/London.
+        #[arg(long)]
+        as_at: Option<NaiveDate>,
+    },
+    /// One line per cohort of a programme (or of every programme), then a total.
+    Programme {
+        /// Programme id; all programmes when left out.
+        id: Option<i32>,
+        /// text, csv or json.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Cohorts starting on or after this date.
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// Cohorts starting on or before this date.
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// Report as at this date; default today.
+        #[arg(long)]
+        as_at: Option<NaiveDate>,
+    },
+}
+
+/// `pathways export …`
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One row per enrolment, with attendance and job outcomes.
+    Participants {
+        /// Only this cohort (default: every cohort).
+        #[arg(long)]
+        cohort: Option<i32>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// As at this date; default today.
+        #[arg(long)]
+        as_at: Option<NaiveDate>,
+        /// Start with a byte-order mark, for Excel.
+        #[arg(long)]
+        bom: bool,
+    },
+}
+
+/// Runs a `report` command.
+pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<()> {
+    let today = state.clock.today();
+    let text = match command {
+        ReportCommand::Cohort { id, format, as_at } => {
+            let as_at = as_at.unwrap_or(today);
+            let report = state
+                .db
+                .run(move |conn| Ok(cohort_report(conn, id, as_at, true).ok()))
+                .await?
+                .with_context(|| format!("there is no cohort {id}"))?;
+            match format {
+                Format::Text => cohort_text(&report),
+                Format::Json => format!("{:#}\n", report_json(&report, false)),
+                Format::Csv => csv_text(&[report.line])?,
+            }
+        }
+        ReportCommand::Programme {
+            id,
+            format,
+            from,
+            to,
+            as_at,
+        } => {
+            let as_at = as_at.unwrap_or(today);
+            let filter = ProgrammeFilter {
+                programme_id: id,
+                from,
+                to,
+                scope: None,
+            };
+            let lines = state
+                .db
+                .run(move |conn| {
+                    let ids = cohorts_in(conn, &filter)?;
+                    let mut lines = Vec::new();
+                    let total = programme_report(conn, &ids, as_at, |l| lines.push(l.clone()))?;
+                    lines.push(total);
+                    Ok(lines)
+                })
+                .await?;
+            if lines.len() == 1 && id.is_some() {
+                bail!(
+                    "no cohorts of programme {} in that range",
+                    id.unwrap_or_default()
+                );
+            }
+            match format {
+                Format::Text => programme_text(&lines),
+                Format::Csv => csv_text(&lines)?,
+                Format::Json => {
+                    let rows: Vec<serde_json::Value> = lines
+                        .iter()
+                        .map(|l| {
+                            let cells = report_cells(l);
+                            REPORT_COLUMNS
+                                .iter()
+                                .zip(cells)
+                                .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
+                                .collect::<serde_json::Map<_, _>>()
+                                .into()
+                        })
+                        .collect();
+                    format!("{:#}\n", serde_json::json!({ "items": rows }))
+                }
+            }
+        }
+    };
+    std::io::stdout().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn csv_text(lines: &[crate::reports::ReportLine]) -> anyhow::Result<String> {
+    let mut w = writer(Vec::new(), &REPORT_COLUMNS, false)?;
+    for l in lines {
+        w.write_record(report_cells(l))?;
+    }
+    Ok(String::from_utf8(
+        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
+    )?)
+}
+
+/// Runs an `export` command, streaming rows a batch of cohorts at a time.
+pub async fn export(state: &AppState, command: ExportCommand) -> anyhow::Result<()> {
+    let ExportCommand::Participants {
+        cohort,
+        out,
+        as_at,
+        bom,
+    } = command;
+    let as_at = as_at.unwrap_or(state.clock.today());
+    let sink: Box<dyn Write + Send> = match &out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    state
+        .db
+        .run(move |conn| {
+            let ids = match cohort {
+                Some(id) => vec![crate::models::Cohort::find(conn, id)?.id],
+                None => cohorts_in(conn, &ProgrammeFilter::default())?,
+            };
+            let bar = crate::progress::bar(ids.len() as u64, "Exporting cohorts");
+            let mut w = writer(sink, &PARTICIPANT_COLUMNS, bom)
+                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+            write_participants(conn, &ids, as_at, &mut w, |n| bar.inc(n as u64))?;
+            bar.finish_and_clear();
+            Ok(())
+        })
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::NotFound => {
+                anyhow::anyhow!("there is no cohort {}", cohort.unwrap_or_default())
+            }
+            e => e.into(),
+        })
+}

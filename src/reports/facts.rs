@@ -1,0 +1,364 @@
+//! The facts every report is computed from, read as at a date for a batch of cohorts in a
+//! fixed number of grouped queries (never one per person): the cohorts and their
+//! schedules, each enrolment with its person, its stage as at the date, its attendance
+//! counts, and its jobs, checkpoints and progressions up to the date.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::schema::{
+    attendance, checkpoints, cohorts, course_sessions, deprivation_lookup, employments,
+    enrolment_stage_changes, enrolments, equality_monitoring, organisations, participants,
+    programmes, progressions,
+};
+
+/// A cohort as the reports see it.
+#[derive(Debug, Clone)]
+pub struct CohortFacts {
+    /// Cohort id.
+    pub id: i32,
+    /// Programme id.
+    pub programme_id: i32,
+    /// Programme name.
+    pub programme: String,
+    /// Cohort name.
+    pub name: String,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// The last session that is not cancelled (or the planned end with no schedule).
+    pub ends_on: NaiveDate,
+    /// Completion threshold, percent of held sessions.
+    pub threshold: i32,
+    /// Sessions held by the as-at date (not cancelled, on or before it).
+    pub held: i64,
+}
+
+/// A progression's new title, band and staff group (each when it changed).
+pub type Step = (Option<String>, Option<i32>, Option<String>);
+
+/// One job attributed to an enrolment, as at the date.
+#[derive(Debug, Clone)]
+pub struct JobFacts {
+    /// Employment id.
+    pub id: i32,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day, when it ended on or before the as-at date.
+    pub end_date: Option<NaiveDate>,
+    /// Employer name.
+    pub employer: String,
+    /// Site.
+    pub site: String,
+    /// Job title at the start.
+    pub job_title: String,
+    /// Band at the start.
+    pub band: i32,
+    /// Staff group at the start.
+    pub staff_group: String,
+    /// Checkpoint weeks verified `in_post` by the as-at date.
+    pub verified_in_post: Vec<i32>,
+    /// Progressions by the as-at date, in date order.
+    pub progressions: Vec<Step>,
+}
+
+/// One enrolment with its person, as at the date.
+#[derive(Debug, Clone)]
+pub struct EnrolmentFacts {
+    /// Enrolment id.
+    pub id: i32,
+    /// Cohort id.
+    pub cohort_id: i32,
+    /// Person id.
+    pub participant_id: i32,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Postcode.
+    pub postcode: String,
+    /// Date of birth.
+    pub date_of_birth: NaiveDate,
+    /// Neighbourhood from the lookup.
+    pub neighbourhood: Option<String>,
+    /// IMD decile from the lookup.
+    pub imd_decile: Option<i32>,
+    /// Equality answers (for breakdowns; never printed per person).
+    pub ethnic_group: Option<String>,
+    /// Sex.
+    pub sex: Option<String>,
+    /// Disability.
+    pub disability: Option<String>,
+    /// The stage as at the date.
+    pub stage: String,
+    /// Interview date on or before the as-at date.
+    pub interviewed: bool,
+    /// Offer date on or before the as-at date.
+    pub offered: bool,
+    /// Held sessions attended (present or late).
+    pub attended: i64,
+    /// Jobs attributed to this enrolment that started by the as-at date, oldest first.
+    pub jobs: Vec<JobFacts>,
+}
+
+/// Everything about a batch of cohorts as at a date.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// The cohorts, in the order asked for.
+    pub cohorts: Vec<CohortFacts>,
+    /// Their enrolments that existed by the as-at date, by cohort then enrolment id.
+    pub enrolments: Vec<EnrolmentFacts>,
+}
+
+type PersonRow = (
+    (i32, i32, i32, Option<NaiveDate>, Option<NaiveDate>),
+    (String, String, String, NaiveDate),
+    (Option<String>, Option<i32>),
+    (Option<String>, Option<String>, Option<String>),
+);
+
+/// Reads the facts of `cohort_ids` as at `as_at`.
+pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> QueryResult<Facts> {
+    let ids = cohort_ids.to_vec();
+    let cohorts = load_cohorts(conn, &ids, as_at)?;
+    let stages = stages_as_at(conn, &ids, as_at)?;
+    let attended: HashMap<i32, i64> = attendance::table
+        .inner_join(course_sessions::table)
+        .filter(course_sessions::cohort_id.eq_any(&ids))
+        .filter(course_sessions::cancelled.eq(false))
+        .filter(course_sessions::held_on.le(as_at))
+        .filter(attendance::status.eq_any(["present", "late"]))
+        .group_by(attendance::enrolment_id)
+        .select((attendance::enrolment_id, count_star()))
+        .load::<(i32, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let mut jobs = load_jobs(conn, &ids, as_at)?;
+    let people: Vec<PersonRow> = enrolments::table
+        .inner_join(participants::table)
+        .left_join(
+            deprivation_lookup::table.on(deprivation_lookup::postcode.eq(participants::postcode)),
+        )
+        .left_join(
+            equality_monitoring::table.on(equality_monitoring::participant_id.eq(participants::id)),
+        )
+        .filter(enrolments::cohort_id.eq_any(&ids))
+        .order((enrolments::cohort_id, enrolments::id))
+        .select((
+            (
+                enrolments::id,
+                enrolments::cohort_id,
+                enrolments::participant_id,
+                enrolments::interviewed_on,
+                enrolments::offered_on,
+            ),
+            (
+                participants::given_name,
+                participants::family_name,
+                participants::postcode,
+                participants::date_of_birth,
+            ),
+            (
+                deprivation_lookup::neighbourhood.nullable(),
+                deprivation_lookup::imd_decile.nullable(),
+            ),
+            (
+                equality_monitoring::ethnic_group.nullable(),
+                equality_monitoring::sex.nullable(),
+                equality_monitoring::disability.nullable(),
+            ),
+        ))
+        .load(conn)?;
+    let mut enrolments = Vec::with_capacity(people.len());
+    for ((id, cohort_id, participant_id, interviewed, offered), person, area, equality) in people {
+        // An enrolment made after the as-at date did not exist then.
+        let Some(stage) = stages.get(&id) else {
+            continue;
+        };
+        enrolments.push(EnrolmentFacts {
+            id,
+            cohort_id,
+            participant_id,
+            given_name: person.0,
+            family_name: person.1,
+            postcode: person.2,
+            date_of_birth: person.3,
+            neighbourhood: area.0,
+            imd_decile: area.1,
+            ethnic_group: equality.0,
+            sex: equality.1,
+            disability: equality.2,
+            stage: stage.clone(),
+            interviewed: interviewed.is_some_and(|d| d <= as_at),
+            offered: offered.is_some_and(|d| d <= as_at),
+            attended: attended.get(&id).copied().unwrap_or(0),
+            jobs: jobs.remove(&id).unwrap_or_default(),
+        });
+    }
+    Ok(Facts {
+        cohorts,
+        enrolments,
+    })
+}
+
+fn load_cohorts(
+    conn: &mut DbConnection,
+    ids: &[i32],
+    as_at: NaiveDate,
+) -> QueryResult<Vec<CohortFacts>> {
+    let rows: Vec<(crate::models::Cohort, String, i32)> = cohorts::table
+        .inner_join(programmes::table)
+        .filter(cohorts::id.eq_any(ids))
+        .select((
+            crate::models::Cohort::as_select(),
+            programmes::name,
+            programmes::completion_threshold,
+        ))
+        .load(conn)?;
+    let sessions: Vec<(i32, NaiveDate)> = course_sessions::table
+        .filter(course_sessions::cohort_id.eq_any(ids))
+        .filter(course_sessions::cancelled.eq(false))
+        .select((course_sessions::cohort_id, course_sessions::held_on))
+        .load(conn)?;
+    let mut by_id: HashMap<i32, CohortFacts> = rows
+        .into_iter()
+        .map(|(c, programme, threshold)| {
+            let facts = CohortFacts {
+                id: c.id,
+                programme_id: c.programme_id,
+                programme,
+                name: c.name.clone(),
+                starts_on: c.starts_on,
+                ends_on: c.planned_end(),
+                threshold,
+                held: 0,
+            };
+            (c.id, facts)
+        })
+        .collect();
+    let mut last: HashMap<i32, NaiveDate> = HashMap::new();
+    for (cohort_id, day) in sessions {
+        let entry = last.entry(cohort_id).or_insert(day);
+        *entry = (*entry).max(day);
+        if let Some(c) = by_id.get_mut(&cohort_id)
+            && day <= as_at
+        {
+            c.held += 1;
+        }
+    }
+    for (cohort_id, day) in last {
+        if let Some(c) = by_id.get_mut(&cohort_id) {
+            c.ends_on = day;
+        }
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// The stage of each enrolment as at the date: its latest change on or before it.
+fn stages_as_at(
+    conn: &mut DbConnection,
+    ids: &[i32],
+    as_at: NaiveDate,
+) -> QueryResult<HashMap<i32, String>> {
+    let changes: Vec<(i32, String)> = enrolment_stage_changes::table
+        .inner_join(enrolments::table)
+        .filter(enrolments::cohort_id.eq_any(ids))
+        .filter(enrolment_stage_changes::changed_on.le(as_at))
+        .order((
+            enrolment_stage_changes::changed_on,
+            enrolment_stage_changes::id,
+        ))
+        .select((
+            enrolment_stage_changes::enrolment_id,
+            enrolment_stage_changes::to_stage,
+        ))
+        .load(conn)?;
+    Ok(changes.into_iter().collect())
+}
+
+/// Jobs attributed to the cohorts' enrolments, with checkpoints and progressions, as at.
+fn load_jobs(
+    conn: &mut DbConnection,
+    ids: &[i32],
+    as_at: NaiveDate,
+) -> QueryResult<HashMap<i32, Vec<JobFacts>>> {
+    type JobRow = (
+        i32,
+        i32,
+        NaiveDate,
+        Option<NaiveDate>,
+        String,
+        String,
+        String,
+        i32,
+        String,
+    );
+    let rows: Vec<JobRow> = employments::table
+        .inner_join(enrolments::table)
+        .inner_join(organisations::table)
+        .filter(enrolments::cohort_id.eq_any(ids))
+        .filter(employments::start_date.le(as_at))
+        .order((employments::start_date, employments::id))
+        .select((
+            employments::id,
+            employments::enrolment_id,
+            employments::start_date,
+            employments::end_date,
+            organisations::name,
+            employments::site,
+            employments::job_title,
+            employments::band,
+            employments::staff_group,
+        ))
+        .load(conn)?;
+    let mut verified: HashMap<i32, Vec<i32>> = HashMap::new();
+    let checked: Vec<(i32, i32)> = checkpoints::table
+        .inner_join(employments::table.inner_join(enrolments::table))
+        .filter(enrolments::cohort_id.eq_any(ids))
+        .filter(checkpoints::status.eq("in_post"))
+        .filter(checkpoints::verified_on.le(as_at))
+        .select((checkpoints::employment_id, checkpoints::weeks))
+        .load(conn)?;
+    for (employment, weeks) in checked {
+        verified.entry(employment).or_default().push(weeks);
+    }
+    type StepRow = (i32, Option<String>, Option<i32>, Option<String>);
+    let mut by_job: HashMap<i32, Vec<Step>> = HashMap::new();
+    let steps: Vec<StepRow> = progressions::table
+        .inner_join(employments::table.inner_join(enrolments::table))
+        .filter(enrolments::cohort_id.eq_any(ids))
+        .filter(progressions::effective_on.le(as_at))
+        .order((progressions::effective_on, progressions::id))
+        .select((
+            progressions::employment_id,
+            progressions::job_title,
+            progressions::band,
+            progressions::staff_group,
+        ))
+        .load(conn)?;
+    for (employment, title, band, group) in steps {
+        by_job
+            .entry(employment)
+            .or_default()
+            .push((title, band, group));
+    }
+    let mut out: HashMap<i32, Vec<JobFacts>> = HashMap::new();
+    for (id, enrolment_id, start, end, employer, site, title, band, group) in rows {
+        out.entry(enrolment_id).or_default().push(JobFacts {
+            id,
+            start_date: start,
+            end_date: end.filter(|d| *d <= as_at),
+            employer,
+            site,
+            job_title: title,
+            band,
+            staff_group: group,
+            verified_in_post: verified.remove(&id).unwrap_or_default(),
+            progressions: by_job.remove(&id).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
