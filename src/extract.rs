@@ -20,3 +20,78 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
         }
     }
 }
+
+/// The options every report takes from its query string: `as_at`, `publishable`, `bom`,
+/// and for the programme report `programme_id`, `from` and `to`. Bad values answer 422
+/// naming the field.
+#[derive(Debug, Clone, Default)]
+pub struct ReportQuery {
+    /// `as_at`, when given (default: today in Europe/London).
+    pub as_at: Option<chrono::NaiveDate>,
+    /// Counts of 1–4 in breakdowns shown as `<5`.
+    pub publishable: bool,
+    /// Start CSV with a byte-order mark, for Excel.
+    pub bom: bool,
+    /// One programme.
+    pub programme_id: Option<i32>,
+    /// Cohorts starting on or after.
+    pub from: Option<chrono::NaiveDate>,
+    /// Cohorts starting on or before.
+    pub to: Option<chrono::NaiveDate>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawReportQuery {
+    as_at: Option<String>,
+    publishable: Option<String>,
+    bom: Option<String>,
+    programme_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReportQuery {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let raw: RawReportQuery = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map_err(|_| AppError::bad_request("The query string could not be read."))?;
+        let mut errors = crate::error::FieldErrors::new();
+        let mut date = |field: &str, value: Option<String>| {
+            let value = value.filter(|v| !v.trim().is_empty())?;
+            let parsed = crate::validate::date(&value);
+            if parsed.is_none() {
+                errors.add(
+                    field,
+                    format!("{field} must be a real date, like 2026-01-05"),
+                );
+            }
+            parsed
+        };
+        let (as_at, from, to) = (
+            date("as_at", raw.as_at),
+            date("from", raw.from),
+            date("to", raw.to),
+        );
+        let programme_id = match raw.programme_id.filter(|v| !v.is_empty()) {
+            None => None,
+            Some(p) => match p.parse::<i32>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errors.add("programme_id", "programme_id must be a programme's id");
+                    None
+                }
+            },
+        };
+        errors.into_result()?;
+        let flag = |v: Option<String>| matches!(v.as_deref(), Some("1" | "true" | "yes" | "on"));
+        Ok(ReportQuery {
+            as_at,
+            publishable: flag(raw.publishable),
+            bom: flag(raw.bom),
+            programme_id,
+            from,
+            to,
+        })
+    }
+}

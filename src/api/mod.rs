@@ -10,6 +10,7 @@ pub mod me;
 pub mod organisations;
 pub mod participants;
 pub mod programmes;
+pub mod reports;
 pub mod sessions;
 
 use std::sync::OnceLock;
@@ -107,6 +108,10 @@ pub fn router() -> OpenApiRouter<AppState> {
             information_sessions::create
         ))
         .routes(routes!(information_sessions::add_attendee))
+        .routes(routes!(reports::cohort))
+        .routes(routes!(reports::cohort_csv))
+        .routes(routes!(reports::participants_csv))
+        .routes(routes!(reports::programme_csv))
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1)
 }

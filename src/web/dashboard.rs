@@ -10,11 +10,14 @@ use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::models::attendance::CohortAttendance;
+use crate::models::checkpoint::{Checkpoint, QueueItem};
 use crate::models::{Cohort, Enrolment, MAX_PAGE_SIZE, Programme, ProgrammeDetails};
+use crate::reports::programme_report;
 
 /// A current cohort on the dashboard.
 pub struct CurrentCohort {
     cohort: Cohort,
+    headline: String,
     enrolled: usize,
     started: usize,
     flagged: usize,
@@ -37,6 +40,9 @@ pub struct DashboardPage {
     programmes: Vec<ProgrammeDetails>,
     current: Vec<CurrentCohort>,
     flags: Vec<Flag>,
+    due: Vec<QueueItem>,
+    sees_checkpoints: bool,
+    today: chrono::NaiveDate,
 }
 
 impl DashboardPage {
@@ -51,7 +57,9 @@ impl DashboardPage {
 /// `GET /`
 pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult<DashboardPage> {
     let (scope, today) = (user.scope(), state.clock.today());
-    let (programmes, cohorts, rosters, attendance) = state
+    // Checkpoints are HR's work (at their own employer) and admins' (everywhere).
+    let sees_checkpoints = user.role == crate::auth::Role::Hr || user.scope().is_none();
+    let (programmes, cohorts, rosters, attendance, (headlines, due)) = state
         .db
         .run(move |conn| {
             let programmes = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?;
@@ -63,7 +71,16 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
             let ids: Vec<i32> = cohorts.iter().map(|c| c.id).collect();
             let rosters = Enrolment::rosters(conn, &ids)?;
             let attendance = CohortAttendance::load_many(conn, &ids, today)?;
-            Ok((programmes, cohorts, rosters, attendance))
+            let mut headlines = std::collections::HashMap::new();
+            programme_report(conn, &ids, today, |l| {
+                headlines.insert(l.cohort_id, l.figures.headline());
+            })?;
+            let due = if sees_checkpoints {
+                Checkpoint::queue(conn, scope, today)?
+            } else {
+                Vec::new()
+            };
+            Ok((programmes, cohorts, rosters, attendance, (headlines, due)))
         })
         .await?;
     let mut flags = Vec::new();
@@ -91,6 +108,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
                 }
             }
             CurrentCohort {
+                headline: headlines.get(&Some(cohort.id)).cloned().unwrap_or_default(),
                 enrolled: roster.len(),
                 started: roster
                     .iter()
@@ -110,5 +128,8 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
         programmes,
         current,
         flags,
+        due,
+        sees_checkpoints,
+        today,
     })
 }

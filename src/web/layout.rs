@@ -14,6 +14,8 @@ pub enum Section {
     Cohorts,
     /// Residents.
     Residents,
+    /// Cohort and programme reports.
+    Reports,
     /// Admin pages.
     Admin,
     /// The user's own account.
@@ -92,6 +94,9 @@ impl Layout {
         }
         if user.can(Permission::ViewProgrammes) {
             items.push((Section::Programmes, "/programmes", "Programmes"));
+        }
+        if user.can(Permission::ViewReports) {
+            items.push((Section::Reports, "/reports", "Reports"));
         }
         if user.can(Permission::ManageUsers) {
             items.push((Section::Admin, "/admin/users", "Admin"));

@@ -14,6 +14,7 @@ mod layout;
 pub mod participants;
 pub mod programme_admin;
 pub mod programmes;
+pub mod reports;
 pub mod resident;
 pub mod sessions;
 pub mod signin;
@@ -85,6 +86,8 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::POST, "/cohorts", post(cohorts::create)),
         route(M::GET, "/cohorts/{id}", get(cohorts::show)),
         route(M::GET, "/cohorts/{id}/edit", get(cohorts::edit)),
+        route(M::GET, "/cohorts/{id}/report", get(reports::cohort)),
+        route(M::GET, "/reports", get(reports::programme)),
         route(M::POST, "/cohorts/{id}/edit", post(cohorts::update)),
         route(
             M::POST,
