@@ -1,6 +1,7 @@
 //! The demo data set (`fixtures/`), loaded into an empty database by `pathways demo` and
 //! `serve --demo` through the same code paths users go through.
 
+pub mod golden;
 mod history;
 
 use serde::Deserialize;

@@ -53,6 +53,8 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("POST", "/cohorts", Anon::SignIn, [A, D, D, A]),
     ("GET", "/cohorts/{id}", Anon::SignIn, [A, A, A, A]),
     ("GET", "/cohorts/{id}/edit", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/cohorts/{id}/report", Anon::SignIn, [A, A, A, A]),
+    ("GET", "/reports", Anon::SignIn, [A, A, A, A]),
     ("POST", "/cohorts/{id}/edit", Anon::SignIn, [A, D, D, A]),
     ("POST", "/cohorts/{id}/sessions/generate", Anon::SignIn, [A, D, D, A]),
     ("GET", "/sessions/{id}/register", Anon::SignIn, [A, A, A, A]),
@@ -119,6 +121,10 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("PUT", "/api/v1/employments/{id}/checkpoints/{weeks}", Anon::SignIn, [A, A, D, A]),
     ("POST", "/api/v1/employments/{id}/progressions", Anon::SignIn, [A, A, D, A]),
     ("GET", "/api/v1/participants/{id}/employments", Anon::SignIn, [A, A, A, A]),
+    ("GET", "/api/v1/cohorts/{id}/report", Anon::SignIn, [A, A, A, A]),
+    ("GET", "/api/v1/cohorts/{id}/report.csv", Anon::SignIn, [A, D, A, A]),
+    ("GET", "/api/v1/cohorts/{id}/participants.csv", Anon::SignIn, [A, D, A, A]),
+    ("GET", "/api/v1/reports/programme.csv", Anon::SignIn, [A, D, A, A]),
 ];
 
 /// Every (method, path) the application serves.

@@ -13,6 +13,7 @@ mod delivery_api;
 mod delivery_web;
 mod headers;
 mod outcomes_api;
+mod reports;
 mod schema_parity;
 mod sessions;
 mod signin;
