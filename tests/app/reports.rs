@@ -27,7 +27,7 @@ fn pilot_id() -> i32 {
 #[tokio::test]
 async fn the_demo_reproduces_the_golden_reports_and_every_count_reconciles() {
     let app = demo_app().await;
-    let files = app.state.db.run(|conn| golden::files(conn)).await.unwrap();
+    let files = app.state.db.run(golden::files).await.unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
     if std::env::var("PATHWAYS_BLESS").is_ok_and(|v| v == "1") {
         for (path, text) in &files {
@@ -50,7 +50,7 @@ async fn the_demo_reproduces_the_golden_reports_and_every_count_reconciles() {
         );
     }
     // Running it again gives the same bytes.
-    let again = app.state.db.run(|conn| golden::files(conn)).await.unwrap();
+    let again = app.state.db.run(golden::files).await.unwrap();
     assert_eq!(files, again);
 
     // Reconciliation: each count equals the matching rows of the participants export.
