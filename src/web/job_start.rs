@@ -131,17 +131,16 @@ pub async fn create(
 ) -> AppResult<Response> {
     user.require(Permission::RecordEmployments)?;
     let (input, form_errors) = parse(id, &form);
-    let (who, now, parsed) = (recorder(&user), state.clock.now(), form_errors.is_empty());
+    let (who, now) = (recorder(&user), state.clock.now());
     // The choices are loaded first: they check the resident is visible (404 otherwise)
-    // and are needed again if the form is shown with errors.
+    // and are needed again if the form is shown with errors. The model checks the form
+    // even when a box did not parse, so every problem is listed at once; it cannot save
+    // then, because an unreadable band, hours or date reaches it as missing.
     let (choices, result) = state
         .db
         .run(move |conn| {
             let choices = Choices::load(conn, id, who)?;
-            let result = match parsed {
-                true => record_employment(conn, who, input, now).map(|e| e.id),
-                false => Err(AppError::Validation(FieldErrors::new())),
-            };
+            let result = record_employment(conn, who, input, now).map(|e| e.id);
             Ok((choices, result))
         })
         .await?;
@@ -155,7 +154,7 @@ pub async fn create(
 }
 
 /// The form as model input, with problems the model cannot see (numbers and dates that
-/// do not parse).
+/// do not parse, passed on as missing: all three are required).
 fn parse(participant: i32, form: &JobStartForm) -> (EmploymentInput, FieldErrors) {
     let mut errors = FieldErrors::new();
     let id = |s: &str| s.trim().parse::<i32>().ok();

@@ -445,8 +445,22 @@ async fn forms_show_every_problem_and_keep_what_was_typed() {
     let bad = post(&hr, &path, &typed).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = bad.text();
-    assert!(text.contains("Band must be a number from 1 to 9"));
-    assert!(text.contains("Start date must be a real date"));
+    assert!(text.contains("<a href=\"#band\">Band must be a number from 1 to 9"));
+    assert!(text.contains("<a href=\"#start_date\">Start date must be a real date"));
+    let mut untitled = typed.clone();
+    untitled[3].1 = String::new();
+    typed[9].1 = "mar".into(); // 31 March 2027 is real: only the band is wrong
+    for (fields, also) in [(&untitled, Some("Enter the job title")), (&typed, None)] {
+        let r = post(&hr, &path, fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().contains("Band must be a number from 1 to 9"));
+        if let Some(message) = also {
+            assert!(
+                r.text()
+                    .contains(&format!("<a href=\"#job_title\">{message}"))
+            );
+        }
+    }
     assert!(text.contains("value=\"Ward housekeeper\""));
     assert!(text.contains("value=\"two\""));
     assert!(text.contains("value=\"estates_and_facilities\" id=\"staff_group\" checked"));
