@@ -401,6 +401,15 @@ async fn other_employers_and_outsiders_get_404_and_never_see_the_job() {
             .text()
             .contains("<form method=\"post\" action=\"/employments/")
     );
+    let resident = manager
+        .get(&format!("/participants/{}", d.participant))
+        .await
+        .text();
+    assert!(resident.contains(&format!("<a href=\"/employments/{id}\">Ward housekeeper")));
+    assert!(
+        !resident.contains("/employments/new"),
+        "managers record nothing"
+    );
     let queue = manager.get("/checkpoints").await.text();
     assert!(queue.contains("Amina Khan"));
     assert!(!queue.contains("#record-checkpoint"));
@@ -552,6 +561,20 @@ async fn forms_show_every_problem_and_keep_what_was_typed() {
     assert_in_order(&page, &["13 weeks", "tag--red\">Left<"]);
     let end_form = format!("action=\"/employments/{id}/end\"");
     assert!(!page.contains(&end_form), "no end form once ended");
+    let resident = hr.get(&format!("/participants/{}", d.participant)).await;
+    assert_in_order(
+        &resident.text(),
+        &[
+            "7 December 2026",
+            "Started as Ward housekeeper",
+            "1 March 2027",
+            "Job ended",
+            &format!("Left Ward housekeeper at {TRUST}: moved to another employer"),
+            "10 March 2027",
+            "13-week checkpoint: Left",
+            "26-week checkpoint not yet due",
+        ],
+    );
 }
 
 #[tokio::test]
