@@ -17,11 +17,12 @@ use super::{Layout, Section};
 use crate::api::employments::{EmploymentView, views};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission, Role};
+use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::checkpoint::{OUTCOMES, WEEKS};
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
-use crate::models::employment_input::Recorder;
+use crate::models::employment_input::{Recorder, current_position};
 use crate::models::progression::KINDS;
 use crate::models::user::User;
 use crate::models::{Cohort, Employment, Enrolment, Organisation, Participant};
@@ -163,6 +164,71 @@ impl Shown {
     }
 }
 
+/// The job and what its page names: the resident, the employer, the course, and who
+/// verified its checkpoints.
+struct JobRecord {
+    job: EmploymentView,
+    participant: Participant,
+    employer: String,
+    cohort: String,
+    verifiers: Vec<(i32, String)>,
+}
+
+impl JobRecord {
+    /// Loads the job if `who` may see it (`NotFound` otherwise), in a fixed number of
+    /// queries.
+    fn load(conn: &mut DbConnection, id: i32, who: Recorder, today: NaiveDate) -> AppResult<Self> {
+        let e = Employment::find_visible(conn, id, who.scope, who.employer_only)?;
+        let job = views(conn, vec![e], today)?
+            .pop()
+            .ok_or(AppError::NotFound)?;
+        let e = &job.employment;
+        let participant = Participant::find(conn, e.participant_id)?;
+        let employer = Organisation::find(conn, e.employer_organisation_id)?.name;
+        let enrolment = Enrolment::find(conn, e.enrolment_id)?;
+        let cohort = Cohort::find(conn, enrolment.cohort_id)?.name;
+        let ids: Vec<i32> = job
+            .checkpoints
+            .iter()
+            .filter_map(|c| c.checkpoint.verified_by_user_id)
+            .collect();
+        let verifiers = User::names(conn, &ids)?;
+        Ok(Self {
+            job,
+            participant,
+            employer,
+            cohort,
+            verifiers,
+        })
+    }
+
+    /// The checkpoints as the page shows them.
+    fn checkpoint_rows(&self, today: NaiveDate) -> Vec<CheckpointRow> {
+        self.job
+            .checkpoints
+            .iter()
+            .map(|c| {
+                let cp = &c.checkpoint;
+                let by = self
+                    .verifiers
+                    .iter()
+                    .find(|(id, _)| Some(*id) == cp.verified_by_user_id)
+                    .map_or("someone no longer listed", |(_, name)| name.as_str());
+                CheckpointRow {
+                    weeks: cp.weeks,
+                    due_on: cp.due_on,
+                    status: c.status.clone(),
+                    label: cp.status_label(today),
+                    verified: cp
+                        .verified_on
+                        .map(|d| format!("{} by {by}", d.format("%-d %B %Y"))),
+                    recordable: cp.status.is_none() && cp.due_on <= today,
+                }
+            })
+            .collect()
+    }
+}
+
 /// Loads the job (404 unless the caller may see it) and renders the page; 422 when
 /// `errors` is not empty.
 pub async fn render(
@@ -173,48 +239,11 @@ pub async fn render(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let (who, today) = (recorder(user), state.clock.today());
-    let (job, participant, employer, cohort, verifiers) = state
+    let record = state
         .db
-        .run(move |conn| {
-            let e = Employment::find_visible(conn, id, who.scope, who.employer_only)?;
-            let job = views(conn, vec![e], today)?
-                .pop()
-                .ok_or(AppError::NotFound)?;
-            let e = &job.employment;
-            let participant = Participant::find(conn, e.participant_id)?;
-            let employer = Organisation::find(conn, e.employer_organisation_id)?.name;
-            let enrolment = Enrolment::find(conn, e.enrolment_id)?;
-            let cohort = Cohort::find(conn, enrolment.cohort_id)?;
-            let ids: Vec<i32> = job
-                .checkpoints
-                .iter()
-                .filter_map(|c| c.checkpoint.verified_by_user_id)
-                .collect();
-            let verifiers = User::names(conn, &ids)?;
-            Ok((job, participant, employer, cohort.name, verifiers))
-        })
+        .run(move |conn| JobRecord::load(conn, id, who, today))
         .await?;
-    let checkpoints: Vec<CheckpointRow> = job
-        .checkpoints
-        .iter()
-        .map(|c| {
-            let cp = &c.checkpoint;
-            let by = verifiers
-                .iter()
-                .find(|(id, _)| Some(*id) == cp.verified_by_user_id)
-                .map_or("someone no longer listed", |(_, name)| name.as_str());
-            CheckpointRow {
-                weeks: cp.weeks,
-                due_on: cp.due_on,
-                status: c.status.clone(),
-                label: cp.status_label(today),
-                verified: cp
-                    .verified_on
-                    .map(|d| format!("{} by {by}", d.format("%-d %B %Y"))),
-                recordable: cp.status.is_none() && cp.due_on <= today,
-            }
-        })
-        .collect();
+    let checkpoints = record.checkpoint_rows(today);
     // The form asked for, else the earliest checkpoint due and not yet recorded.
     let open = shown
         .weeks
@@ -223,29 +252,23 @@ pub async fn render(
     let checkpoint_form = open
         .and_then(|w| checkpoints.iter().find(|c| c.weeks == w))
         .cloned();
-    let current_title = job
-        .progressions
-        .iter()
-        .rev()
-        .find_map(|p| p.job_title.clone())
-        .unwrap_or_else(|| job.employment.job_title.clone());
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+    let (_, _, current_title) = current_position(&record.job.employment, &record.job.progressions);
+    let status = match errors.is_empty() {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
     };
+    let title = format!(
+        "{} – {}",
+        record.job.employment.job_title,
+        record.participant.full_name()
+    );
     let page = EmploymentPage {
-        layout: Layout::new(
-            format!("{} – {}", job.employment.job_title, participant.full_name()),
-            user,
-            Section::Residents,
-        )
-        .with_errors(!errors.is_empty()),
+        layout: Layout::new(title, user, Section::Residents).with_errors(!errors.is_empty()),
         can_record: user.can(Permission::RecordEmployments),
-        job,
-        participant,
-        employer,
-        cohort,
+        job: record.job,
+        participant: record.participant,
+        employer: record.employer,
+        cohort: record.cohort,
         checkpoints,
         checkpoint_form,
         current_title,
