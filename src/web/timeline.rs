@@ -242,3 +242,125 @@ impl Career {
             .map_or("Unknown employer", |(_, name)| name.as_str())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDateTime;
+
+    use super::*;
+    use crate::models::Checkpoint;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn job(today: NaiveDate) -> EmploymentView {
+        let at = NaiveDateTime::default();
+        let employment = Employment {
+            id: 7,
+            participant_id: 1,
+            enrolment_id: 2,
+            employer_organisation_id: 3,
+            site: "Seacroft Hospital".into(),
+            job_title: "Porter".into(),
+            staff_group: "estates_and_facilities".into(),
+            band: 2,
+            hours_per_week: 37.5,
+            contract: "permanent".into(),
+            start_date: day(2027, 1, 4),
+            end_date: Some(day(2027, 4, 5)),
+            end_reason: Some("resigned".into()),
+            created_at: at,
+            updated_at: at,
+        };
+        let checkpoint = |id, weeks, due_on, status: Option<&str>| Checkpoint {
+            id,
+            employment_id: 7,
+            weeks,
+            due_on,
+            status: status.map(str::to_owned),
+            verified_on: status.map(|_| due_on),
+            verified_by_user_id: None,
+            recorded_at: None,
+        };
+        let promotion = Progression {
+            id: 9,
+            employment_id: 7,
+            effective_on: day(2027, 4, 5),
+            kind: "band_increase".into(),
+            job_title: None,
+            band: Some(3),
+            staff_group: None,
+            notes: String::new(),
+            created_at: at,
+            created_by_user_id: None,
+        };
+        EmploymentView {
+            employment,
+            checkpoints: vec![
+                checkpoint(11, 13, day(2027, 4, 5), Some("left")),
+                checkpoint(12, 26, day(2027, 7, 5), None),
+            ]
+            .into_iter()
+            .map(|c| c.view(today))
+            .collect(),
+            progressions: vec![promotion],
+            current_band: 3,
+            current_staff_group: "estates_and_facilities".into(),
+            moved_to_clinical: false,
+        }
+    }
+
+    #[test]
+    fn same_day_steps_follow_a_job_from_start_to_end_and_future_checks_are_upcoming() {
+        let today = day(2027, 5, 6);
+        let jobs = [job(today)];
+        let items = build(&TimelineSources {
+            enrolments: Vec::new(),
+            history: &[],
+            jobs: &jobs,
+            organisations: &[(3, "Leeds Teaching Hospitals NHS Trust".into())],
+            today,
+        });
+        let kinds: Vec<(&str, bool)> = items.iter().map(|i| (i.kind, i.upcoming)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Job", false),
+                ("Progression", false),
+                ("Checkpoint", false),
+                ("Job ended", false),
+                ("Checkpoint", true),
+            ]
+        );
+        assert_eq!(
+            items[3].text,
+            "Left Porter at Leeds Teaching Hospitals NHS Trust: resigned"
+        );
+        assert_eq!(items[1].text, "Band increase: band 3");
+        assert_eq!(items[4].text, "26-week checkpoint not yet due");
+    }
+
+    #[test]
+    fn job_events_show_only_for_jobs_the_caller_sees() {
+        let jobs = [job(day(2027, 5, 6))];
+        let event = |entity: &str, id: &str| AuditEvent {
+            id: 1,
+            occurred_at: NaiveDateTime::default(),
+            actor_user_id: None,
+            action: "update".into(),
+            entity: entity.into(),
+            entity_id: id.into(),
+            participant_id: Some(1),
+            before_json: None,
+            after_json: None,
+        };
+        assert!(job_event_visible(&event("employment", "7"), &jobs));
+        assert!(job_event_visible(&event("checkpoint", "12"), &jobs));
+        assert!(job_event_visible(&event("progression", "9"), &jobs));
+        assert!(!job_event_visible(&event("employment", "8"), &jobs));
+        assert!(!job_event_visible(&event("checkpoint", "13"), &jobs));
+        assert!(!job_event_visible(&event("progression", "x"), &jobs));
+        assert!(job_event_visible(&event("enrolment", "8"), &jobs));
+    }
+}
