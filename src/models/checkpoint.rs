@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
-use crate::schema::{checkpoints, employments, participants};
+use crate::schema::{
+    checkpoints, cohorts, employments, enrolments, participants, programme_partners,
+};
 
 /// The checkpoint weeks.
 pub const WEEKS: [i32; 3] = [13, 26, 52];
@@ -155,6 +157,17 @@ impl Checkpoint {
         employer: Option<i32>,
         today: NaiveDate,
     ) -> QueryResult<Vec<QueueItem>> {
+        let scope = employer.map_or(QueueScope::All, QueueScope::Employer);
+        Self::queue_for(conn, scope, today)
+    }
+
+    /// The work queue of `scope`: unrecorded checkpoints due by `today`, oldest first
+    /// (so overdue before due), with the person's name and the job title.
+    pub fn queue_for(
+        conn: &mut DbConnection,
+        scope: QueueScope,
+        today: NaiveDate,
+    ) -> QueryResult<Vec<QueueItem>> {
         let mut query = checkpoints::table
             .inner_join(employments::table.inner_join(participants::table))
             .filter(checkpoints::status.is_null())
@@ -168,8 +181,23 @@ impl Checkpoint {
                 employments::site,
             ))
             .into_boxed();
-        if let Some(org) = employer {
-            query = query.filter(employments::employer_organisation_id.eq(org));
+        match scope {
+            QueueScope::All => {}
+            QueueScope::Employer(org) => {
+                query = query.filter(employments::employer_organisation_id.eq(org));
+            }
+            QueueScope::PartnerOf(org) => {
+                let partnered = enrolments::table
+                    .inner_join(
+                        cohorts::table.inner_join(
+                            programme_partners::table
+                                .on(programme_partners::programme_id.eq(cohorts::programme_id)),
+                        ),
+                    )
+                    .filter(programme_partners::organisation_id.eq(org))
+                    .select(enrolments::id);
+                query = query.filter(employments::enrolment_id.eq_any(partnered));
+            }
         }
         let rows: Vec<(Checkpoint, i32, String, String, String, String)> = query
             .order((checkpoints::due_on, checkpoints::id))
@@ -188,6 +216,17 @@ impl Checkpoint {
             )
             .collect())
     }
+}
+
+/// Whose jobs a work queue covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueScope {
+    /// Every job (admins).
+    All,
+    /// Jobs at this employer organisation (HR).
+    Employer(i32),
+    /// Jobs attributed to enrolments in programmes this organisation partners in.
+    PartnerOf(i32),
 }
 
 /// One line of the work queue.

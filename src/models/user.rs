@@ -151,6 +151,14 @@ impl User {
             .map(drop)
     }
 
+    /// The names of some users, in one query (for "verified by" lines).
+    pub fn names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
+        users::table
+            .filter(users::id.eq_any(ids.to_vec()))
+            .select((users::id, users::name))
+            .load(conn)
+    }
+
     /// Whether any user exists (the demo loads only into an empty database).
     pub fn any(conn: &mut DbConnection) -> QueryResult<bool> {
         let n: i64 = users::table.count().get_result(conn)?;

@@ -16,6 +16,8 @@ pub enum Section {
     Residents,
     /// Cohort and programme reports.
     Reports,
+    /// The checkpoints work queue.
+    Checkpoints,
     /// Admin pages.
     Admin,
     /// The user's own account.
@@ -91,6 +93,9 @@ impl Layout {
         }
         if user.can(Permission::ViewParticipants) {
             items.push((Section::Residents, "/participants", "Residents"));
+        }
+        if user.can(Permission::RecordEmployments) {
+            items.push((Section::Checkpoints, "/checkpoints", "Checkpoints due"));
         }
         if user.can(Permission::ViewProgrammes) {
             items.push((Section::Programmes, "/programmes", "Programmes"));

@@ -7,9 +7,12 @@ pub mod admin_users;
 pub mod assets;
 pub mod cohorts;
 pub mod dashboard;
+pub mod employment_forms;
+pub mod employments;
 pub mod errors;
 pub mod forms;
 pub mod help;
+pub mod job_start;
 mod layout;
 pub mod participants;
 pub mod programme_admin;
@@ -18,6 +21,8 @@ pub mod reports;
 pub mod resident;
 pub mod sessions;
 pub mod signin;
+pub mod timeline;
+pub mod work_queue;
 
 use axum::Router;
 use axum::extract::{FromRequest, Request};
@@ -131,6 +136,33 @@ pub fn routes() -> Vec<WebRoute> {
             "/participants/{id}/equality",
             post(resident::save_equality_form),
         ),
+        route(
+            M::GET,
+            "/participants/{id}/employments/new",
+            get(job_start::new),
+        ),
+        route(
+            M::POST,
+            "/participants/{id}/employments",
+            post(job_start::create),
+        ),
+        route(M::GET, "/employments/{id}", get(employments::show)),
+        route(
+            M::POST,
+            "/employments/{id}/end",
+            post(employment_forms::end),
+        ),
+        route(
+            M::POST,
+            "/employments/{id}/checkpoints/{weeks}",
+            post(employment_forms::checkpoint),
+        ),
+        route(
+            M::POST,
+            "/employments/{id}/progressions",
+            post(employment_forms::progression),
+        ),
+        route(M::GET, "/checkpoints", get(work_queue::list)),
         route(M::GET, "/enrolments/{id}", get(resident::enrolment_form)),
         route(M::POST, "/enrolments/{id}", post(resident::change)),
         route(M::GET, "/account", get(account::show)),

@@ -1,5 +1,6 @@
-//! The resident's page (details, enrolments with attendance, audit trail), enrolling them
-//! in a cohort, changing an enrolment's stage, and the equality monitoring form.
+//! The resident's page (details, enrolments with attendance, jobs and career timeline,
+//! audit trail), enrolling them in a cohort, changing an enrolment's stage, and the
+//! equality monitoring form.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,13 +9,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::employments::recorder;
 use super::forms::{DateBoxes, merge};
+use super::timeline::{Career, job_event_visible};
 use super::{Layout, Section, WebForm, see_other};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
+use crate::models::employment::{STAFF_GROUPS, label as label_of};
 use crate::models::enrolment::{STAGES, WITHDRAWAL_REASONS, reason_label, stage_label};
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES, label};
@@ -42,6 +46,8 @@ pub struct ResidentPage {
     information_sessions: Vec<InformationSession>,
     attended_sessions: Vec<InformationSession>,
     trail: Vec<(AuditEvent, Option<String>)>,
+    career: Career,
+    can_record_jobs: bool,
     can_edit: bool,
     can_enrol: bool,
     can_see_equality: bool,
@@ -55,6 +61,9 @@ impl ResidentPage {
     }
     fn reason(&self, code: &str) -> &'static str {
         reason_label(code)
+    }
+    fn staff_group(&self, code: &str) -> &'static str {
+        label_of(&STAFF_GROUPS, code)
     }
 }
 
@@ -100,12 +109,13 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<Response> {
     user.require(Permission::ViewParticipants)?;
-    let (scope, today, can_see_equality) = (
+    let (scope, today, can_see_equality, who) = (
         user.scope(),
         state.clock.today(),
         user.can(Permission::ViewEqualityData),
+        recorder(user),
     );
-    let (participant, enrolments, open_cohorts, trail, sessions) = state
+    let (participant, enrolments, open_cohorts, (trail, career), sessions) = state
         .db
         .run(move |conn| {
             let participant = access::participant(conn, id, scope)?;
@@ -134,6 +144,10 @@ async fn render(
             if !can_see_equality {
                 trail.retain(|(event, _)| event.entity != "equality_monitoring");
             }
+            let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();
+            let career = Career::load(conn, id, who, courses, today)?;
+            // Nor may the trail reveal jobs at another employer.
+            trail.retain(|(event, _)| job_event_visible(event, &career.jobs));
             let programmes: Vec<i32> = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?
                 .iter()
                 .map(|p| p.id)
@@ -149,7 +163,13 @@ async fn render(
                 .into_iter()
                 .filter(|s| programmes.contains(&s.programme_id))
                 .collect();
-            Ok((participant, cards, open, trail, (available, attended)))
+            Ok((
+                participant,
+                cards,
+                open,
+                (trail, career),
+                (available, attended),
+            ))
         })
         .await?;
     let page = ResidentPage {
@@ -161,6 +181,8 @@ async fn render(
         information_sessions: sessions.0,
         attended_sessions: sessions.1,
         trail,
+        career,
+        can_record_jobs: user.can(Permission::RecordEmployments),
         can_edit: user.can(Permission::EditParticipants),
         can_enrol: user.can(Permission::ManageEnrolments),
         can_see_equality: user.can(Permission::ViewEqualityData),

@@ -13,6 +13,7 @@ mod delivery_api;
 mod delivery_web;
 mod headers;
 mod outcomes_api;
+mod outcomes_web;
 mod reports;
 mod schema_parity;
 mod sessions;

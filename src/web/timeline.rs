@@ -1,0 +1,366 @@
+//! The resident's career timeline: the course (stage changes), job starts, checkpoints
+//! (recorded outcomes and upcoming due dates), progression and job ends, in date order.
+//! Built in Rust from rows the resident page has already loaded, so it adds no queries.
+
+use chrono::NaiveDate;
+
+use crate::api::employments::{EmploymentView, views};
+use crate::db::DbConnection;
+use crate::error::AppResult;
+use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
+use crate::models::employment_input::Recorder;
+use crate::models::enrolment::StageChange;
+use crate::models::{AuditEvent, Cohort, Employment, Enrolment, Organisation, Progression};
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineItem {
+    /// When it happened (or falls due).
+    pub date: NaiveDate,
+    /// What kind of step, as a word: "Course", "Job", "Checkpoint", "Progression",
+    /// "Job ended".
+    pub kind: &'static str,
+    /// What happened, in a sentence.
+    pub text: String,
+    /// The page about it.
+    pub link: Option<String>,
+    /// True for a checkpoint not yet recorded and not yet due.
+    pub upcoming: bool,
+}
+
+/// Everything the timeline is built from.
+pub struct TimelineSources<'a> {
+    /// The resident's enrolments with their cohorts (only those the caller may see).
+    pub enrolments: Vec<(&'a Enrolment, &'a Cohort)>,
+    /// The stage history of those enrolments.
+    pub history: &'a [StageChange],
+    /// The resident's jobs the caller may see.
+    pub jobs: &'a [EmploymentView],
+    /// Organisation names by id (employers).
+    pub organisations: &'a [(i32, String)],
+    /// Today, for checkpoint statuses.
+    pub today: NaiveDate,
+}
+
+// Order of kinds on the same day: course first, a job's start before its checks and
+// steps, its end last.
+fn rank(kind: &str) -> u8 {
+    match kind {
+        "Course" => 0,
+        "Job" => 1,
+        "Progression" => 2,
+        "Checkpoint" => 3,
+        _ => 4,
+    }
+}
+
+fn stage_text(stage: &str, cohort: &str) -> String {
+    match stage {
+        "applied" => format!("Referred to {cohort}"),
+        "accepted" => format!("Accepted onto {cohort}"),
+        "started" => format!("Started the course, {cohort}"),
+        "completed" => format!("Completed the course, {cohort}"),
+        "withdrawn" => format!("Withdrew from {cohort}"),
+        "not_started" => format!("Did not start {cohort}"),
+        other => format!("{other}: {cohort}"),
+    }
+}
+
+fn progression_text(p: &Progression) -> String {
+    let mut parts = Vec::new();
+    if let Some(title) = &p.job_title {
+        parts.push(title.clone());
+    }
+    if let Some(band) = p.band {
+        parts.push(format!("band {band}"));
+    }
+    if let Some(group) = &p.staff_group {
+        parts.push(label(&STAFF_GROUPS, group).to_owned());
+    }
+    if parts.is_empty() {
+        p.kind_label().to_owned()
+    } else {
+        format!("{}: {}", p.kind_label(), parts.join(", "))
+    }
+}
+
+/// The timeline, oldest first.
+pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
+    let mut items = Vec::new();
+    let mut push = |date, kind, text: String, link: Option<String>, upcoming| {
+        items.push(TimelineItem {
+            date,
+            kind,
+            text,
+            link,
+            upcoming,
+        })
+    };
+    for (enrolment, cohort) in &sources.enrolments {
+        for change in sources
+            .history
+            .iter()
+            .filter(|c| c.enrolment_id == enrolment.id)
+        {
+            let link = Some(format!("/cohorts/{}", cohort.id));
+            let text = stage_text(&change.to_stage, &cohort.name);
+            push(change.changed_on, "Course", text, link, false);
+        }
+    }
+    for job in sources.jobs {
+        let e = &job.employment;
+        let employer = sources
+            .organisations
+            .iter()
+            .find(|(id, _)| *id == e.employer_organisation_id)
+            .map_or("an employer", |(_, name)| name.as_str());
+        let link = Some(format!("/employments/{}", e.id));
+        let text = format!(
+            "Started as {} at {employer}, {} (band {}, {})",
+            e.job_title,
+            e.site,
+            e.band,
+            e.staff_group_label()
+        );
+        push(e.start_date, "Job", text, link.clone(), false);
+        for p in &job.progressions {
+            push(
+                p.effective_on,
+                "Progression",
+                progression_text(p),
+                link.clone(),
+                false,
+            );
+        }
+        for c in &job.checkpoints {
+            let cp = &c.checkpoint;
+            let status = cp.status_label(sources.today);
+            let link = Some(format!("/employments/{}#checkpoints", e.id));
+            match cp.verified_on.filter(|_| cp.status.is_some()) {
+                Some(on) => {
+                    let text = format!("{}-week checkpoint: {status}", cp.weeks);
+                    push(on, "Checkpoint", text, link, false);
+                }
+                None => {
+                    let text = format!("{}-week checkpoint {}", cp.weeks, status.to_lowercase());
+                    push(
+                        cp.due_on,
+                        "Checkpoint",
+                        text,
+                        link,
+                        c.status == "not_yet_due",
+                    );
+                }
+            }
+        }
+        if let Some(end) = e.end_date {
+            let reason = e
+                .end_reason
+                .as_deref()
+                .map_or("", |r| label(&END_REASONS, r));
+            let text = format!(
+                "Left {} at {employer}: {}",
+                e.job_title,
+                reason.to_lowercase()
+            );
+            push(end, "Job ended", text, link, false);
+        }
+    }
+    items.sort_by_key(|a| (a.date, rank(a.kind)));
+    items
+}
+
+/// Whether an audit event about a job, checkpoint or progression concerns one of the jobs
+/// the caller may see (so the resident's history does not reveal another employer's
+/// jobs). Other events are not about jobs and pass.
+pub fn job_event_visible(event: &AuditEvent, jobs: &[EmploymentView]) -> bool {
+    let Ok(id) = event.entity_id.parse::<i32>() else {
+        return !matches!(
+            event.entity.as_str(),
+            "employment" | "checkpoint" | "progression"
+        );
+    };
+    match event.entity.as_str() {
+        "employment" => jobs.iter().any(|j| j.employment.id == id),
+        "checkpoint" => jobs
+            .iter()
+            .any(|j| j.checkpoints.iter().any(|c| c.checkpoint.id == id)),
+        "progression" => jobs
+            .iter()
+            .any(|j| j.progressions.iter().any(|p| p.id == id)),
+        _ => true,
+    }
+}
+
+/// The resident's jobs the caller may see, their employers' names and the timeline.
+pub struct Career {
+    /// Jobs with checkpoints and progression, oldest first.
+    pub jobs: Vec<EmploymentView>,
+    /// Organisation names by id.
+    pub organisations: Vec<(i32, String)>,
+    /// The timeline, oldest first.
+    pub items: Vec<TimelineItem>,
+}
+
+impl Career {
+    /// Loads the career of resident `id` as `who` may see it, in a fixed number of
+    /// queries however many jobs there are. `enrolments` are those already loaded.
+    pub fn load(
+        conn: &mut DbConnection,
+        id: i32,
+        who: Recorder,
+        enrolments: Vec<(&Enrolment, &Cohort)>,
+        today: NaiveDate,
+    ) -> AppResult<Career> {
+        let jobs = Employment::for_participant(conn, id, who.scope, who.employer_only)?;
+        let jobs = views(conn, jobs, today)?;
+        let ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
+        let history = Enrolment::history(conn, &ids)?;
+        let organisations: Vec<(i32, String)> = Organisation::list_all(conn)?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let items = build(&TimelineSources {
+            enrolments,
+            history: &history,
+            jobs: &jobs,
+            organisations: &organisations,
+            today,
+        });
+        Ok(Career {
+            jobs,
+            organisations,
+            items,
+        })
+    }
+
+    /// The name of organisation `id`.
+    pub fn organisation(&self, id: &i32) -> &str {
+        self.organisations
+            .iter()
+            .find(|(o, _)| o == id)
+            .map_or("Unknown employer", |(_, name)| name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDateTime;
+
+    use super::*;
+    use crate::models::Checkpoint;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn job(today: NaiveDate) -> EmploymentView {
+        let at = NaiveDateTime::default();
+        let employment = Employment {
+            id: 7,
+            participant_id: 1,
+            enrolment_id: 2,
+            employer_organisation_id: 3,
+            site: "Seacroft Hospital".into(),
+            job_title: "Porter".into(),
+            staff_group: "estates_and_facilities".into(),
+            band: 2,
+            hours_per_week: 37.5,
+            contract: "permanent".into(),
+            start_date: day(2027, 1, 4),
+            end_date: Some(day(2027, 4, 5)),
+            end_reason: Some("resigned".into()),
+            created_at: at,
+            updated_at: at,
+        };
+        let checkpoint = |id, weeks, due_on, status: Option<&str>| Checkpoint {
+            id,
+            employment_id: 7,
+            weeks,
+            due_on,
+            status: status.map(str::to_owned),
+            verified_on: status.map(|_| due_on),
+            verified_by_user_id: None,
+            recorded_at: None,
+        };
+        let promotion = Progression {
+            id: 9,
+            employment_id: 7,
+            effective_on: day(2027, 4, 5),
+            kind: "band_increase".into(),
+            job_title: None,
+            band: Some(3),
+            staff_group: None,
+            notes: String::new(),
+            created_at: at,
+            created_by_user_id: None,
+        };
+        EmploymentView {
+            employment,
+            checkpoints: vec![
+                checkpoint(11, 13, day(2027, 4, 5), Some("left")),
+                checkpoint(12, 26, day(2027, 7, 5), None),
+            ]
+            .into_iter()
+            .map(|c| c.view(today))
+            .collect(),
+            progressions: vec![promotion],
+            current_band: 3,
+            current_staff_group: "estates_and_facilities".into(),
+            moved_to_clinical: false,
+        }
+    }
+
+    #[test]
+    fn same_day_steps_follow_a_job_from_start_to_end_and_future_checks_are_upcoming() {
+        let today = day(2027, 5, 6);
+        let jobs = [job(today)];
+        let items = build(&TimelineSources {
+            enrolments: Vec::new(),
+            history: &[],
+            jobs: &jobs,
+            organisations: &[(3, "Leeds Teaching Hospitals NHS Trust".into())],
+            today,
+        });
+        let kinds: Vec<(&str, bool)> = items.iter().map(|i| (i.kind, i.upcoming)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Job", false),
+                ("Progression", false),
+                ("Checkpoint", false),
+                ("Job ended", false),
+                ("Checkpoint", true),
+            ]
+        );
+        assert_eq!(
+            items[3].text,
+            "Left Porter at Leeds Teaching Hospitals NHS Trust: resigned"
+        );
+        assert_eq!(items[1].text, "Band increase: band 3");
+        assert_eq!(items[4].text, "26-week checkpoint not yet due");
+    }
+
+    #[test]
+    fn job_events_show_only_for_jobs_the_caller_sees() {
+        let jobs = [job(day(2027, 5, 6))];
+        let event = |entity: &str, id: &str| AuditEvent {
+            id: 1,
+            occurred_at: NaiveDateTime::default(),
+            actor_user_id: None,
+            action: "update".into(),
+            entity: entity.into(),
+            entity_id: id.into(),
+            participant_id: Some(1),
+            before_json: None,
+            after_json: None,
+        };
+        assert!(job_event_visible(&event("employment", "7"), &jobs));
+        assert!(job_event_visible(&event("checkpoint", "12"), &jobs));
+        assert!(job_event_visible(&event("progression", "9"), &jobs));
+        assert!(!job_event_visible(&event("employment", "8"), &jobs));
+        assert!(!job_event_visible(&event("checkpoint", "13"), &jobs));
+        assert!(!job_event_visible(&event("progression", "x"), &jobs));
+        assert!(job_event_visible(&event("enrolment", "8"), &jobs));
+    }
+}
