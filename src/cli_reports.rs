@@ -87,9 +87,12 @@ pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<
             let as_at = as_at.unwrap_or(today);
             let report = state
                 .db
-                .run(move |conn| Ok(cohort_report(conn, id, as_at, true).ok()))
-                .await?
-                .with_context(|| format!("there is no cohort {id}"))?;
+                .run(move |conn| Ok(cohort_report(conn, id, as_at, true)?))
+                .await
+                .map_err(|e| match e {
+                    crate::error::AppError::NotFound => anyhow::anyhow!("there is no cohort {id}"),
+                    e => e.into(),
+                })?;
             match format {
                 Format::Text => cohort_text(&report),
                 Format::Json => format!("{:#}\n", report_json(&report, false)),

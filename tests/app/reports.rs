@@ -196,6 +196,49 @@ async fn the_pilot_reads_49_started_29_employed_and_nobody_before_it_began() {
         "bom=1 starts with a byte-order mark"
     );
     assert!(text.contains(",55,49,43,4,39,29,29,59.2,"));
+    // The command line prints the same figures as the golden files.
+    let url = app.state.config.database_url.clone();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reports");
+    let run = |args: &[&str]| crate::cli::pathways(&url, args, "");
+    let (ok, out, err) = run(&[
+        "report",
+        "cohort",
+        "1",
+        "--format",
+        "csv",
+        "--as-at",
+        "2026-11-20",
+    ]);
+    assert!(ok, "{err}");
+    let golden_csv =
+        std::fs::read_to_string(root.join("cohorts/01-lincoln-green-pilot-2019.csv")).unwrap();
+    assert_eq!(out, golden_csv);
+    let (ok, out, _) = run(&["report", "cohort", "1", "--as-at", "2026-11-20"]);
+    assert!(ok && out == std::fs::read_to_string(root.join("pilot.txt")).unwrap());
+    let (ok, _, err) = run(&["report", "cohort", "999"]);
+    assert!(
+        !ok && err.trim().lines().count() == 1 && err.contains("no cohort 999"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("people.csv");
+    let file_arg = file.to_str().unwrap();
+    let (ok, _, err) = run(&[
+        "export",
+        "participants",
+        "--cohort",
+        "1",
+        "--as-at",
+        "2026-11-20",
+        "--out",
+        file_arg,
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap().lines().count(),
+        1 + 55
+    );
+
     let programme = manager.get("/reports?as_at=2026-11-20").await;
     assert!(
         programme.text().contains("Total") && programme.text().contains("Lincoln Green pilot 2019")
