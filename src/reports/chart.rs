@@ -45,7 +45,7 @@ pub fn funnel(title: &str, steps: &[(String, i64)]) -> String {
 
 /// Lines of percentages (0–100) over a sequence of labels, one colour per series.
 pub fn rates(title: &str, labels: &[String], series: &[(&str, Vec<Option<f64>>)]) -> String {
-    let (left, top, plot_w, plot_h) = (50.0, 20.0, 620.0, 220.0);
+    let (left, top, plot_w, plot_h) = (50.0, 20.0, 600.0, 220.0);
     let colours = ["#1d70b8", "#00703c", "#d4351c"];
     let step = if labels.len() > 1 {
         plot_w / (labels.len() - 1) as f64
@@ -58,8 +58,8 @@ pub fn rates(title: &str, labels: &[String], series: &[(&str, Vec<Option<f64>>)]
     let _ = write!(
         svg,
         r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="rates-title rates-desc"><title id="rates-title">{t}</title><desc id="rates-desc">Line chart; the same figures are in the table below.</desc>"#,
-        w = left + plot_w + 30.0,
-        h = top + plot_h + 90.0,
+        w = left + plot_w + 110.0,
+        h = top + plot_h + 130.0,
         t = esc(title)
     );
     for pct in [0, 25, 50, 75, 100] {

@@ -36,6 +36,27 @@ pub struct ReportLine {
     pub figures: Figures,
 }
 
+impl ReportLine {
+    /// The headline: "49 started, 29 employed (59.2 %)."; while the course is still
+    /// running and nobody has a job yet, when it ends instead of a rate of nought.
+    pub fn headline(&self) -> String {
+        let f = &self.figures;
+        if f.started > 0 && f.employed == 0 && self.ends_on > self.as_at {
+            return format!(
+                "{} started; the course runs to {}.",
+                f.started,
+                self.ends_on.format("%-d %B %Y")
+            );
+        }
+        f.headline()
+    }
+
+    /// True while the course has sessions to come.
+    pub fn running(&self) -> bool {
+        self.ends_on > self.as_at
+    }
+}
+
 /// One group of a breakdown.
 #[derive(Debug, Clone)]
 pub struct Group {

@@ -19,7 +19,7 @@ pub fn cohort_text(report: &CohortReport) -> String {
         l.starts_on, l.ends_on, l.as_at
     );
     let _ = writeln!(out);
-    let _ = writeln!(out, "{}", l.figures.headline());
+    let _ = writeln!(out, "{}", l.headline());
     let _ = writeln!(out);
     figures(&mut out, l);
     for b in &report.breakdowns {
@@ -58,7 +58,7 @@ pub fn programme_text(lines: &[ReportLine]) -> String {
             "{}: {} ({} to {}; as at {})",
             l.programme, l.cohort, l.starts_on, l.ends_on, l.as_at
         );
-        let _ = writeln!(out, "  {}", l.figures.headline());
+        let _ = writeln!(out, "  {}", l.headline());
     }
     out
 }

@@ -73,7 +73,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
             let attendance = CohortAttendance::load_many(conn, &ids, today)?;
             let mut headlines = std::collections::HashMap::new();
             programme_report(conn, &ids, today, |l| {
-                headlines.insert(l.cohort_id, l.figures.headline());
+                headlines.insert(l.cohort_id, (l.figures.started, l.headline()));
             })?;
             let due = if sees_checkpoints {
                 Checkpoint::queue(conn, scope, today)?
@@ -108,12 +108,13 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
                 }
             }
             CurrentCohort {
-                headline: headlines.get(&Some(cohort.id)).cloned().unwrap_or_default(),
+                headline: headlines
+                    .get(&Some(cohort.id))
+                    .map(|h| h.1.clone())
+                    .unwrap_or_default(),
                 enrolled: roster.len(),
-                started: roster
-                    .iter()
-                    .filter(|r| matches!(r.enrolment.stage.as_str(), "started" | "completed"))
-                    .count(),
+                // The report's definition: at least one attended session.
+                started: headlines.get(&Some(cohort.id)).map_or(0, |h| h.0 as usize),
                 flagged,
                 cohort,
             }

@@ -187,7 +187,11 @@ pub async fn programme(
         })
         .await?;
     let labels: Vec<String> = lines.iter().map(|l| l.cohort.clone()).collect();
-    let employment: Vec<Option<f64>> = lines.iter().map(|l| l.figures.employment_rate).collect();
+    // A cohort still running has no employment rate worth plotting yet.
+    let employment: Vec<Option<f64>> = lines
+        .iter()
+        .map(|l| l.figures.employment_rate.filter(|_| !l.running()))
+        .collect();
     let sustained: Vec<Option<f64>> = lines
         .iter()
         .map(|l| {
