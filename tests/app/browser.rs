@@ -297,3 +297,83 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
     .await;
     session.finish(outcome).await;
 }
+
+#[tokio::test]
+async fn a_manager_reads_the_pilot_report_and_its_funnel() {
+    let app = TestApp::new().await;
+    pathways::demo::load(&app.state, |_| {})
+        .await
+        .expect("the demo loads");
+    let (_, email) = app.user(Role::Manager, "Leeds City Council").await;
+    let Some(session) = BrowserSession::start(&app).await else {
+        return;
+    };
+    let browser = &session.browser;
+    let outcome = async {
+        session.sign_in(&email).await?;
+        browser
+            .find(Locator::LinkText("Reports"))
+            .await?
+            .click()
+            .await?;
+        wait_for_page(browser, "/reports").await?;
+        browser
+            .find(Locator::LinkText("Lincoln Green pilot 2019"))
+            .await?
+            .click()
+            .await?;
+        wait_for_page(browser, "/cohorts/1/report").await?;
+        let headline = browser.find(Locator::Id("headline")).await?.text().await?;
+        assert_eq!(headline, "49 started, 29 employed (59.2 %).");
+        assert!(
+            browser
+                .find(Locator::Css("figure svg[role=img] title"))
+                .await
+                .is_ok()
+        );
+        let csv = browser
+            .find(Locator::LinkText("Cohort report (CSV)"))
+            .await?
+            .attr("href")
+            .await?
+            .unwrap_or_default();
+        assert!(
+            csv.starts_with("/api/v1/cohorts/1/report.csv?as_at="),
+            "{csv}"
+        );
+        // The publishable switch keeps the as-at date and suppresses small counts.
+        browser
+            .find(Locator::Id("publishable"))
+            .await?
+            .click()
+            .await?;
+        browser
+            .find(Locator::Css("form.filter button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !browser
+            .current_url()
+            .await?
+            .query()
+            .unwrap_or_default()
+            .contains("publishable=1")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the publishable report did not load"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        wait_for_page(browser, "/cohorts/1/report").await?;
+        let main = browser.find(Locator::Css("main")).await?.text().await?;
+        assert!(
+            main.contains("<5") && !main.contains("Ethnic group"),
+            "{main}"
+        );
+        Ok(())
+    }
+    .await;
+    session.finish(outcome).await;
+}
