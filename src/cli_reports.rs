@@ -3,17 +3,18 @@
 
 use std::io::Write;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
 use crate::app::AppState;
+use crate::error::AppError;
+use crate::reports::cohort_report;
 use crate::reports::export::{
     PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants, writer,
 };
-use crate::reports::report::{ProgrammeFilter, cohorts_in};
+use crate::reports::report::{ProgrammeFilter, cohorts_in, programme_lines};
 use crate::reports::text::{cohort_text, programme_text};
-use crate::reports::{cohort_report, programme_report};
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -79,6 +80,14 @@ pub enum ExportCommand {
     },
 }
 
+/// Turns "not found" into a message naming what was missing; other errors pass.
+fn not_found(message: String) -> impl FnOnce(AppError) -> anyhow::Error {
+    move |e| match e {
+        AppError::NotFound => anyhow::anyhow!(message),
+        e => e.into(),
+    }
+}
+
 /// Runs a `report` command.
 pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<()> {
     let today = state.clock.today();
@@ -89,10 +98,7 @@ pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<
                 .db
                 .run(move |conn| Ok(cohort_report(conn, id, as_at, true)?))
                 .await
-                .map_err(|e| match e {
-                    crate::error::AppError::NotFound => anyhow::anyhow!("there is no cohort {id}"),
-                    e => e.into(),
-                })?;
+                .map_err(not_found(format!("there is no cohort {id}")))?;
             match format {
                 Format::Text => cohort_text(&report),
                 Format::Json => format!("{:#}\n", report_json(&report, false)),
@@ -116,19 +122,16 @@ pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<
             let lines = state
                 .db
                 .run(move |conn| {
-                    let ids = cohorts_in(conn, &filter)?;
                     let mut lines = Vec::new();
-                    let total = programme_report(conn, &ids, as_at, |l| lines.push(l.clone()))?;
+                    let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
                     lines.push(total);
                     Ok(lines)
                 })
-                .await?;
-            if lines.len() == 1 && id.is_some() {
-                bail!(
-                    "no cohorts of programme {} in that range",
+                .await
+                .map_err(not_found(format!(
+                    "there is no programme {}",
                     id.unwrap_or_default()
-                );
-            }
+                )))?;
             match format {
                 Format::Text => programme_text(&lines),
                 Format::Csv => csv_text(&lines)?,
@@ -189,16 +192,14 @@ pub async fn export(state: &AppState, command: ExportCommand) -> anyhow::Result<
             };
             let bar = crate::progress::bar(ids.len() as u64, "Exporting cohorts");
             let mut w = writer(sink, &PARTICIPANT_COLUMNS, bom)
-                .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+                .map_err(|e| AppError::Internal(e.into()))?;
             write_participants(conn, &ids, as_at, &mut w, |n| bar.inc(n as u64))?;
             bar.finish_and_clear();
             Ok(())
         })
         .await
-        .map_err(|e| match e {
-            crate::error::AppError::NotFound => {
-                anyhow::anyhow!("there is no cohort {}", cohort.unwrap_or_default())
-            }
-            e => e.into(),
-        })
+        .map_err(not_found(format!(
+            "there is no cohort {}",
+            cohort.unwrap_or_default()
+        )))
 }

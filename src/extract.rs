@@ -50,6 +50,18 @@ struct RawReportQuery {
     to: Option<String>,
 }
 
+impl ReportQuery {
+    /// The programme report's filter for a caller in organisation `scope`.
+    pub fn filter(&self, scope: Option<i32>) -> crate::reports::ProgrammeFilter {
+        crate::reports::ProgrammeFilter {
+            programme_id: self.programme_id,
+            from: self.from,
+            to: self.to,
+            scope,
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for ReportQuery {
     type Rejection = AppError;
 

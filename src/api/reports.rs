@@ -17,11 +17,11 @@ use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathId, ReportQuery};
 use crate::models::Cohort;
+use crate::reports::cohort_report;
 use crate::reports::export::{
     PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants, writer,
 };
-use crate::reports::report::cohorts_in;
-use crate::reports::{ProgrammeFilter, cohort_report, programme_report};
+use crate::reports::report::{check_visible, programme_lines};
 
 /// An `io::Write` that sends what it has gathered down a channel at every flush.
 struct ChunkSender {
@@ -126,6 +126,16 @@ pub async fn cohort(
     Ok(Json(report_json(&report, q.publishable)))
 }
 
+/// Checks the caller may see the cohort (404 otherwise) before a download starts.
+async fn visible_cohort(state: &AppState, user: &CurrentUser, id: i32) -> AppResult<()> {
+    user.require(Permission::ExportData)?;
+    let scope = user.scope();
+    state
+        .db
+        .run(move |conn| Ok(Cohort::find_visible(conn, id, scope).map(drop)?))
+        .await
+}
+
 /// A cohort's figures as one CSV row.
 #[utoipa::path(get, path = "/cohorts/{id}/report.csv", tag = "reports",
     params(("id" = i32, Path, description = "Cohort id"), ("as_at" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("bom" = Option<bool>, Query, description = "Byte-order mark for Excel")),
@@ -136,12 +146,8 @@ pub async fn cohort_csv(
     PathId(id): PathId,
     q: ReportQuery,
 ) -> AppResult<Response> {
-    user.require(Permission::ExportData)?;
-    let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(state.clock.today()));
-    state
-        .db
-        .run(move |conn| Ok(Cohort::find_visible(conn, id, scope)?))
-        .await?;
+    visible_cohort(&state, &user, id).await?;
+    let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-report-{as_at}.csv");
     Ok(csv_download(
         &state,
@@ -165,12 +171,8 @@ pub async fn participants_csv(
     PathId(id): PathId,
     q: ReportQuery,
 ) -> AppResult<Response> {
-    user.require(Permission::ExportData)?;
-    let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(state.clock.today()));
-    state
-        .db
-        .run(move |conn| Ok(Cohort::find_visible(conn, id, scope)?))
-        .await?;
+    visible_cohort(&state, &user, id).await?;
+    let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-participants-{as_at}.csv");
     Ok(csv_download(
         &state,
@@ -193,27 +195,21 @@ pub async fn programme_csv(
 ) -> AppResult<Response> {
     user.require(Permission::ExportData)?;
     let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(state.clock.today()));
-    let filter = ProgrammeFilter {
-        programme_id: q.programme_id,
-        from: q.from,
-        to: q.to,
-        scope,
-    };
-    if let Some(p) = q.programme_id {
-        state
-            .db
-            .run(move |conn| Ok(crate::models::Programme::find_visible(conn, p, scope)?))
-            .await?;
-    }
+    let filter = q.filter(scope);
+    // The programme is checked before the download starts, so a hidden one answers 404.
+    let check = filter.clone();
+    state
+        .db
+        .run(move |conn| Ok(check_visible(conn, &check)?))
+        .await?;
     Ok(csv_download(
         &state,
         format!("programme-report-{as_at}.csv"),
         q.bom,
         &REPORT_COLUMNS,
         move |conn, w| {
-            let ids = cohorts_in(conn, &filter)?;
             let mut failed = None;
-            let total = programme_report(conn, &ids, as_at, |line| {
+            let total = programme_lines(conn, &filter, as_at, |line| {
                 if failed.is_none() {
                     failed = w
                         .write_record(report_cells(line))

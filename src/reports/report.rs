@@ -242,6 +242,27 @@ pub fn programme_report(
     })
 }
 
+/// The programme report of a filter: 404 (`NotFound`) for a programme the caller cannot
+/// see, then every cohort's line through `each`, and the total.
+pub fn programme_lines(
+    conn: &mut DbConnection,
+    filter: &ProgrammeFilter,
+    as_at: NaiveDate,
+    each: impl FnMut(&ReportLine),
+) -> QueryResult<ReportLine> {
+    check_visible(conn, filter)?;
+    let ids = cohorts_in(conn, filter)?;
+    programme_report(conn, &ids, as_at, each)
+}
+
+/// `NotFound` when the filter names a programme the caller cannot see.
+pub fn check_visible(conn: &mut DbConnection, filter: &ProgrammeFilter) -> QueryResult<()> {
+    match filter.programme_id {
+        Some(p) => crate::models::Programme::find_visible(conn, p, filter.scope).map(drop),
+        None => Ok(()),
+    }
+}
+
 /// Age band at the cohort's start.
 pub fn age_band(dob: NaiveDate, on: NaiveDate) -> &'static str {
     let mut age = on.year() - dob.year();

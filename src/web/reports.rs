@@ -15,8 +15,8 @@ use crate::extract::{PathId, ReportQuery};
 use crate::models::{Cohort, MAX_PAGE_SIZE, Programme};
 use crate::reports::chart;
 use crate::reports::definitions::definition;
-use crate::reports::report::{cohorts_in, published};
-use crate::reports::{CohortReport, ProgrammeFilter, ReportLine, cohort_report, programme_report};
+use crate::reports::report::{programme_lines, published};
+use crate::reports::{CohortReport, ReportLine, cohort_report};
 
 /// `GET /cohorts/{id}/report`
 #[derive(Template, WebTemplate)]
@@ -164,21 +164,12 @@ pub async fn programme(
 ) -> AppResult<ProgrammeReportPage> {
     user.require(Permission::ViewReports)?;
     let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(state.clock.today()));
-    let filter = ProgrammeFilter {
-        programme_id: q.programme_id,
-        from: q.from,
-        to: q.to,
-        scope,
-    };
+    let filter = q.filter(scope);
     let (programmes, lines, total) = state
         .db
         .run(move |conn| {
-            if let Some(p) = filter.programme_id {
-                Programme::find_visible(conn, p, scope)?;
-            }
-            let ids = cohorts_in(conn, &filter)?;
             let mut lines = Vec::new();
-            let total = programme_report(conn, &ids, as_at, |l| lines.push(l.clone()))?;
+            let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
             Ok((
                 Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?,
                 lines,
