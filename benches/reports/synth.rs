@@ -321,7 +321,7 @@ const ETHNIC: [&str; 6] = [
 /// Loads the whole synthetic world at `shape`; call inside one transaction.
 pub fn load(conn: &mut DbConnection, shape: &Shape) -> QueryResult<Counts> {
     let mut counts = Counts::new();
-    organisations_and_users(conn, shape, &mut counts)?;
+    organisations_and_users(conn, &mut counts)?;
     programmes(conn, shape, &mut counts)?;
     cohorts_and_sessions(conn, shape, &mut counts)?;
     people(conn, shape, &mut counts)?;
@@ -331,11 +331,7 @@ pub fn load(conn: &mut DbConnection, shape: &Shape) -> QueryResult<Counts> {
     Ok(counts)
 }
 
-fn organisations_and_users(
-    conn: &mut DbConnection,
-    _shape: &Shape,
-    counts: &mut Counts,
-) -> QueryResult<()> {
+fn organisations_and_users(conn: &mut DbConnection, counts: &mut Counts) -> QueryResult<()> {
     let created = ts(first_monday());
     let mut orgs = Inserter::new("organisations", "id, name, kind, created_at");
     for (id, name, kind) in [
