@@ -1,0 +1,1 @@
+DROP INDEX attendance_session_status_idx;
