@@ -63,6 +63,8 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Import residents from a CSV file.
+    Import(crate::cli_data::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +149,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => create_token(&state, &email, &name).await,
+        Command::Import(args) => crate::cli_data::import(&state, args).await,
     }
 }
 

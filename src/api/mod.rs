@@ -5,6 +5,7 @@
 pub mod cohorts;
 pub mod employments;
 pub mod enrolments;
+pub mod imports;
 pub mod information_sessions;
 pub mod me;
 pub mod organisations;
@@ -91,6 +92,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cohorts::generate))
         .routes(routes!(cohorts::sessions))
         .routes(routes!(cohorts::enrolments, cohorts::enrol_participant))
+        .routes(routes!(imports::import))
         .routes(routes!(sessions::update))
         .routes(routes!(sessions::register, sessions::save_register))
         .routes(routes!(participants::list, participants::create))

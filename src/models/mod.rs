@@ -19,6 +19,8 @@ pub mod login_session;
 pub mod login_throttle;
 pub mod organisation;
 pub mod participant;
+pub mod participant_import;
+pub mod participant_import_run;
 pub mod participant_input;
 pub mod programme;
 pub mod programme_input;

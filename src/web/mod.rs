@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod errors;
 pub mod forms;
 pub mod help;
+pub mod imports;
 mod layout;
 pub mod participants;
 pub mod programme_admin;
@@ -85,6 +86,13 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::POST, "/cohorts", post(cohorts::create)),
         route(M::GET, "/cohorts/{id}", get(cohorts::show)),
         route(M::GET, "/cohorts/{id}/edit", get(cohorts::edit)),
+        route(M::GET, "/cohorts/{id}/import", get(imports::form)),
+        route(M::POST, "/cohorts/{id}/import", post(imports::check)),
+        route(
+            M::POST,
+            "/cohorts/{id}/import/confirm",
+            post(imports::confirm),
+        ),
         route(M::POST, "/cohorts/{id}/edit", post(cohorts::update)),
         route(
             M::POST,

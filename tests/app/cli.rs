@@ -8,7 +8,7 @@ use pathways::auth::Role;
 
 use crate::common::{TestApp, TestClient};
 
-fn pathways(database_url: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
+pub fn pathways(database_url: &str, args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pathways"))
         .args(args)
         .env("DATABASE_URL", database_url)

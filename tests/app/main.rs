@@ -12,6 +12,7 @@ mod csrf;
 mod delivery_api;
 mod delivery_web;
 mod headers;
+mod imports;
 mod outcomes_api;
 mod schema_parity;
 mod sessions;

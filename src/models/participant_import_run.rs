@@ -1,0 +1,261 @@
+//! Importing checked CSV rows into a cohort, all or nothing: each row is a new resident,
+//! someone already on file (same names, date of birth and postcode, among the residents
+//! the caller can see) who is enrolled rather than duplicated, or someone already in the
+//! cohort who is left alone. The dry run answers the same plan and writes nothing.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::participant_import::{ImportError, ImportRow, RowError};
+use super::participant_input::age_on;
+use super::{AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant};
+use crate::db::{DbConnection, write_transaction};
+use crate::schema::programme_partners;
+
+/// What the import does with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    /// A new resident, created and enrolled.
+    NewResident,
+    /// Already on file: enrolled, not duplicated.
+    AlreadyOnFile,
+    /// Already in this cohort: reported, not enrolled twice.
+    AlreadyInCohort,
+}
+
+impl RowOutcome {
+    /// The words the preview shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowOutcome::NewResident => "New resident",
+            RowOutcome::AlreadyOnFile => "Already on file, will be enrolled",
+            RowOutcome::AlreadyInCohort => "Already in this cohort",
+        }
+    }
+}
+
+/// One row of the plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlannedRow {
+    /// Line in the file.
+    pub line: u64,
+    /// Given name as it will be stored.
+    pub given_name: String,
+    /// Family name as it will be stored.
+    pub family_name: String,
+    /// What happens to the row.
+    pub outcome: RowOutcome,
+    /// The resident's id: the existing record, or the new one after a real import.
+    pub participant_id: Option<i32>,
+}
+
+/// The answer of an import or a dry run.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    /// The cohort.
+    pub cohort_id: i32,
+    /// True when nothing was written.
+    pub dry_run: bool,
+    /// New residents (created and enrolled).
+    pub new_residents: usize,
+    /// Residents already on file, enrolled.
+    pub enrolled_existing: usize,
+    /// Residents already in the cohort, left alone.
+    pub already_in_cohort: usize,
+    /// Every row, in file order.
+    pub rows: Vec<PlannedRow>,
+}
+
+impl ImportReport {
+    /// How many people the import enrols.
+    pub fn to_enrol(&self) -> usize {
+        self.new_residents + self.enrolled_existing
+    }
+}
+
+/// Who imports: the user (none from the command line), the organisation that will own
+/// new residents, and whose residents count as "on file" (`None`: everyone's).
+#[derive(Debug, Clone, Copy)]
+pub struct Importer {
+    /// Acting user, for the audit trail.
+    pub actor: Option<i32>,
+    /// Owner of new residents.
+    pub owner: i32,
+    /// Visibility scope for matching existing residents.
+    pub scope: Option<i32>,
+    /// Today (Europe/London).
+    pub today: NaiveDate,
+    /// Now (UTC).
+    pub now: NaiveDateTime,
+}
+
+/// Plans the import and, unless `dry_run`, carries it out in one write transaction with
+/// an audit event for every resident and enrolment and one for the import. `tick` is
+/// called once per row planned and once per row written (for a progress bar).
+pub fn import_participants(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    rows: &[ImportRow],
+    dry_run: bool,
+    tick: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    if dry_run {
+        return plan(conn, who, cohort, rows, tick).map(|(report, _)| report);
+    }
+    write_transaction(conn, |conn| {
+        let (mut report, existing) = plan(conn, who, cohort, rows, tick)?;
+        report.dry_run = false;
+        for (planned, row) in report.rows.iter_mut().zip(rows) {
+            tick();
+            let participant_id = match planned.outcome {
+                RowOutcome::AlreadyInCohort => continue,
+                RowOutcome::AlreadyOnFile => existing[&planned.line],
+                RowOutcome::NewResident => create(conn, who, row)?,
+            };
+            planned.participant_id = Some(participant_id);
+            let enrolment = Enrolment::create(
+                conn,
+                participant_id,
+                cohort.id,
+                who.actor,
+                who.today,
+                who.now,
+            )?;
+            let mut event =
+                NewAuditEvent::simple(who.actor, AuditAction::Create, "enrolment", enrolment.id)
+                    .with_change(None::<&()>, Some(&enrolment));
+            event.participant_id = Some(participant_id);
+            AuditEvent::record(conn, event, who.now)?;
+        }
+        let summary = serde_json::json!({
+            "rows": report.rows.len(),
+            "new_residents": report.new_residents,
+            "enrolled_existing": report.enrolled_existing,
+            "already_in_cohort": report.already_in_cohort,
+        });
+        let event = NewAuditEvent::simple(
+            who.actor,
+            AuditAction::Create,
+            "participant_import",
+            cohort.id,
+        )
+        .with_change(None::<&()>, Some(&summary));
+        AuditEvent::record(conn, event, who.now)?;
+        Ok(report)
+    })
+}
+
+/// Creates one resident, audited as the single-resident form does.
+fn create(conn: &mut DbConnection, who: Importer, row: &ImportRow) -> Result<i32, ImportError> {
+    let mut record = row.record.clone();
+    record.neighbourhood = Participant::neighbourhood_of(conn, &record.postcode)?;
+    let participant = Participant::create(conn, who.owner, &record, who.now)?;
+    let mut event = NewAuditEvent::simple(
+        who.actor,
+        AuditAction::Create,
+        "participant",
+        participant.id,
+    )
+    .with_change(None::<&()>, Some(&record));
+    event.participant_id = Some(participant.id);
+    AuditEvent::record(conn, event, who.now)?;
+    Ok(participant.id)
+}
+
+/// The organisation that owns residents imported from the command line without a user:
+/// the first partner (lowest id) of the cohort's programme.
+pub fn default_owner(conn: &mut DbConnection, cohort: &Cohort) -> QueryResult<Option<i32>> {
+    programme_partners::table
+        .filter(programme_partners::programme_id.eq(cohort.programme_id))
+        .select(programme_partners::organisation_id)
+        .order(programme_partners::organisation_id)
+        .first(conn)
+        .optional()
+}
+
+type Plan = (ImportReport, std::collections::HashMap<u64, i32>);
+
+/// Decides each row's outcome and checks the cohort can take everyone.
+fn plan(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    rows: &[ImportRow],
+    tick: &mut dyn FnMut(),
+) -> Result<Plan, ImportError> {
+    let mut errors = Vec::new();
+    if matches!(cohort.status.as_str(), "cancelled" | "finished") {
+        errors.push(file_error(format!(
+            "This cohort is {}, so nobody can be enrolled",
+            cohort.status
+        )));
+    }
+    let mut existing = std::collections::HashMap::new();
+    let mut planned = Vec::with_capacity(rows.len());
+    for row in rows {
+        tick();
+        let r = &row.record;
+        let age = age_on(r.date_of_birth, cohort.starts_on);
+        if !(16..=100).contains(&age) {
+            errors.push(RowError {
+                line: Some(row.line),
+                column: "date_of_birth".into(),
+                message: format!(
+                    "{} {} would be {age} when the course starts; residents must be 16 to 100",
+                    r.given_name, r.family_name
+                ),
+            });
+        }
+        let found = Participant::find_same_person(conn, r, None, who.scope)?;
+        let outcome = match &found {
+            None => RowOutcome::NewResident,
+            Some(p) if Enrolment::find_for(conn, p.id, cohort.id)?.is_some() => {
+                RowOutcome::AlreadyInCohort
+            }
+            Some(p) => {
+                existing.insert(row.line, p.id);
+                RowOutcome::AlreadyOnFile
+            }
+        };
+        planned.push(PlannedRow {
+            line: row.line,
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            outcome,
+            participant_id: found.map(|p| p.id),
+        });
+    }
+    let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();
+    let report = ImportReport {
+        cohort_id: cohort.id,
+        dry_run: true,
+        new_residents: count(RowOutcome::NewResident),
+        enrolled_existing: count(RowOutcome::AlreadyOnFile),
+        already_in_cohort: count(RowOutcome::AlreadyInCohort),
+        rows: planned,
+    };
+    let free = (i64::from(cohort.capacity) - Enrolment::places_taken(conn, cohort.id)?).max(0);
+    if report.to_enrol() as i64 > free {
+        errors.push(file_error(format!(
+            "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",
+            cohort.capacity,
+            report.to_enrol()
+        )));
+    }
+    if errors.is_empty() {
+        Ok((report, existing))
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+fn file_error(message: String) -> RowError {
+    RowError {
+        line: None,
+        column: "file".into(),
+        message,
+    }
+}

@@ -1,0 +1,179 @@
+//! Importing residents into a cohort from a spreadsheet, in three steps that work without
+//! JavaScript: paste the CSV, check the preview (nothing saved yet), confirm. The same
+//! model code serves the API and the command line.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{Layout, Section, WebForm};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Permission};
+use crate::error::AppResult;
+use crate::extract::PathId;
+use crate::models::Cohort;
+use crate::models::participant_import::{COLUMNS, ImportError, RowError, parse};
+use crate::models::participant_import_run::{ImportReport, Importer, import_participants};
+
+/// Step 1: paste the CSV (again, with the problems, when it was refused).
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/form.html")]
+pub struct ImportFormPage {
+    layout: Layout,
+    cohort: Cohort,
+    csv: String,
+    columns: String,
+    /// A problem with the box itself (empty, too large).
+    error: Option<String>,
+    problems: Vec<RowError>,
+}
+
+/// Step 2: what the import would do.
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/preview.html")]
+pub struct ImportPreviewPage {
+    layout: Layout,
+    cohort: Cohort,
+    csv: String,
+    report: ImportReport,
+}
+
+/// Step 3: done.
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/done.html")]
+pub struct ImportDonePage {
+    layout: Layout,
+    cohort: Cohort,
+    report: ImportReport,
+}
+
+/// The pasted CSV.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsvForm {
+    csv: String,
+}
+
+fn form_page(user: &CurrentUser, cohort: Cohort, csv: String) -> ImportFormPage {
+    ImportFormPage {
+        layout: Layout::new(
+            format!("Import residents into {}", cohort.name),
+            user,
+            Section::Cohorts,
+        ),
+        cohort,
+        csv,
+        columns: COLUMNS.join(","),
+        error: None,
+        problems: Vec::new(),
+    }
+}
+
+/// `GET /cohorts/{id}/import`
+pub async fn form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    user.require(Permission::ImportParticipants)?;
+    let scope = user.scope();
+    let cohort = state
+        .db
+        .run(move |conn| Ok(Cohort::find_visible(conn, id, scope)?))
+        .await?;
+    Ok(form_page(&user, cohort, String::new()).into_response())
+}
+
+/// `POST /cohorts/{id}/import`: the dry run, shown as a preview.
+pub async fn check(
+    state: State<AppState>,
+    user: CurrentUser,
+    id: PathId,
+    form: WebForm<CsvForm>,
+) -> AppResult<Response> {
+    submit(state, user, id, form, true).await
+}
+
+/// `POST /cohorts/{id}/import/confirm`: the import itself.
+pub async fn confirm(
+    state: State<AppState>,
+    user: CurrentUser,
+    id: PathId,
+    form: WebForm<CsvForm>,
+) -> AppResult<Response> {
+    submit(state, user, id, form, false).await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<CsvForm>,
+    dry_run: bool,
+) -> AppResult<Response> {
+    user.require(Permission::ImportParticipants)?;
+    let (today, now) = (state.clock.today(), state.clock.now());
+    let who = Importer {
+        actor: Some(user.id),
+        owner: user.organisation_id,
+        scope: user.scope(),
+        today,
+        now,
+    };
+    let csv = form.csv;
+    let bytes = csv.clone().into_bytes();
+    let (cohort, outcome) = state
+        .db
+        .run(move |conn| {
+            let cohort = Cohort::find_visible(conn, id, who.scope)?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok((cohort, Err(None)));
+            }
+            let outcome = match parse(&bytes, today) {
+                Ok(rows) => import_participants(conn, who, &cohort, &rows, dry_run, &mut || {}),
+                Err(e) => Err(e),
+            };
+            Ok((cohort, outcome.map_err(Some)))
+        })
+        .await?;
+    let layout = |title: &str| Layout::new(title.to_owned(), &user, Section::Cohorts);
+    let mut page = match outcome {
+        Ok(report) if dry_run => {
+            let layout = layout("Check the import before you confirm");
+            return Ok(ImportPreviewPage {
+                layout,
+                cohort,
+                csv,
+                report,
+            }
+            .into_response());
+        }
+        Ok(report) => {
+            let layout = layout("Import complete");
+            return Ok(ImportDonePage {
+                layout,
+                cohort,
+                report,
+            }
+            .into_response());
+        }
+        Err(None) => ImportFormPage {
+            error: Some("Paste the residents from the spreadsheet, saved as CSV".into()),
+            ..form_page(&user, cohort, csv)
+        },
+        Err(Some(ImportError::App(e))) => return Err(e),
+        Err(Some(ImportError::TooLarge(m))) => ImportFormPage {
+            error: Some(m),
+            ..form_page(&user, cohort, csv)
+        },
+        Err(Some(ImportError::Rows(problems))) => ImportFormPage {
+            problems,
+            ..form_page(&user, cohort, csv)
+        },
+    };
+    page.layout = page.layout.with_errors(true);
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
