@@ -65,6 +65,8 @@ enum Command {
     },
     /// Import residents from a CSV file.
     Import(crate::cli_data::ImportArgs),
+    /// Copy the SQLite database consistently while the server runs.
+    Backup(crate::cli_data::BackupArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +152,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             command: TokenCommand::Create { email, name },
         } => create_token(&state, &email, &name).await,
         Command::Import(args) => crate::cli_data::import(&state, args).await,
+        Command::Backup(args) => crate::cli_data::backup(&state, args).await,
     }
 }
 

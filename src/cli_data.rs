@@ -47,6 +47,13 @@ enum ImportCommand {
     },
 }
 
+/// `pathways backup FILE`
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new backup file (refused if it exists).
+    file: PathBuf,
+}
+
 /// A progress bar on a terminal; hidden when standard error is piped.
 pub fn progress(len: u64, message: &'static str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -180,4 +187,25 @@ fn importer(
         now,
     };
     Ok((who, cohort))
+}
+
+/// Runs `pathways backup`: a consistent copy of the SQLite database, taken while the
+/// server goes on writing.
+pub async fn backup(state: &AppState, args: BackupArgs) -> anyhow::Result<()> {
+    let spinner = if std::io::stderr().is_terminal() {
+        ProgressBar::new_spinner().with_message("Backing up")
+    } else {
+        ProgressBar::hidden()
+    };
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let db = state.db.clone();
+    let file = args.file.clone();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let mut conn = db.conn().map_err(|e| anyhow::anyhow!("{e}"))?;
+        crate::db::backup::backup_to(&mut conn, &file)
+    })
+    .await??;
+    spinner.finish_and_clear();
+    println!("Backed up to {} ({bytes} bytes).", args.file.display());
+    Ok(())
 }
