@@ -77,7 +77,7 @@ async fn a_backup_taken_under_writes_is_consistent_and_restores() {
     let writing = writer(&app, stop.clone());
     let backing_up = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let args = vec!["backup".to_owned(), target.clone()];
+        let args = ["backup".to_owned(), target.clone()];
         let url = url.clone();
         let out = tokio::task::spawn_blocking(move || {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
