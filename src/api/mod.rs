@@ -12,6 +12,7 @@ pub mod organisations;
 pub mod participants;
 pub mod programmes;
 pub mod sessions;
+pub mod subject_access;
 
 use std::sync::OnceLock;
 
@@ -98,6 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(participants::list, participants::create))
         .routes(routes!(participants::show, participants::update))
         .routes(routes!(participants::equality, participants::save_equality))
+        .routes(routes!(subject_access::export))
         .routes(routes!(enrolments::update))
         .routes(routes!(employments::create))
         .routes(routes!(employments::show, employments::update))

@@ -26,6 +26,7 @@ pub mod programme;
 pub mod programme_input;
 pub mod progression;
 pub mod register;
+pub mod subject_access;
 pub mod user;
 
 pub use api_token::ApiToken;

@@ -113,6 +113,7 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("PATCH", "/api/v1/participants/{id}", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
     ("PUT", "/api/v1/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/api/v1/participants/{id}/export", Anon::SignIn, [A, D, D, A]),
     ("PATCH", "/api/v1/enrolments/{id}", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/programmes/{id}/information-sessions", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/programmes/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),

@@ -18,4 +18,5 @@ mod outcomes_api;
 mod schema_parity;
 mod sessions;
 mod signin;
+mod subject_access;
 mod web_admin;
