@@ -67,6 +67,10 @@ enum Command {
     Import(crate::cli_data::ImportArgs),
     /// Copy the SQLite database consistently while the server runs.
     Backup(crate::cli_data::BackupArgs),
+    /// Erase (anonymise) a resident's personal data.
+    Erase(crate::cli_data::EraseArgs),
+    /// Erase residents with no activity for a number of years.
+    Retention(crate::cli_data::RetentionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +157,8 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         } => create_token(&state, &email, &name).await,
         Command::Import(args) => crate::cli_data::import(&state, args).await,
         Command::Backup(args) => crate::cli_data::backup(&state, args).await,
+        Command::Erase(args) => crate::cli_data::erase(&state, args).await,
+        Command::Retention(args) => crate::cli_data::retention(&state, args).await,
     }
 }
 

@@ -14,10 +14,12 @@ use crate::auth::session::normalise_email;
 use crate::auth::{Permission, Role};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::models::erasure::{Erasure, erase_participant};
 use crate::models::participant_import::{ImportError, parse};
 use crate::models::participant_import_run::{
     Importer, RowOutcome, default_owner, import_participants,
 };
+use crate::models::retention::{cutoff, inactive_before};
 use crate::models::{Cohort, User};
 
 /// `pathways import …`
@@ -52,6 +54,33 @@ enum ImportCommand {
 pub struct BackupArgs {
     /// The new backup file (refused if it exists).
     file: PathBuf,
+}
+
+/// `pathways erase …`
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    #[command(subcommand)]
+    command: EraseCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum EraseCommand {
+    /// Anonymise a resident: identity removed, enrolment, attendance and job facts kept.
+    Participant {
+        /// The resident's id.
+        id: i32,
+    },
+}
+
+/// `pathways retention --older-than-years N [--dry-run]`
+#[derive(Debug, Args)]
+pub struct RetentionArgs {
+    /// Erase residents whose last activity is more than this many years ago.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+    older_than_years: u32,
+    /// List who would be erased, erasing nobody.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 /// A progress bar on a terminal; hidden when standard error is piped.
@@ -207,5 +236,66 @@ pub async fn backup(state: &AppState, args: BackupArgs) -> anyhow::Result<()> {
     .await??;
     spinner.finish_and_clear();
     println!("Backed up to {} ({bytes} bytes).", args.file.display());
+    Ok(())
+}
+
+/// Runs `pathways erase participant ID`.
+pub async fn erase(state: &AppState, args: EraseArgs) -> anyhow::Result<()> {
+    let EraseCommand::Participant { id } = args.command;
+    let now = state.clock.now();
+    let outcome = state
+        .db
+        .run(move |conn| erase_participant(conn, None, id, now))
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => anyhow::anyhow!("no resident has id {id}"),
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    match outcome {
+        Erasure::Erased => println!("Resident {id} has been erased."),
+        Erasure::AlreadyErased(at) => {
+            println!("Resident {id} was already erased on {}.", at.date())
+        }
+    }
+    Ok(())
+}
+
+/// Runs `pathways retention`: lists (by id) the residents past the retention period,
+/// then erases them unless this is a dry run.
+pub async fn retention(state: &AppState, args: RetentionArgs) -> anyhow::Result<()> {
+    let (today, now) = (state.clock.today(), state.clock.now());
+    let cutoff = cutoff(today, args.older_than_years)
+        .ok_or_else(|| anyhow::anyhow!("the retention period is too long"))?;
+    let inactive = state
+        .db
+        .run(move |conn| Ok(inactive_before(conn, cutoff)?))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{} resident(s) with no activity since before {cutoff}:",
+        inactive.len()
+    );
+    for i in &inactive {
+        println!(
+            "  resident {} (last activity {})",
+            i.participant_id, i.last_activity
+        );
+    }
+    if args.dry_run {
+        println!("Dry run: nobody was erased.");
+        return Ok(());
+    }
+    let bar = progress(inactive.len() as u64, "Erasing");
+    for i in &inactive {
+        let id = i.participant_id;
+        state
+            .db
+            .run(move |conn| erase_participant(conn, None, id, now))
+            .await
+            .map_err(|e| anyhow::anyhow!("erasing resident {id}: {e}"))?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!("Erased {} resident(s).", inactive.len());
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod employment_input;
 pub mod enrolment;
 pub mod enrolment_input;
 pub mod equality;
+pub mod erasure;
 pub mod information_session;
 pub mod login_session;
 pub mod login_throttle;
@@ -26,6 +27,7 @@ pub mod programme;
 pub mod programme_input;
 pub mod progression;
 pub mod register;
+pub mod retention;
 pub mod subject_access;
 pub mod user;
 

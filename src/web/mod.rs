@@ -7,6 +7,7 @@ pub mod admin_users;
 pub mod assets;
 pub mod cohorts;
 pub mod dashboard;
+pub mod erasure;
 pub mod errors;
 pub mod forms;
 pub mod help;
@@ -116,6 +117,12 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::POST, "/participants", post(participants::create)),
         route(M::GET, "/participants/{id}", get(resident::show)),
         route(M::GET, "/participants/{id}/edit", get(participants::edit)),
+        route(
+            M::GET,
+            "/participants/{id}/erase",
+            get(erasure::confirm_page),
+        ),
+        route(M::POST, "/participants/{id}/erase", post(erasure::erase)),
         route(
             M::POST,
             "/participants/{id}/edit",

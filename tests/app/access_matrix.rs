@@ -67,6 +67,8 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("POST", "/participants", Anon::SignIn, [A, D, D, A]),
     ("GET", "/participants/{id}", Anon::SignIn, [A, A, A, A]),
     ("GET", "/participants/{id}/edit", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/participants/{id}/erase", Anon::SignIn, [D, D, D, A]),
+    ("POST", "/participants/{id}/erase", Anon::SignIn, [D, D, D, A]),
     ("POST", "/participants/{id}/edit", Anon::SignIn, [A, D, D, A]),
     ("POST", "/participants/{id}/enrolments", Anon::SignIn, [A, D, D, A]),
     ("GET", "/participants/{id}/equality", Anon::SignIn, [A, D, D, A]),
