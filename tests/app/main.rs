@@ -16,6 +16,7 @@ mod erasure;
 mod headers;
 mod imports;
 mod outcomes_api;
+mod retention;
 mod schema_parity;
 mod sessions;
 mod signin;
