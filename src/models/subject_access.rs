@@ -60,6 +60,8 @@ pub struct AttendanceRecord {
     pub status: String,
     /// When it was recorded (UTC).
     pub recorded_at: NaiveDateTime,
+    /// Who recorded it.
+    pub recorded_by_user_id: Option<i32>,
 }
 
 /// An enrolment with its history and attendance.
@@ -211,6 +213,7 @@ fn attendance_of(conn: &mut DbConnection, enrolment_id: i32) -> QueryResult<Vec<
             course_sessions::kind,
             attendance::status,
             attendance::recorded_at,
+            attendance::recorded_by_user_id,
         ))
         .load(conn)
 }

@@ -131,6 +131,16 @@ async fn erasure_removes_identity_and_keeps_the_facts() {
         trail.contains("\\\"erased\\\":true"),
         "the erasure is audited: {trail}"
     );
+    let export = admin
+        .get(&format!("/api/v1/participants/{}/export", d.participant))
+        .await
+        .json();
+    assert_eq!(export["employments"][0]["progressions"][0]["notes"], "");
+    assert_eq!(
+        export["employments"][0]["progressions"][0]["kind"],
+        "qualification"
+    );
+    assert_eq!(export["equality"], json!(null));
     let roster = admin
         .get(&format!("/api/v1/cohorts/{}/enrolments", d.cohort))
         .await
