@@ -117,6 +117,7 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
     let columns = check_header(&header).map_err(ImportError::Rows)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut residents = 0;
     let mut seen: HashMap<(String, String, NaiveDate, String), u64> = HashMap::new();
     for result in records {
         let record = match result {
@@ -131,7 +132,8 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if rows.len() + errors.len() >= MAX_IMPORT_ROWS {
+        residents += 1;
+        if residents > MAX_IMPORT_ROWS {
             return Err(ImportError::TooLarge(format!(
                 "The file must hold {MAX_IMPORT_ROWS} residents or fewer; split it into smaller files"
             )));
@@ -383,10 +385,21 @@ mod tests {
             parse(&big, today()),
             Err(ImportError::TooLarge(_))
         ));
-        let mut many = String::from("given_name,family_name,date_of_birth,postcode\n");
-        for i in 0..=MAX_IMPORT_ROWS {
+        let header = "given_name,family_name,date_of_birth,postcode\n";
+        let (mut many, mut bad) = (String::from(header), String::from(header));
+        for i in 0..MAX_IMPORT_ROWS {
             many.push_str(&format!("A{i},B,1990-01-01,LS9 7TF\n"));
+            bad.push_str(&format!("A{i},,1990-01-01,nowhere\n"));
         }
+        assert_eq!(
+            parse(many.as_bytes(), today()).unwrap().len(),
+            MAX_IMPORT_ROWS
+        );
+        let Err(ImportError::Rows(problems)) = parse(bad.as_bytes(), today()) else {
+            panic!("every bad row is listed, up to the limit");
+        };
+        assert_eq!(problems.len(), 2 * MAX_IMPORT_ROWS);
+        many.push_str("Z,B,1990-01-01,LS9 7TF\n");
         assert!(matches!(
             parse(many.as_bytes(), today()),
             Err(ImportError::TooLarge(_))

@@ -279,3 +279,21 @@ async fn the_command_line_imports_with_a_dry_run_first() {
     );
     assert!(err.contains("nothing was imported"), "{err}");
 }
+
+#[tokio::test]
+async fn a_full_cohort_of_a_thousand_imports_quickly() {
+    let app = TestApp::new().await;
+    let (d, client) = coordinator(&app).await;
+    let cohort = next_cohort(&app, &d, 1000).await;
+    let mut sheet = String::from("given_name,family_name,date_of_birth,postcode\n");
+    for i in 0..1000 {
+        sheet.push_str(&format!("Resident{i},Bulk,1990-01-01,LS9 7TF\n"));
+    }
+    let started = std::time::Instant::now();
+    let r = import(&client, cohort, &sheet, false).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["new_residents"], 1000);
+    let took = started.elapsed();
+    assert!(took.as_secs() < 30, "took {took:?}");
+    eprintln!("imported 1000 residents in {took:?}");
+}
