@@ -88,12 +88,24 @@ fn dry_run(uri: &Uri) -> Result<bool, AppError> {
     }
 }
 
-fn is_csv(headers: &HeaderMap) -> bool {
-    headers
+/// The body, when it is `text/csv` (415 otherwise) and at most 5 MB (413 otherwise).
+async fn read_csv(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, Response> {
+    let is_csv = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"))
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv"));
+    if !is_csv {
+        let error = serde_json::json!({"error": {"code": "unsupported_media_type",
+            "message": "Send the CSV with Content-Type: text/csv.", "fields": {}}});
+        return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(error)).into_response());
+    }
+    to_bytes(body, MAX_IMPORT_BYTES).await.map_err(|_| {
+        failure(ImportError::TooLarge(format!(
+            "The file must be smaller than {} MB",
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )))
+    })
 }
 
 /// Imports residents into the cohort from a CSV body (`Content-Type: text/csv`, at most
@@ -119,19 +131,7 @@ pub async fn import(
     user.require(Permission::ImportParticipants)
         .map_err(IntoResponse::into_response)?;
     let dry_run = dry_run(&uri).map_err(IntoResponse::into_response)?;
-    if !is_csv(&headers) {
-        let message = "Send the CSV with Content-Type: text/csv.";
-        return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, Json(serde_json::json!({"error": {"code": "unsupported_media_type", "message": message, "fields": {}}}))).into_response());
-    }
-    let too_large = || {
-        ImportError::TooLarge(format!(
-            "The file must be smaller than {} MB",
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        ))
-    };
-    let bytes = to_bytes(body, MAX_IMPORT_BYTES)
-        .await
-        .map_err(|_| failure(too_large()))?;
+    let bytes = read_csv(&headers, body).await?;
     let (today, now) = (state.clock.today(), state.clock.now());
     let rows = parse(&bytes, today).map_err(failure)?;
     let who = Importer {
