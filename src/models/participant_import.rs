@@ -102,7 +102,11 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         )])
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Cells copied straight from a spreadsheet paste as tab-separated text.
+    let header_line = text.lines().next().unwrap_or_default();
+    let tabs = header_line.contains('\t') && !header_line.contains(',');
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(if tabs { b'\t' } else { b',' })
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -338,6 +342,14 @@ mod tests {
             (rows[1].line, rows[1].record.given_name.as_str()),
             (5, "محمد")
         );
+    }
+
+    #[test]
+    fn cells_pasted_from_a_spreadsheet_are_tab_separated() {
+        let pasted = "given_name\tfamily_name\tdate_of_birth\tpostcode\n\
+            Amina\tKhan, Jr\t27/03/1990\tLS9 7TF\n";
+        let rows = parse(pasted.as_bytes(), today()).unwrap();
+        assert_eq!(rows[0].record.family_name, "Khan, Jr");
     }
 
     #[test]
