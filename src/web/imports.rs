@@ -4,15 +4,15 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
 use crate::models::Cohort;
 use crate::models::participant_import::{COLUMNS, ImportError, RowError, parse};
@@ -57,6 +57,63 @@ pub struct CsvForm {
     csv: String,
 }
 
+/// The CSV a form sent: the chosen file (a `multipart/form-data` upload, at most 2 MB)
+/// when there is one, otherwise the pasted text; or the message to show beside the field.
+pub struct CsvUpload(Result<String, String>);
+
+impl<S: Send + Sync> FromRequest<S> for CsvUpload {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let WebForm(form) = WebForm::<CsvForm>::from_request(req, state).await?;
+            return Ok(CsvUpload(Ok(form.csv)));
+        }
+        let unreadable =
+            || AppError::bad_request("The form could not be read. Go back and try again.");
+        let mut parts = Multipart::from_request(req, state)
+            .await
+            .map_err(|_| unreadable())?;
+        let (mut file, mut pasted) = (Vec::new(), String::new());
+        loop {
+            let field = match parts.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) => return Ok(CsvUpload(Err(upload_problem(e.status())))),
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            let bytes = match field.bytes().await {
+                Ok(bytes) => bytes,
+                Err(e) => return Ok(CsvUpload(Err(upload_problem(e.status())))),
+            };
+            match name.as_str() {
+                "file" => file = bytes.to_vec(),
+                "csv" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
+                _ => {}
+            }
+        }
+        if file.is_empty() {
+            return Ok(CsvUpload(Ok(pasted)));
+        }
+        Ok(CsvUpload(String::from_utf8(file).map_err(|_| {
+            "The selected file must be saved as CSV UTF-8".to_owned()
+        })))
+    }
+}
+
+fn upload_problem(status: StatusCode) -> String {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "The selected file must be smaller than 2 MB".into()
+    } else {
+        "The selected file could not be read; choose it again".into()
+    }
+}
+
 fn form_page(user: &CurrentUser, cohort: Cohort, csv: String) -> ImportFormPage {
     ImportFormPage {
         layout: Layout::new(
@@ -92,7 +149,7 @@ pub async fn check(
     state: State<AppState>,
     user: CurrentUser,
     id: PathId,
-    form: WebForm<CsvForm>,
+    form: CsvUpload,
 ) -> AppResult<Response> {
     submit(state, user, id, form, true).await
 }
@@ -102,7 +159,7 @@ pub async fn confirm(
     state: State<AppState>,
     user: CurrentUser,
     id: PathId,
-    form: WebForm<CsvForm>,
+    form: CsvUpload,
 ) -> AppResult<Response> {
     submit(state, user, id, form, false).await
 }
@@ -111,7 +168,7 @@ async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
-    WebForm(form): WebForm<CsvForm>,
+    CsvUpload(upload): CsvUpload,
     dry_run: bool,
 ) -> AppResult<Response> {
     user.require(Permission::ImportParticipants)?;
@@ -123,13 +180,17 @@ async fn submit(
         today,
         now,
     };
-    let csv = form.csv;
+    let (csv, problem) = match upload {
+        Ok(csv) => (csv, None),
+        Err(message) => (String::new(), Some(message)),
+    };
     let bytes = csv.clone().into_bytes();
+    let unusable = problem.is_some();
     let (cohort, outcome) = state
         .db
         .run(move |conn| {
             let cohort = Cohort::find_visible(conn, id, who.scope)?;
-            if bytes.iter().all(u8::is_ascii_whitespace) {
+            if unusable || bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok((cohort, Err(None)));
             }
             let outcome = match parse(&bytes, today) {
@@ -161,7 +222,9 @@ async fn submit(
             .into_response());
         }
         Err(None) => ImportFormPage {
-            error: Some("Paste the residents from the spreadsheet, saved as CSV".into()),
+            error: Some(problem.unwrap_or_else(|| {
+                "Choose a CSV file or paste the residents from the spreadsheet".into()
+            })),
             ..form_page(&user, cohort, csv)
         },
         Err(Some(ImportError::App(e))) => return Err(e),

@@ -297,3 +297,52 @@ async fn a_full_cohort_of_a_thousand_imports_quickly() {
     assert!(took.as_secs() < 30, "took {took:?}");
     eprintln!("imported 1000 residents in {took:?}");
 }
+
+fn multipart(cohort: i32, token: &str, file: &str) -> Request<Body> {
+    let b = "pathways-test-boundary";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{file}\r\n--{b}\r\n\
+         Content-Disposition: form-data; name=\"csv\"\r\n\r\n\r\n--{b}--\r\n"
+    );
+    Request::builder()
+        .method(Method::POST)
+        .uri(format!("/cohorts/{cohort}/import?csrf_token={token}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_chosen_file_is_uploaded_and_previewed() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Leeds City Council").await;
+    let web = app.login_as(Role::Coordinator, "Leeds City Council").await;
+    let form = web
+        .get(&format!("/cohorts/{}/import", d.cohort))
+        .await
+        .text();
+    assert!(form.contains("enctype=\"multipart/form-data\"") && form.contains("type=\"file\""));
+    let token = web.csrf.clone().unwrap();
+    let preview = web
+        .send(multipart(d.cohort, &token, EXCEL_SHEET), None)
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text());
+    assert!(preview.text().contains("Confirm and import 3 residents"));
+    assert!(preview.text().contains("Nguyễn"));
+    let big = "x".repeat(3 * 1024 * 1024);
+    let refused = web.send(multipart(d.cohort, &token, &big), None).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text().contains("must be smaller than 2 MB"),
+        "{}",
+        refused.text()
+    );
+    let forged = web
+        .send(multipart(d.cohort, "wrong", EXCEL_SHEET), None)
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
