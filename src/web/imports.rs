@@ -200,7 +200,22 @@ async fn submit(
             Ok((cohort, outcome.map_err(Some)))
         })
         .await?;
-    let layout = |title: &str| Layout::new(title.to_owned(), &user, Section::Cohorts);
+    render(&user, cohort, csv, problem, outcome, dry_run)
+}
+
+type Outcome = Result<ImportReport, Option<ImportError>>;
+
+/// The page for what happened: the preview, the confirmation, or the form again with
+/// every problem (`Err(None)`: nothing usable was sent).
+fn render(
+    user: &CurrentUser,
+    cohort: Cohort,
+    csv: String,
+    problem: Option<String>,
+    outcome: Outcome,
+    dry_run: bool,
+) -> AppResult<Response> {
+    let layout = |title: &str| Layout::new(title.to_owned(), user, Section::Cohorts);
     let mut page = match outcome {
         Ok(report) if dry_run => {
             let layout = layout("Check the import before you confirm");
@@ -225,16 +240,16 @@ async fn submit(
             error: Some(problem.unwrap_or_else(|| {
                 "Choose a CSV file or paste the residents from the spreadsheet".into()
             })),
-            ..form_page(&user, cohort, csv)
+            ..form_page(user, cohort, csv)
         },
         Err(Some(ImportError::App(e))) => return Err(e),
         Err(Some(ImportError::TooLarge(m))) => ImportFormPage {
             error: Some(m),
-            ..form_page(&user, cohort, csv)
+            ..form_page(user, cohort, csv)
         },
         Err(Some(ImportError::Rows(problems))) => ImportFormPage {
             problems,
-            ..form_page(&user, cohort, csv)
+            ..form_page(user, cohort, csv)
         },
     };
     page.layout = page.layout.with_errors(true);
