@@ -346,3 +346,33 @@ async fn a_chosen_file_is_uploaded_and_previewed() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn outsiders_cannot_import_and_names_are_escaped() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Leeds City Council").await;
+    let (outsider, _) = app.user(Role::Coordinator, "Bradford Council").await;
+    let outsider = app.token_client(outsider).await;
+    let before = counts(&app).await;
+    let r = import(&outsider, d.cohort, EXCEL_SHEET, false).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(counts(&app).await, before);
+    let web = app.login_as(Role::Coordinator, "Bradford Council").await;
+    let page = web.get(&format!("/cohorts/{}/import", d.cohort)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let hr = app.login_as(Role::Hr, "Leeds City Council").await;
+    let sheet =
+        "given_name,family_name,date_of_birth,postcode\n<b>Bold</b>,Khan,1990-01-01,LS9 7TF\n";
+    let path = format!("/cohorts/{}/import", d.cohort);
+    assert_eq!(
+        hr.post_form(&path, &[("csv", sheet)]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let coordinator = app.login_as(Role::Coordinator, "Leeds City Council").await;
+    let preview = coordinator.post_form(&path, &[("csv", sheet)]).await.text();
+    assert!(!preview.contains("<b>Bold</b>"), "names are escaped");
+    assert!(
+        preview.contains("&lt;b&gt;Bold&lt;/b&gt;") || preview.contains("&#60;b&#62;"),
+        "{preview}"
+    );
+}
