@@ -15,25 +15,39 @@ pub const PG_DUMP_HINT: &str = "pathways backup copies SQLite databases only; on
     `pg_dump --format=custom --file=FILE \"$DATABASE_URL\"` and restore with \
     `pg_restore --clean --if-exists --no-owner --dbname=\"$DATABASE_URL\" FILE` (see docs/OPERATIONS.md)";
 
+/// Creates `path`, empty, readable and writable by its owner only; fails if it exists.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
 /// Copies the database to `target`, which must not exist yet; returns its size in bytes.
 pub fn backup_to(conn: &mut DbConnection, target: &Path) -> anyhow::Result<u64> {
     let DbConnection::Sqlite(sqlite) = conn else {
         anyhow::bail!("{PG_DUMP_HINT}");
     };
-    if target.exists() {
-        anyhow::bail!(
-            "{} already exists; choose a new file name so no backup is overwritten",
-            target.display()
-        );
-    }
     let name = target
         .to_str()
         .ok_or_else(|| anyhow::anyhow!("the backup file name must be UTF-8"))?;
-    // SQLite itself also refuses a file that exists and is not empty.
-    diesel::sql_query("VACUUM INTO ?")
+    // Created empty first, owner-only (the copy holds everyone's personal data) and never
+    // over an existing file; SQLite then fills an empty file.
+    create_private(target).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+            "{} already exists; choose a new file name so no backup is overwritten",
+            target.display()
+        ),
+        _ => anyhow::anyhow!("cannot create {}: {e}", target.display()),
+    })?;
+    if let Err(e) = diesel::sql_query("VACUUM INTO ?")
         .bind::<Text, _>(name)
         .execute(sqlite)
-        .map_err(|e| anyhow::anyhow!("the backup failed: {e}"))?;
+    {
+        let _ = std::fs::remove_file(target);
+        anyhow::bail!("the backup failed: {e}");
+    }
     let file = File::open(target)?;
     file.sync_all()?;
     // Make the new directory entry durable too.

@@ -92,6 +92,16 @@ async fn a_backup_taken_under_writes_is_consistent_and_restores() {
     let (written, (ok, out, err)) = tokio::join!(writing, backing_up);
     assert!(ok, "{err}");
     assert!(out.contains("Backed up to"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the copy is readable by its owner only"
+        );
+    }
     // Restore: copy the backup into place and open it as the app would.
     let restored = dir.path().join("restored.db");
     std::fs::copy(&file, &restored).unwrap();
