@@ -141,6 +141,48 @@ async fn erasure_removes_identity_and_keeps_the_facts() {
         "qualification"
     );
     assert_eq!(export["equality"], json!(null));
+    let api = app
+        .token_client(app.user(Role::Admin, "Leeds City Council").await.0)
+        .await;
+    let patch =
+        json!({"given_name": "Amina", "date_of_birth": "1990-03-27", "postcode": "LS9 7TF"});
+    let r = api
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/participants/{}", d.participant),
+            patch,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "an erased record stays erased"
+    );
+    let again = api
+        .get(&format!("/api/v1/participants/{}", d.participant))
+        .await
+        .json();
+    assert_eq!(again["given_name"], "Erased");
+    let next = crate::imports::next_cohort(&app, &d, 25).await;
+    let enrol = json!({"participant_id": d.participant});
+    let r = api
+        .json(
+            Method::POST,
+            &format!("/api/v1/cohorts/{next}/enrolments"),
+            enrol,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not enrolled again"
+    );
+    let r = api.get("/api/v1/participants?q=amina").await.json();
+    assert_eq!(
+        r["items"].as_array().unwrap().len(),
+        0,
+        "no search finds them"
+    );
     let roster = admin
         .get(&format!("/api/v1/cohorts/{}/enrolments", d.cohort))
         .await
