@@ -40,7 +40,7 @@ fn page(
     errors: FieldErrors,
     done: bool,
 ) -> ErasePage {
-    let title = if done {
+    let title = if done || participant.erased_at.is_some() {
         "Personal data erased".to_owned()
     } else {
         format!("Erase {}'s personal data", participant.full_name())
