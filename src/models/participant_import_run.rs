@@ -3,15 +3,19 @@
 //! the caller can see) who is enrolled rather than duplicated, or someone already in the
 //! cohort who is left alone. The dry run answers the same plan and writes nothing.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::participant_import::{ImportError, ImportRow, RowError};
 use super::participant_input::age_on;
-use super::{AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant};
+use super::{
+    AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant, ParticipantRecord,
+};
 use crate::db::{DbConnection, write_transaction};
-use crate::schema::programme_partners;
+use crate::schema::{deprivation_lookup, enrolments, programme_partners};
 
 /// What the import does with one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -108,12 +112,16 @@ pub fn import_participants(
     write_transaction(conn, |conn| {
         let (mut report, existing) = plan(conn, who, cohort, rows, tick)?;
         report.dry_run = false;
+        let neighbourhoods = neighbourhoods(conn, rows)?;
         for (planned, row) in report.rows.iter_mut().zip(rows) {
             tick();
             let participant_id = match planned.outcome {
                 RowOutcome::AlreadyInCohort => continue,
                 RowOutcome::AlreadyOnFile => existing[&planned.line],
-                RowOutcome::NewResident => create(conn, who, row)?,
+                RowOutcome::NewResident => {
+                    let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
+                    create(conn, who, row, neighbourhood)?
+                }
             };
             planned.participant_id = Some(participant_id);
             let enrolment = Enrolment::create(
@@ -149,9 +157,14 @@ pub fn import_participants(
 }
 
 /// Creates one resident, audited as the single-resident form does.
-fn create(conn: &mut DbConnection, who: Importer, row: &ImportRow) -> Result<i32, ImportError> {
+fn create(
+    conn: &mut DbConnection,
+    who: Importer,
+    row: &ImportRow,
+    neighbourhood: Option<String>,
+) -> Result<i32, ImportError> {
     let mut record = row.record.clone();
-    record.neighbourhood = Participant::neighbourhood_of(conn, &record.postcode)?;
+    record.neighbourhood = neighbourhood;
     let participant = Participant::create(conn, who.owner, &record, who.now)?;
     let mut event = NewAuditEvent::simple(
         who.actor,
@@ -176,7 +189,63 @@ pub fn default_owner(conn: &mut DbConnection, cohort: &Cohort) -> QueryResult<Op
         .optional()
 }
 
-type Plan = (ImportReport, std::collections::HashMap<u64, i32>);
+type Plan = (ImportReport, HashMap<u64, i32>);
+
+/// The neighbourhood of every postcode in the file that the deprivation lookup knows.
+fn neighbourhoods(
+    conn: &mut DbConnection,
+    rows: &[ImportRow],
+) -> QueryResult<HashMap<String, String>> {
+    let postcodes: BTreeSet<&str> = rows.iter().map(|r| r.record.postcode.as_str()).collect();
+    let postcodes: Vec<&str> = postcodes.into_iter().collect();
+    let mut found = HashMap::new();
+    for chunk in postcodes.chunks(1000) {
+        let pairs: Vec<(String, String)> = deprivation_lookup::table
+            .filter(deprivation_lookup::postcode.eq_any(chunk))
+            .select((
+                deprivation_lookup::postcode,
+                deprivation_lookup::neighbourhood,
+            ))
+            .load(conn)?;
+        found.extend(pairs);
+    }
+    Ok(found)
+}
+
+/// What makes two records the same person: names (case-insensitive), date of birth and
+/// postcode, as in the single-resident duplicate check.
+type Identity = (String, String, NaiveDate, String);
+
+fn identity(r: &ParticipantRecord) -> Identity {
+    (
+        r.given_name_key.clone(),
+        r.family_name_key.clone(),
+        r.date_of_birth,
+        r.postcode.clone(),
+    )
+}
+
+/// The residents already on file (visible to the importer) for every row, by identity;
+/// the oldest record wins, as in `Participant::find_same_person`.
+fn people_on_file(
+    conn: &mut DbConnection,
+    rows: &[ImportRow],
+    scope: Option<i32>,
+) -> QueryResult<HashMap<Identity, i32>> {
+    let dates: BTreeSet<NaiveDate> = rows.iter().map(|r| r.record.date_of_birth).collect();
+    let dates: Vec<NaiveDate> = dates.into_iter().collect();
+    let mut found = HashMap::new();
+    for p in Participant::born_on_any(conn, &dates, scope)? {
+        let key = (
+            p.given_name_key,
+            p.family_name_key,
+            p.date_of_birth,
+            p.postcode,
+        );
+        found.entry(key).or_insert(p.id);
+    }
+    Ok(found)
+}
 
 /// Decides each row's outcome and checks the cohort can take everyone.
 fn plan(
@@ -193,7 +262,15 @@ fn plan(
             cohort.status
         )));
     }
-    let mut existing = std::collections::HashMap::new();
+    // Three queries for the whole file, whatever its length.
+    let on_file = people_on_file(conn, rows, who.scope)?;
+    let in_cohort: HashSet<i32> = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort.id))
+        .select(enrolments::participant_id)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect();
+    let mut existing = HashMap::new();
     let mut planned = Vec::with_capacity(rows.len());
     for row in rows {
         tick();
@@ -209,14 +286,12 @@ fn plan(
                 ),
             });
         }
-        let found = Participant::find_same_person(conn, r, None, who.scope)?;
-        let outcome = match &found {
+        let found = on_file.get(&identity(r)).copied();
+        let outcome = match found {
             None => RowOutcome::NewResident,
-            Some(p) if Enrolment::find_for(conn, p.id, cohort.id)?.is_some() => {
-                RowOutcome::AlreadyInCohort
-            }
-            Some(p) => {
-                existing.insert(row.line, p.id);
+            Some(id) if in_cohort.contains(&id) => RowOutcome::AlreadyInCohort,
+            Some(id) => {
+                existing.insert(row.line, id);
                 RowOutcome::AlreadyOnFile
             }
         };
@@ -225,7 +300,7 @@ fn plan(
             given_name: r.given_name.clone(),
             family_name: r.family_name.clone(),
             outcome,
-            participant_id: found.map(|p| p.id),
+            participant_id: found,
         });
     }
     let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();

@@ -74,6 +74,23 @@ async fn coordinator(app: &TestApp) -> (Delivery, TestClient) {
 async fn an_excel_sheet_imports_in_one_go() {
     let app = TestApp::new().await;
     let (d, client) = coordinator(&app).await;
+    app.state
+        .db
+        .run(|conn| {
+            use pathways::schema::deprivation_lookup as dl;
+            diesel::insert_into(dl::table)
+                .values((
+                    dl::postcode.eq("LS9 7TF"),
+                    dl::lsoa_code.eq("E01011000"),
+                    dl::neighbourhood.eq("Harehills"),
+                    dl::imd_decile.eq(1),
+                    dl::edition.eq("IoD2019"),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
     let r = import(&client, d.cohort, EXCEL_SHEET, false).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let body = r.json();
@@ -90,6 +107,7 @@ async fn an_excel_sheet_imports_in_one_go() {
     assert_eq!(found["items"][0]["postcode"], "LS9 7TF");
     assert_eq!(found["items"][0]["date_of_birth"], "1979-12-01");
     assert_eq!(found["items"][0]["phone"], "0113 496 0000");
+    assert_eq!(found["items"][0]["neighbourhood"], "Harehills");
 }
 
 #[tokio::test]
