@@ -149,26 +149,37 @@ pub fn export(
     write_transaction(conn, |conn| {
         let id = participant.id;
         let equality = EqualityAnswers::find(conn, id)?;
-        let mut enrolments = Vec::new();
+        // A person's enrolments and jobs are few; their details come in one query each.
+        let mut visible = Vec::new();
         for enrolment in Enrolment::for_participant(conn, id)? {
-            let Ok(cohort) = Cohort::find_visible(conn, enrolment.cohort_id, scope) else {
-                continue;
-            };
-            enrolments.push(EnrolmentRecord {
-                stage_history: Enrolment::history(conn, &[enrolment.id])?,
-                attendance: attendance_of(conn, enrolment.id)?,
-                cohort_name: cohort.name,
+            if let Ok(cohort) = Cohort::find_visible(conn, enrolment.cohort_id, scope) {
+                visible.push((enrolment, cohort.name));
+            }
+        }
+        let ids: Vec<i32> = visible.iter().map(|(e, _)| e.id).collect();
+        let mut history = Enrolment::history(conn, &ids)?;
+        let mut marks = attendance_of(conn, &ids)?;
+        let enrolments: Vec<EnrolmentRecord> = visible
+            .into_iter()
+            .map(|(enrolment, cohort_name)| EnrolmentRecord {
+                stage_history: take(&mut history, |h| h.enrolment_id == enrolment.id),
+                attendance: take(&mut marks, |m| m.enrolment_id == enrolment.id),
+                cohort_name,
                 enrolment,
-            });
-        }
-        let mut employments = Vec::new();
-        for employment in Employment::for_participant(conn, id, scope, false)? {
-            employments.push(EmploymentRecord {
-                checkpoints: Checkpoint::for_employments(conn, &[employment.id])?,
-                progressions: Progression::for_employments(conn, &[employment.id])?,
+            })
+            .collect();
+        let jobs = Employment::for_participant(conn, id, scope, false)?;
+        let ids: Vec<i32> = jobs.iter().map(|e| e.id).collect();
+        let mut checkpoints = Checkpoint::for_employments(conn, &ids)?;
+        let mut progressions = Progression::for_employments(conn, &ids)?;
+        let employments: Vec<EmploymentRecord> = jobs
+            .into_iter()
+            .map(|employment| EmploymentRecord {
+                checkpoints: take(&mut checkpoints, |c| c.employment_id == employment.id),
+                progressions: take(&mut progressions, |p| p.employment_id == employment.id),
                 employment,
-            });
-        }
+            })
+            .collect();
         let mut information_sessions = InformationSession::attended_by(conn, id)?;
         if scope.is_some() {
             let programmes: Vec<i32> = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?
@@ -201,10 +212,20 @@ pub fn export(
     })
 }
 
-fn attendance_of(conn: &mut DbConnection, enrolment_id: i32) -> QueryResult<Vec<AttendanceRecord>> {
+/// The items of `items` that `belongs` picks, removed from it, in their order.
+fn take<T>(items: &mut Vec<T>, belongs: impl Fn(&T) -> bool) -> Vec<T> {
+    let (mine, rest) = std::mem::take(items).into_iter().partition(|i| belongs(i));
+    *items = rest;
+    mine
+}
+
+fn attendance_of(
+    conn: &mut DbConnection,
+    enrolment_ids: &[i32],
+) -> QueryResult<Vec<AttendanceRecord>> {
     attendance::table
         .inner_join(course_sessions::table)
-        .filter(attendance::enrolment_id.eq(enrolment_id))
+        .filter(attendance::enrolment_id.eq_any(enrolment_ids.to_vec()))
         .order((course_sessions::held_on, attendance::id))
         .select((
             attendance::enrolment_id,
