@@ -306,8 +306,9 @@ async fn wait_for_heading(
 ) -> Result<(), fantoccini::error::CmdError> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
+        // The old page's heading may go stale while the new page loads: try again.
         if let Ok(h1) = browser.find(Locator::Css("main h1")).await
-            && h1.text().await? == heading
+            && h1.text().await.is_ok_and(|text| text == heading)
         {
             return Ok(());
         }
