@@ -107,18 +107,18 @@ pub fn import_participants(
     tick: &mut dyn FnMut(),
 ) -> Result<ImportReport, ImportError> {
     if dry_run {
-        return plan(conn, who, cohort, rows, tick).map(|(report, _)| report);
+        return plan(conn, who, cohort, rows, tick);
     }
     write_transaction(conn, |conn| {
-        let (mut report, existing) = plan(conn, who, cohort, rows, tick)?;
+        let mut report = plan(conn, who, cohort, rows, tick)?;
         report.dry_run = false;
         let neighbourhoods = neighbourhoods(conn, rows)?;
         for (planned, row) in report.rows.iter_mut().zip(rows) {
             tick();
-            let participant_id = match planned.outcome {
-                RowOutcome::AlreadyInCohort => continue,
-                RowOutcome::AlreadyOnFile => existing[&planned.line],
-                RowOutcome::NewResident => {
+            let participant_id = match (planned.outcome, planned.participant_id) {
+                (RowOutcome::AlreadyInCohort, _) => continue,
+                (_, Some(on_file)) => on_file,
+                (_, None) => {
                     let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
                     create(conn, who, row, neighbourhood)?
                 }
@@ -189,8 +189,6 @@ pub fn default_owner(conn: &mut DbConnection, cohort: &Cohort) -> QueryResult<Op
         .optional()
 }
 
-type Plan = (ImportReport, HashMap<u64, i32>);
-
 /// The neighbourhood of every postcode in the file that the deprivation lookup knows.
 fn neighbourhoods(
     conn: &mut DbConnection,
@@ -254,7 +252,7 @@ fn plan(
     cohort: &Cohort,
     rows: &[ImportRow],
     tick: &mut dyn FnMut(),
-) -> Result<Plan, ImportError> {
+) -> Result<ImportReport, ImportError> {
     let mut errors = Vec::new();
     if matches!(cohort.status.as_str(), "cancelled" | "finished") {
         errors.push(file_error(format!(
@@ -270,7 +268,6 @@ fn plan(
         .load::<i32>(conn)?
         .into_iter()
         .collect();
-    let mut existing = HashMap::new();
     let mut planned = Vec::with_capacity(rows.len());
     for row in rows {
         tick();
@@ -290,10 +287,7 @@ fn plan(
         let outcome = match found {
             None => RowOutcome::NewResident,
             Some(id) if in_cohort.contains(&id) => RowOutcome::AlreadyInCohort,
-            Some(id) => {
-                existing.insert(row.line, id);
-                RowOutcome::AlreadyOnFile
-            }
+            Some(_) => RowOutcome::AlreadyOnFile,
         };
         planned.push(PlannedRow {
             line: row.line,
@@ -321,7 +315,7 @@ fn plan(
         )));
     }
     if errors.is_empty() {
-        Ok((report, existing))
+        Ok(report)
     } else {
         Err(ImportError::Rows(errors))
     }
