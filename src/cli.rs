@@ -327,7 +327,7 @@ async fn create_token(state: &AppState, email: &str, name: &str) -> anyhow::Resu
 }
 
 /// One line describing an error for the terminal, with the fields named.
-fn describe(error: AppError) -> anyhow::Error {
+pub(crate) fn describe(error: AppError) -> anyhow::Error {
     match &error {
         AppError::Validation(fields)
         | AppError::Conflict { fields, .. }

@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::AppState;
 use crate::auth::session::normalise_email;
 use crate::auth::{Permission, Role};
+use crate::cli::describe;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::models::erasure::{Erasure, erase_participant};
@@ -121,7 +122,7 @@ pub async fn import(state: &AppState, args: ImportArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| match e {
             AppError::NotFound => anyhow::anyhow!("no cohort has id {cohort}"),
-            other => anyhow::anyhow!("{other}"),
+            other => describe(other),
         })?
         .map_err(|e| report_failure(e, &file))?;
     bar.finish_and_clear();
@@ -154,7 +155,7 @@ pub async fn import(state: &AppState, args: ImportArgs) -> anyhow::Result<()> {
 fn report_failure(error: ImportError, file: &std::path::Path) -> anyhow::Error {
     match error {
         ImportError::TooLarge(message) => anyhow::anyhow!("{message}"),
-        ImportError::App(e) => anyhow::anyhow!("{e}"),
+        ImportError::App(e) => describe(e),
         ImportError::Rows(rows) => {
             for row in &rows {
                 match row.line {
@@ -249,7 +250,7 @@ pub async fn erase(state: &AppState, args: EraseArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| match e {
             AppError::NotFound => anyhow::anyhow!("no resident has id {id}"),
-            other => anyhow::anyhow!("{other}"),
+            other => describe(other),
         })?;
     match outcome {
         Erasure::Erased => println!("Resident {id} has been erased."),

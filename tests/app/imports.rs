@@ -284,6 +284,11 @@ async fn the_command_line_imports_with_a_dry_run_first() {
     let (ok, out, err) = pathways(&url, &args[..5], "");
     assert!(ok && out.contains("Enrolled 3"), "{out}{err}");
     assert_eq!(counts(&app).await.0, before.0 + 3);
+    let (ok, _, err) = pathways(&url, &[&args[..5], &["--as", "nobody@x.test"]].concat(), "");
+    assert!(
+        !ok && err.contains("as: no active user has that email address"),
+        "{err}"
+    );
     std::fs::write(
         &file,
         "given_name,family_name,date_of_birth,postcode\nA,B,1990-01-01,x\nC,,1990-01-01,LS9 7TF\n",
