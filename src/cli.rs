@@ -73,6 +73,14 @@ enum Command {
         #[command(subcommand)]
         command: crate::cli_reports::ExportCommand,
     },
+    /// Import residents from a CSV file.
+    Import(crate::cli_data::ImportArgs),
+    /// Copy the SQLite database consistently while the server runs.
+    Backup(crate::cli_data::BackupArgs),
+    /// Erase (anonymise) a resident's personal data.
+    Erase(crate::cli_data::EraseArgs),
+    /// Erase residents with no activity for a number of years.
+    Retention(crate::cli_data::RetentionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +169,10 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         } => create_token(&state, &email, &name).await,
         Command::Report { command } => crate::cli_reports::report(&state, command).await,
         Command::Export { command } => crate::cli_reports::export(&state, command).await,
+        Command::Import(args) => crate::cli_data::import(&state, args).await,
+        Command::Backup(args) => crate::cli_data::backup(&state, args).await,
+        Command::Erase(args) => crate::cli_data::erase(&state, args).await,
+        Command::Retention(args) => crate::cli_data::retention(&state, args).await,
     }
 }
 
@@ -341,7 +353,7 @@ async fn create_token(state: &AppState, email: &str, name: &str) -> anyhow::Resu
 }
 
 /// One line describing an error for the terminal, with the fields named.
-fn describe(error: AppError) -> anyhow::Error {
+pub(crate) fn describe(error: AppError) -> anyhow::Error {
     match &error {
         AppError::Validation(fields)
         | AppError::Conflict { fields, .. }

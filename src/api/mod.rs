@@ -5,6 +5,7 @@
 pub mod cohorts;
 pub mod employments;
 pub mod enrolments;
+pub mod imports;
 pub mod information_sessions;
 pub mod me;
 pub mod organisations;
@@ -12,6 +13,7 @@ pub mod participants;
 pub mod programmes;
 pub mod reports;
 pub mod sessions;
+pub mod subject_access;
 
 use std::sync::OnceLock;
 
@@ -92,11 +94,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cohorts::generate))
         .routes(routes!(cohorts::sessions))
         .routes(routes!(cohorts::enrolments, cohorts::enrol_participant))
+        .routes(routes!(imports::import))
         .routes(routes!(sessions::update))
         .routes(routes!(sessions::register, sessions::save_register))
         .routes(routes!(participants::list, participants::create))
         .routes(routes!(participants::show, participants::update))
         .routes(routes!(participants::equality, participants::save_equality))
+        .routes(routes!(subject_access::export))
         .routes(routes!(enrolments::update))
         .routes(routes!(employments::create))
         .routes(routes!(employments::show, employments::update))

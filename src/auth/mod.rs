@@ -76,6 +76,7 @@ impl Role {
                 ViewReports,
                 ExportData,
                 ImportParticipants,
+                SubjectAccess,
             ],
             Role::Hr => &[
                 ViewProgrammes,
@@ -121,6 +122,10 @@ pub enum Permission {
     ExportData,
     /// Import residents from CSV.
     ImportParticipants,
+    /// Download everything held about a resident (subject access).
+    SubjectAccess,
+    /// Anonymise a resident (erasure); admins only.
+    EraseParticipants,
 }
 
 impl Permission {
@@ -140,6 +145,8 @@ impl Permission {
         Permission::ViewReports,
         Permission::ExportData,
         Permission::ImportParticipants,
+        Permission::SubjectAccess,
+        Permission::EraseParticipants,
     ];
 }
 
@@ -255,6 +262,14 @@ mod tests {
             assert_eq!(
                 p.contains(&Permission::ViewEqualityData),
                 matches!(role, Role::Admin | Role::Coordinator)
+            );
+            assert_eq!(
+                p.contains(&Permission::SubjectAccess),
+                matches!(role, Role::Admin | Role::Coordinator)
+            );
+            assert_eq!(
+                p.contains(&Permission::EraseParticipants),
+                role == Role::Admin
             );
         }
         let manager = Role::Manager.permissions();

@@ -18,10 +18,11 @@ pub enum Backend {
 }
 
 /// Per-connection settings for SQLite: write-ahead log, full fsync at commit (durable
-/// across power loss), foreign keys enforced (off by default in SQLite) and a wait of up
-/// to 5 s for the write lock.
+/// across power loss), foreign keys enforced (off by default in SQLite), a wait of up
+/// to 5 s for the write lock, and deleted content overwritten with zeros so an erased
+/// resident's details do not linger in free space of the file.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
 /// An r2d2 connection manager for [`DbConnection`].
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! handlers reach the database (`Db::run`, on a blocking thread), write transactions and
 //! migrations.
 
+pub mod backup;
 mod manager;
 mod migrations;
 

@@ -25,6 +25,8 @@ pub enum AuditAction {
     SignIn,
     /// Someone signed out.
     SignOut,
+    /// A resident's personal data was erased.
+    Erase,
 }
 
 impl AuditAction {
@@ -38,6 +40,7 @@ impl AuditAction {
             Self::Export => "export",
             Self::SignIn => "sign_in",
             Self::SignOut => "sign_out",
+            Self::Erase => "erase",
         }
     }
 }
@@ -191,6 +194,7 @@ impl AuditEvent {
             "delete" => "removed",
             "read" => "viewed",
             "export" => "exported",
+            "erase" => "erased",
             other => other,
         };
         let mut text = format!("{} {action}", capitalise(what));

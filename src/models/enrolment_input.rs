@@ -39,6 +39,12 @@ pub fn enrol(
     now: NaiveDateTime,
 ) -> AppResult<Enrolment> {
     write_transaction(conn, |conn| {
+        if participant.erased_at.is_some() {
+            return Err(AppError::invalid(
+                "participant_id",
+                "This resident's personal data was erased, so they cannot be enrolled again",
+            ));
+        }
         if Enrolment::find_for(conn, participant.id, cohort.id)?.is_some() {
             return Err(AppError::conflict(
                 "participant_id",

@@ -192,6 +192,30 @@ impl Participant {
         Ok(found.into_iter().find(|p| Some(p.id) != except))
     }
 
+    /// Residents (not erased) the caller may see with one of these dates of birth, by id:
+    /// the candidates for many duplicate checks at once (an import), matched on names and
+    /// postcode by the caller. Asks in chunks to stay under the databases' bind limits.
+    pub fn born_on_any(
+        conn: &mut DbConnection,
+        dates: &[NaiveDate],
+        scope: Option<i32>,
+    ) -> QueryResult<Vec<Participant>> {
+        let mut found = Vec::new();
+        for chunk in dates.chunks(1000) {
+            let mut query = participants::table
+                .filter(participants::date_of_birth.eq_any(chunk.to_vec()))
+                .filter(participants::erased_at.is_null())
+                .select(Participant::as_select())
+                .into_boxed();
+            if let Some(org) = scope {
+                query = query.filter(visible_to(org));
+            }
+            found.extend(query.load(conn)?);
+        }
+        found.sort_by_key(|p| p.id);
+        Ok(found)
+    }
+
     /// The neighbourhood of a postcode, from the deprivation lookup.
     pub fn neighbourhood_of(
         conn: &mut DbConnection,

@@ -291,6 +291,12 @@ pub fn update_participant(
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
         let before = Participant::find(conn, id)?;
+        if before.erased_at.is_some() {
+            return Err(AppError::conflict(
+                "given_name",
+                "This resident's personal data was erased, so their details cannot be changed",
+            ));
+        }
         if let Some(existing) = Participant::find_same_person(conn, &record, Some(id), scope)? {
             return Err(duplicate_error(&existing));
         }

@@ -9,9 +9,11 @@ pub mod cohorts;
 pub mod dashboard;
 pub mod employment_forms;
 pub mod employments;
+pub mod erasure;
 pub mod errors;
 pub mod forms;
 pub mod help;
+pub mod imports;
 pub mod job_start;
 mod layout;
 pub mod participants;
@@ -93,6 +95,13 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/cohorts/{id}/edit", get(cohorts::edit)),
         route(M::GET, "/cohorts/{id}/report", get(reports::cohort)),
         route(M::GET, "/reports", get(reports::programme)),
+        route(M::GET, "/cohorts/{id}/import", get(imports::form)),
+        route(M::POST, "/cohorts/{id}/import", post(imports::check)),
+        route(
+            M::POST,
+            "/cohorts/{id}/import/confirm",
+            post(imports::confirm),
+        ),
         route(M::POST, "/cohorts/{id}/edit", post(cohorts::update)),
         route(
             M::POST,
@@ -116,6 +125,12 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::POST, "/participants", post(participants::create)),
         route(M::GET, "/participants/{id}", get(resident::show)),
         route(M::GET, "/participants/{id}/edit", get(participants::edit)),
+        route(
+            M::GET,
+            "/participants/{id}/erase",
+            get(erasure::confirm_page),
+        ),
+        route(M::POST, "/participants/{id}/erase", post(erasure::erase)),
         route(
             M::POST,
             "/participants/{id}/edit",

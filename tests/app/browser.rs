@@ -298,6 +298,80 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
     session.finish(outcome).await;
 }
 
+/// Waits until the page's `h1` reads `heading` (a form posted to its own address leaves
+/// the URL unchanged, so the URL cannot tell the new page has arrived).
+async fn wait_for_heading(
+    browser: &fantoccini::Client,
+    heading: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // The old page's heading may go stale while the new page loads: try again.
+        if let Ok(h1) = browser.find(Locator::Css("main h1")).await
+            && h1.text().await.is_ok_and(|text| text == heading)
+        {
+            return Ok(());
+        }
+        assert!(Instant::now() < deadline, "no page headed {heading:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_imports_a_spreadsheet_file_through_the_browser() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Learning Partnerships").await;
+    let (_, email) = app.user(Role::Coordinator, "Learning Partnerships").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("residents.csv");
+    let sheet = "\u{feff}given_name,family_name,date_of_birth,postcode\r\n\
+        Siobhán,O'Brien,14/02/1988,ls97tf\r\nمحمد,Rahman,1992-07-30,LS8 5QB\r\n";
+    std::fs::write(&file, sheet).unwrap();
+    let Some(session) = BrowserSession::start(&app).await else {
+        return;
+    };
+    let browser = &session.browser;
+    let outcome = async {
+        session.sign_in(&email).await?;
+        browser
+            .goto(&format!("{}/cohorts/{}", session.base, d.cohort))
+            .await?;
+        browser
+            .find(Locator::LinkText("Import residents from a spreadsheet"))
+            .await?
+            .click()
+            .await?;
+        wait_for_heading(browser, "Import residents from a spreadsheet").await?;
+        browser
+            .find(Locator::Id("file"))
+            .await?
+            .send_keys(file.to_str().unwrap())
+            .await?;
+        browser
+            .find(Locator::Css("main form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_heading(browser, "Check the import before you confirm").await?;
+        let main = browser.find(Locator::Css("main")).await?.text().await?;
+        assert!(
+            main.contains("Siobhán O'Brien") && main.contains("محمد Rahman"),
+            "{main}"
+        );
+        browser
+            .find(Locator::Css("main form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        wait_for_heading(browser, "Import complete").await?;
+        let main = browser.find(Locator::Css("main")).await?.text().await?;
+        assert!(main.contains("2 residents enrolled"), "{main}");
+        Ok(())
+    }
+    .await;
+    session.finish(outcome).await;
+}
+
 #[tokio::test]
 async fn a_manager_reads_the_pilot_report_and_its_funnel() {
     let app = TestApp::new().await;

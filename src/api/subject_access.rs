@@ -1,0 +1,45 @@
+//! `GET /api/v1/participants/{id}/export`: everything held about a resident, for a
+//! subject access request (coordinators and admins; 404 when the resident is not visible).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::ErrorBody;
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Permission};
+use crate::error::AppResult;
+use crate::extract::PathId;
+use crate::models::access;
+use crate::models::subject_access::{SubjectAccessExport, export as build_export};
+
+/// Everything held about one resident: details, equality answers, consent, information
+/// sessions, enrolments with stage history and attendance, jobs with checkpoints and
+/// progressions, and the audit trail about them. The export is itself audited.
+#[utoipa::path(get, path = "/participants/{id}/export", tag = "participants", params(("id" = i32, Path, description = "Participant id")),
+    responses((status = 200, description = "The subject access export (a JSON download)", body = SubjectAccessExport),
+        (status = 403, description = "Role may not export a resident's data", body = ErrorBody), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    user.require(Permission::SubjectAccess)?;
+    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let document = state
+        .db
+        .run(move |conn| {
+            let participant = access::participant(conn, id, scope)?;
+            build_export(conn, actor, participant, scope, now)
+        })
+        .await?;
+    let mut response = Json(document).into_response();
+    let disposition = format!("attachment; filename=\"resident-{id}.json\"");
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,330 @@
+//! Importing checked CSV rows into a cohort, all or nothing: each row is a new resident,
+//! someone already on file (same names, date of birth and postcode, among the residents
+//! the caller can see) who is enrolled rather than duplicated, or someone already in the
+//! cohort who is left alone. The dry run answers the same plan and writes nothing.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::participant_import::{ImportError, ImportRow, RowError};
+use super::participant_input::age_on;
+use super::{
+    AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant, ParticipantRecord,
+};
+use crate::db::{DbConnection, write_transaction};
+use crate::schema::{deprivation_lookup, enrolments, programme_partners};
+
+/// What the import does with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    /// A new resident, created and enrolled.
+    NewResident,
+    /// Already on file: enrolled, not duplicated.
+    AlreadyOnFile,
+    /// Already in this cohort: reported, not enrolled twice.
+    AlreadyInCohort,
+}
+
+impl RowOutcome {
+    /// The words the preview shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            RowOutcome::NewResident => "New resident",
+            RowOutcome::AlreadyOnFile => "Already on file, will be enrolled",
+            RowOutcome::AlreadyInCohort => "Already in this cohort",
+        }
+    }
+}
+
+/// One row of the plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlannedRow {
+    /// Line in the file.
+    pub line: u64,
+    /// Given name as it will be stored.
+    pub given_name: String,
+    /// Family name as it will be stored.
+    pub family_name: String,
+    /// What happens to the row.
+    pub outcome: RowOutcome,
+    /// The resident's id: the existing record, or the new one after a real import.
+    pub participant_id: Option<i32>,
+}
+
+/// The answer of an import or a dry run.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    /// The cohort.
+    pub cohort_id: i32,
+    /// True when nothing was written.
+    pub dry_run: bool,
+    /// New residents (created and enrolled).
+    pub new_residents: usize,
+    /// Residents already on file, enrolled.
+    pub enrolled_existing: usize,
+    /// Residents already in the cohort, left alone.
+    pub already_in_cohort: usize,
+    /// Every row, in file order.
+    pub rows: Vec<PlannedRow>,
+}
+
+impl ImportReport {
+    /// How many people the import enrols.
+    pub fn to_enrol(&self) -> usize {
+        self.new_residents + self.enrolled_existing
+    }
+}
+
+/// Who imports: the user (none from the command line), the organisation that will own
+/// new residents, and whose residents count as "on file" (`None`: everyone's).
+#[derive(Debug, Clone, Copy)]
+pub struct Importer {
+    /// Acting user, for the audit trail.
+    pub actor: Option<i32>,
+    /// Owner of new residents.
+    pub owner: i32,
+    /// Visibility scope for matching existing residents.
+    pub scope: Option<i32>,
+    /// Today (Europe/London).
+    pub today: NaiveDate,
+    /// Now (UTC).
+    pub now: NaiveDateTime,
+}
+
+/// Plans the import and, unless `dry_run`, carries it out in one write transaction with
+/// an audit event for every resident and enrolment and one for the import. `tick` is
+/// called once per row planned and once per row written (for a progress bar).
+pub fn import_participants(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    rows: &[ImportRow],
+    dry_run: bool,
+    tick: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    if dry_run {
+        return plan(conn, who, cohort, rows, tick);
+    }
+    write_transaction(conn, |conn| {
+        let mut report = plan(conn, who, cohort, rows, tick)?;
+        report.dry_run = false;
+        let neighbourhoods = neighbourhoods(conn, rows)?;
+        for (planned, row) in report.rows.iter_mut().zip(rows) {
+            tick();
+            let participant_id = match (planned.outcome, planned.participant_id) {
+                (RowOutcome::AlreadyInCohort, _) => continue,
+                (_, Some(on_file)) => on_file,
+                (_, None) => {
+                    let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
+                    create(conn, who, row, neighbourhood)?
+                }
+            };
+            planned.participant_id = Some(participant_id);
+            let enrolment = Enrolment::create(
+                conn,
+                participant_id,
+                cohort.id,
+                who.actor,
+                who.today,
+                who.now,
+            )?;
+            let mut event =
+                NewAuditEvent::simple(who.actor, AuditAction::Create, "enrolment", enrolment.id)
+                    .with_change(None::<&()>, Some(&enrolment));
+            event.participant_id = Some(participant_id);
+            AuditEvent::record(conn, event, who.now)?;
+        }
+        let summary = serde_json::json!({
+            "rows": report.rows.len(),
+            "new_residents": report.new_residents,
+            "enrolled_existing": report.enrolled_existing,
+            "already_in_cohort": report.already_in_cohort,
+        });
+        let event = NewAuditEvent::simple(
+            who.actor,
+            AuditAction::Create,
+            "participant_import",
+            cohort.id,
+        )
+        .with_change(None::<&()>, Some(&summary));
+        AuditEvent::record(conn, event, who.now)?;
+        Ok(report)
+    })
+}
+
+/// Creates one resident, audited as the single-resident form does.
+fn create(
+    conn: &mut DbConnection,
+    who: Importer,
+    row: &ImportRow,
+    neighbourhood: Option<String>,
+) -> Result<i32, ImportError> {
+    let mut record = row.record.clone();
+    record.neighbourhood = neighbourhood;
+    let participant = Participant::create(conn, who.owner, &record, who.now)?;
+    let mut event = NewAuditEvent::simple(
+        who.actor,
+        AuditAction::Create,
+        "participant",
+        participant.id,
+    )
+    .with_change(None::<&()>, Some(&record));
+    event.participant_id = Some(participant.id);
+    AuditEvent::record(conn, event, who.now)?;
+    Ok(participant.id)
+}
+
+/// The organisation that owns residents imported from the command line without a user:
+/// the first partner (lowest id) of the cohort's programme.
+pub fn default_owner(conn: &mut DbConnection, cohort: &Cohort) -> QueryResult<Option<i32>> {
+    programme_partners::table
+        .filter(programme_partners::programme_id.eq(cohort.programme_id))
+        .select(programme_partners::organisation_id)
+        .order(programme_partners::organisation_id)
+        .first(conn)
+        .optional()
+}
+
+/// The neighbourhood of every postcode in the file that the deprivation lookup knows.
+fn neighbourhoods(
+    conn: &mut DbConnection,
+    rows: &[ImportRow],
+) -> QueryResult<HashMap<String, String>> {
+    let postcodes: BTreeSet<&str> = rows.iter().map(|r| r.record.postcode.as_str()).collect();
+    let postcodes: Vec<&str> = postcodes.into_iter().collect();
+    let mut found = HashMap::new();
+    for chunk in postcodes.chunks(1000) {
+        let pairs: Vec<(String, String)> = deprivation_lookup::table
+            .filter(deprivation_lookup::postcode.eq_any(chunk))
+            .select((
+                deprivation_lookup::postcode,
+                deprivation_lookup::neighbourhood,
+            ))
+            .load(conn)?;
+        found.extend(pairs);
+    }
+    Ok(found)
+}
+
+/// What makes two records the same person: names (case-insensitive), date of birth and
+/// postcode, as in the single-resident duplicate check.
+type Identity = (String, String, NaiveDate, String);
+
+fn identity(r: &ParticipantRecord) -> Identity {
+    (
+        r.given_name_key.clone(),
+        r.family_name_key.clone(),
+        r.date_of_birth,
+        r.postcode.clone(),
+    )
+}
+
+/// The residents already on file (visible to the importer) for every row, by identity;
+/// the oldest record wins, as in `Participant::find_same_person`.
+fn people_on_file(
+    conn: &mut DbConnection,
+    rows: &[ImportRow],
+    scope: Option<i32>,
+) -> QueryResult<HashMap<Identity, i32>> {
+    let dates: BTreeSet<NaiveDate> = rows.iter().map(|r| r.record.date_of_birth).collect();
+    let dates: Vec<NaiveDate> = dates.into_iter().collect();
+    let mut found = HashMap::new();
+    for p in Participant::born_on_any(conn, &dates, scope)? {
+        let key = (
+            p.given_name_key,
+            p.family_name_key,
+            p.date_of_birth,
+            p.postcode,
+        );
+        found.entry(key).or_insert(p.id);
+    }
+    Ok(found)
+}
+
+/// Decides each row's outcome and checks the cohort can take everyone.
+fn plan(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    rows: &[ImportRow],
+    tick: &mut dyn FnMut(),
+) -> Result<ImportReport, ImportError> {
+    let mut errors = Vec::new();
+    if matches!(cohort.status.as_str(), "cancelled" | "finished") {
+        errors.push(file_error(format!(
+            "This cohort is {}, so nobody can be enrolled",
+            cohort.status
+        )));
+    }
+    // Three queries for the whole file, whatever its length.
+    let on_file = people_on_file(conn, rows, who.scope)?;
+    let in_cohort: HashSet<i32> = enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort.id))
+        .select(enrolments::participant_id)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect();
+    let mut planned = Vec::with_capacity(rows.len());
+    for row in rows {
+        tick();
+        let r = &row.record;
+        let age = age_on(r.date_of_birth, cohort.starts_on);
+        if !(16..=100).contains(&age) {
+            errors.push(RowError {
+                line: Some(row.line),
+                column: "date_of_birth".into(),
+                message: format!(
+                    "{} {} would be {age} when the course starts; residents must be 16 to 100",
+                    r.given_name, r.family_name
+                ),
+            });
+        }
+        let found = on_file.get(&identity(r)).copied();
+        let outcome = match found {
+            None => RowOutcome::NewResident,
+            Some(id) if in_cohort.contains(&id) => RowOutcome::AlreadyInCohort,
+            Some(_) => RowOutcome::AlreadyOnFile,
+        };
+        planned.push(PlannedRow {
+            line: row.line,
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            outcome,
+            participant_id: found,
+        });
+    }
+    let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();
+    let report = ImportReport {
+        cohort_id: cohort.id,
+        dry_run: true,
+        new_residents: count(RowOutcome::NewResident),
+        enrolled_existing: count(RowOutcome::AlreadyOnFile),
+        already_in_cohort: count(RowOutcome::AlreadyInCohort),
+        rows: planned,
+    };
+    let free = (i64::from(cohort.capacity) - Enrolment::places_taken(conn, cohort.id)?).max(0);
+    if report.to_enrol() as i64 > free {
+        errors.push(file_error(format!(
+            "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",
+            cohort.capacity,
+            report.to_enrol()
+        )));
+    }
+    if errors.is_empty() {
+        Ok(report)
+    } else {
+        Err(ImportError::Rows(errors))
+    }
+}
+
+fn file_error(message: String) -> RowError {
+    RowError {
+        line: None,
+        column: "file".into(),
+        message,
+    }
+}
