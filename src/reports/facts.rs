@@ -82,8 +82,10 @@ pub struct EnrolmentFacts {
     pub postcode: String,
     /// Date of birth.
     pub date_of_birth: NaiveDate,
-    /// Neighbourhood from the lookup.
+    /// Neighbourhood (recorded with the person, or from the lookup).
     pub neighbourhood: Option<String>,
+    /// True once the person's identity was erased (date of birth is a placeholder).
+    pub erased: bool,
     /// IMD decile from the lookup.
     pub imd_decile: Option<i32>,
     /// Equality answers (for breakdowns; never printed per person).
@@ -115,7 +117,7 @@ pub struct Facts {
 
 type PersonRow = (
     (i32, i32, i32, Option<NaiveDate>, Option<NaiveDate>),
-    (String, String, String, NaiveDate),
+    (String, String, String, NaiveDate, Option<String>, bool),
     (Option<String>, Option<i32>),
     (Option<String>, Option<String>, Option<String>),
 );
@@ -160,6 +162,8 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
                 participants::family_name,
                 participants::postcode,
                 participants::date_of_birth,
+                participants::neighbourhood,
+                participants::erased_at.is_not_null(),
             ),
             (
                 deprivation_lookup::neighbourhood.nullable(),
@@ -186,7 +190,10 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
             family_name: person.1,
             postcode: person.2,
             date_of_birth: person.3,
-            neighbourhood: area.0,
+            // Stored with the person when they were recorded, so it outlives erasure
+            // (which cuts the postcode to its district); the lookup fills older records.
+            neighbourhood: person.4.or(area.0),
+            erased: person.5,
             imd_decile: area.1,
             ethnic_group: equality.0,
             sex: equality.1,

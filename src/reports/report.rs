@@ -304,7 +304,11 @@ const DIMENSIONS: [(&str, &str, bool, Key); 6] = [
         },
     ),
     ("age_band", "Age at the start", false, |c, e| {
-        age_band(e.date_of_birth, c.starts_on).to_owned()
+        if e.erased {
+            "Not known".to_owned()
+        } else {
+            age_band(e.date_of_birth, c.starts_on).to_owned()
+        }
     }),
     ("sex", "Sex", true, |_, e| coded(&SEXES, e.sex.as_deref())),
     ("ethnic_group", "Ethnic group", true, |_, e| {

@@ -239,6 +239,38 @@ async fn the_pilot_reads_49_started_29_employed_and_nobody_before_it_began() {
         1 + 55
     );
 
+    // Erasing residents of the pilot (one employed, one withdrawn) changes no count.
+    let before_erasure = manager
+        .get("/api/v1/cohorts/1/report.csv?as_at=2026-11-20")
+        .await
+        .text();
+    let now = app.state.clock.now();
+    app.state
+        .db
+        .run(move |conn| {
+            for id in [8, 12] {
+                pathways::models::erasure::erase_participant(conn, None, id, now)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let after_erasure = manager
+        .get("/api/v1/cohorts/1/report.csv?as_at=2026-11-20")
+        .await
+        .text();
+    assert_eq!(before_erasure, after_erasure);
+    let json = coordinator
+        .get("/api/v1/cohorts/1/report?as_at=2026-11-20")
+        .await
+        .json();
+    let ages = json["breakdowns"]["age_band"].as_array().unwrap();
+    assert!(
+        ages.iter()
+            .any(|g| g["group"] == "Not known" && g["referred"] == 2),
+        "{ages:?}"
+    );
+
     let programme = manager.get("/reports?as_at=2026-11-20").await;
     assert!(
         programme.text().contains("Total") && programme.text().contains("Lincoln Green pilot 2019")
