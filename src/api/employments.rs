@@ -9,35 +9,17 @@ use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Permission, Role};
+use crate::auth::{CurrentUser, Permission};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
 use crate::models::checkpoint::CheckpointView;
-use crate::models::employment::is_clinical;
 use crate::models::employment_input::{
     CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
-    current_position, end_employment, record_checkpoint, record_employment,
+    end_employment, record_checkpoint, record_employment,
 };
-use crate::models::{Checkpoint, Employment, Progression, access};
-
-/// A job with its checkpoints and progression.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct EmploymentView {
-    /// The job.
-    #[serde(flatten)]
-    pub employment: Employment,
-    /// 13, 26 and 52 weeks, with their status today.
-    pub checkpoints: Vec<CheckpointView>,
-    /// Later steps, in date order.
-    pub progressions: Vec<Progression>,
-    /// Band reached after the progressions.
-    pub current_band: i32,
-    /// Staff group reached after the progressions.
-    pub current_staff_group: String,
-    /// True when a progression moved into a clinical staff group.
-    pub moved_to_clinical: bool,
-}
+use crate::models::employment_view::{EmploymentView, views};
+use crate::models::{Employment, Progression, access};
 
 /// Jobs, oldest first.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -48,50 +30,8 @@ pub struct EmploymentList {
     pub next_cursor: Option<String>,
 }
 
-/// Builds the views of some jobs in two queries.
-pub fn views(
-    conn: &mut DbConnection,
-    jobs: Vec<Employment>,
-    today: chrono::NaiveDate,
-) -> AppResult<Vec<EmploymentView>> {
-    let ids: Vec<i32> = jobs.iter().map(|e| e.id).collect();
-    let checkpoints = Checkpoint::for_employments(conn, &ids)?;
-    let progressions = Progression::for_employments(conn, &ids)?;
-    Ok(jobs
-        .into_iter()
-        .map(|employment| {
-            let mine: Vec<Progression> = progressions
-                .iter()
-                .filter(|p| p.employment_id == employment.id)
-                .cloned()
-                .collect();
-            let (current_band, current_staff_group, _) = current_position(&employment, &mine);
-            EmploymentView {
-                checkpoints: checkpoints
-                    .iter()
-                    .filter(|c| c.employment_id == employment.id)
-                    .cloned()
-                    .map(|c| c.view(today))
-                    .collect(),
-                moved_to_clinical: !is_clinical(&employment.staff_group)
-                    && mine
-                        .iter()
-                        .any(|p| p.staff_group.as_deref().is_some_and(is_clinical)),
-                progressions: mine,
-                current_band,
-                current_staff_group,
-                employment,
-            }
-        })
-        .collect())
-}
-
 fn recorder(user: &CurrentUser) -> Recorder {
-    Recorder {
-        actor: user.id,
-        scope: user.scope(),
-        employer_only: user.role == Role::Hr,
-    }
+    user.recorder()
 }
 
 fn visible(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Employment> {

@@ -12,6 +12,7 @@ pub mod course_session;
 pub mod deprivation;
 pub mod employment;
 pub mod employment_input;
+pub mod employment_view;
 pub mod enrolment;
 pub mod enrolment_input;
 pub mod equality;

@@ -14,26 +14,22 @@ use serde::Deserialize;
 use super::employment_forms::{CheckpointForm, EndForm, ProgressionForm};
 use super::forms::DateBoxes;
 use super::{Layout, Section};
-use crate::api::employments::{EmploymentView, views};
 use crate::app::AppState;
-use crate::auth::{CurrentUser, Permission, Role};
+use crate::auth::{CurrentUser, Permission};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::checkpoint::{OUTCOMES, WEEKS};
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
 use crate::models::employment_input::{Recorder, current_position};
+use crate::models::employment_view::{EmploymentView, views};
 use crate::models::progression::KINDS;
 use crate::models::user::User;
 use crate::models::{Cohort, Employment, Enrolment, Organisation, Participant};
 
 /// Who is recording, for the model layer: HR only at their own organisation.
 pub fn recorder(user: &CurrentUser) -> Recorder {
-    Recorder {
-        actor: user.id,
-        scope: user.scope(),
-        employer_only: user.role == Role::Hr,
-    }
+    user.recorder()
 }
 
 /// The tag colour of a checkpoint status (the same colour everywhere).

@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 
-use crate::api::employments::{EmploymentView, views};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
 use crate::models::employment_input::Recorder;
+use crate::models::employment_view::{EmploymentView, views};
 use crate::models::enrolment::StageChange;
 use crate::models::{AuditEvent, Cohort, Employment, Enrolment, Organisation, Progression};
 
