@@ -9,6 +9,8 @@ pub mod cohorts;
 pub mod dashboard;
 pub mod employment_forms;
 pub mod employments;
+pub mod enrolment_page;
+pub mod equality;
 pub mod erasure;
 pub mod errors;
 pub mod forms;
@@ -144,12 +146,12 @@ pub fn routes() -> Vec<WebRoute> {
         route(
             M::GET,
             "/participants/{id}/equality",
-            get(resident::equality_form),
+            get(equality::equality_form),
         ),
         route(
             M::POST,
             "/participants/{id}/equality",
-            post(resident::save_equality_form),
+            post(equality::save_equality_form),
         ),
         route(
             M::GET,
@@ -178,8 +180,12 @@ pub fn routes() -> Vec<WebRoute> {
             post(employment_forms::progression),
         ),
         route(M::GET, "/checkpoints", get(work_queue::list)),
-        route(M::GET, "/enrolments/{id}", get(resident::enrolment_form)),
-        route(M::POST, "/enrolments/{id}", post(resident::change)),
+        route(
+            M::GET,
+            "/enrolments/{id}",
+            get(enrolment_page::enrolment_form),
+        ),
+        route(M::POST, "/enrolments/{id}", post(enrolment_page::change)),
         route(M::GET, "/account", get(account::show)),
         route(M::GET, "/account/password", get(account::password_form)),
         route(M::POST, "/account/password", post(account::change_password)),
