@@ -9,15 +9,12 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
+use super::jobs;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::models::attendance::RegisterEntry;
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::deprivation::DeprivationArea;
-use crate::models::employment_input::{
-    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
-    end_employment, record_checkpoint, record_employment,
-};
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
 use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{
@@ -100,37 +97,7 @@ struct EnrolmentRow {
     offered_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Deserialize)]
-struct EmploymentRow {
-    r#ref: String,
-    cohort: String,
-    site: String,
-    job_title: String,
-    staff_group: String,
-    band: i32,
-    hours_per_week: f64,
-    contract: String,
-    start_date: String,
-    end_date: Option<String>,
-    end_reason: Option<String>,
-    checkpoint_13: Option<String>,
-    checkpoint_26: Option<String>,
-    checkpoint_52: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ProgressionRow {
-    r#ref: String,
-    job_start: String,
-    effective_on: NaiveDate,
-    kind: String,
-    job_title: Option<String>,
-    band: Option<i32>,
-    staff_group: Option<String>,
-    notes: Option<String>,
-}
-
-fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppResult<Vec<T>> {
+pub(super) fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppResult<Vec<T>> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
         .collect::<Result<Vec<T>, _>>()
@@ -138,11 +105,11 @@ fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppResult<Vec<T
 }
 
 /// Nine in the morning of `day`: when the demo's actions happen.
-fn at(day: NaiveDate) -> NaiveDateTime {
+pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
     day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
 }
 
-fn missing(what: &str) -> AppError {
+pub(super) fn missing(what: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
 }
 
@@ -183,16 +150,16 @@ pub fn load(conn: &mut DbConnection, cast: Cast, progress: &mut dyn FnMut(&str))
             enrolled.insert((reference, row.name.clone()), enrolment);
         }
     }
-    let steps: Vec<ProgressionRow> = rows(PROGRESSIONS, "progressions.csv")?;
-    for job in rows::<EmploymentRow>(EMPLOYMENTS, "employments.csv")? {
+    let steps: Vec<jobs::ProgressionRow> = rows(PROGRESSIONS, "progressions.csv")?;
+    for job in rows::<jobs::EmploymentRow>(EMPLOYMENTS, "employments.csv")? {
         let enrolment = enrolled
             .get(&(job.r#ref.clone(), job.cohort.clone()))
             .ok_or_else(|| missing("enrolment"))?;
-        let mine: Vec<&ProgressionRow> = steps
+        let mine: Vec<&jobs::ProgressionRow> = steps
             .iter()
             .filter(|s| s.r#ref == job.r#ref && s.job_start == job.start_date)
             .collect();
-        run_job(conn, cast, enrolment, &job, &mine)?;
+        jobs::run_job(conn, cast, enrolment, &job, &mine)?;
     }
     Ok(())
 }
@@ -402,89 +369,4 @@ fn finish(conn: &mut DbConnection, cast: Cast, cohort: &Cohort, row: &CohortRow)
         }
         _ => Ok(()),
     }
-}
-
-/// A job, then its end, checkpoints and progressions in date order.
-fn run_job(
-    conn: &mut DbConnection,
-    cast: Cast,
-    enrolment: &Enrolment,
-    job: &EmploymentRow,
-    steps: &[&ProgressionRow],
-) -> AppResult<()> {
-    let who = Recorder {
-        actor: cast.hr.0,
-        scope: Some(cast.hr.1),
-        employer_only: true,
-    };
-    let input = EmploymentInput {
-        participant_id: Some(enrolment.participant_id),
-        enrolment_id: Some(enrolment.id),
-        employer_organisation_id: Some(cast.hr.1),
-        site: Some(job.site.clone()),
-        job_title: Some(job.job_title.clone()),
-        staff_group: Some(job.staff_group.clone()),
-        band: Some(job.band),
-        hours_per_week: Some(job.hours_per_week),
-        contract: Some(job.contract.clone()),
-        start_date: Some(job.start_date.clone()),
-    };
-    let start = crate::validate::date(&job.start_date).ok_or_else(|| missing("job start"))?;
-    let mut employment = record_employment(conn, who, input, at(start))?;
-    // (date, order within the day, what): an end comes before a checkpoint saying "left".
-    let mut events: Vec<(NaiveDate, u8, Event)> = Vec::new();
-    if let Some(end) = job.end_date.as_deref().and_then(crate::validate::date) {
-        events.push((end, 0, Event::End));
-    }
-    for (weeks, cell) in [
-        (13, &job.checkpoint_13),
-        (26, &job.checkpoint_26),
-        (52, &job.checkpoint_52),
-    ] {
-        if let Some((status, day)) = cell.as_deref().and_then(|c| c.split_once(':')) {
-            let day = crate::validate::date(day).ok_or_else(|| missing("checkpoint date"))?;
-            events.push((day, 1, Event::Checkpoint(weeks, status.to_owned())));
-        }
-    }
-    for (i, step) in steps.iter().enumerate() {
-        events.push((step.effective_on, 2, Event::Step(i)));
-    }
-    events.sort_by_key(|(day, order, _)| (*day, *order));
-    for (day, _, event) in events {
-        match event {
-            Event::End => {
-                let input = EndInput {
-                    end_date: job.end_date.clone(),
-                    end_reason: job.end_reason.clone(),
-                };
-                employment = end_employment(conn, who.actor, &employment, input, at(day))?;
-            }
-            Event::Checkpoint(weeks, status) => {
-                let input = CheckpointInput {
-                    status: Some(status),
-                    verified_on: Some(day.to_string()),
-                };
-                record_checkpoint(conn, who.actor, &employment, weeks, input, day, at(day))?;
-            }
-            Event::Step(i) => {
-                let s = steps[i];
-                let input = ProgressionInput {
-                    effective_on: Some(s.effective_on.to_string()),
-                    kind: Some(s.kind.clone()),
-                    job_title: s.job_title.clone(),
-                    band: s.band,
-                    staff_group: s.staff_group.clone(),
-                    notes: s.notes.clone(),
-                };
-                add_progression(conn, who.actor, &employment, input, at(day))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-enum Event {
-    End,
-    Checkpoint(i32, String),
-    Step(usize),
 }

@@ -3,6 +3,7 @@
 
 pub mod golden;
 mod history;
+mod jobs;
 
 use serde::Deserialize;
 
