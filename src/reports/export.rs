@@ -104,15 +104,7 @@ pub fn report_cells(l: &ReportLine) -> Vec<String> {
         l.ends_on.to_string(),
         l.as_at.to_string(),
     ];
-    for n in [
-        f.referred,
-        f.started,
-        f.completed,
-        f.withdrawn,
-        f.interviewed,
-        f.offered,
-        f.employed,
-    ] {
+    for n in f.counts() {
         cells.push(n.to_string());
     }
     cells.push(rate(f.employment_rate));
@@ -151,16 +143,7 @@ pub fn report_json(report: &CohortReport, publishable: bool) -> Value {
     }
     map.insert("programme".into(), json!(l.programme));
     map.insert("cohort".into(), json!(l.cohort));
-    let counts = [
-        f.referred,
-        f.started,
-        f.completed,
-        f.withdrawn,
-        f.interviewed,
-        f.offered,
-        f.employed,
-    ];
-    for (column, n) in REPORT_COLUMNS[5..12].iter().zip(counts) {
+    for (column, n) in REPORT_COLUMNS[5..12].iter().zip(f.counts()) {
         map.insert((*column).to_owned(), json!(n));
     }
     map.insert("employment_rate".into(), json!(f.employment_rate));

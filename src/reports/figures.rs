@@ -200,6 +200,20 @@ impl Tally {
 }
 
 impl Figures {
+    /// referred, started, completed, withdrawn, interviewed, offered, employed: the
+    /// counts in the order of the report's columns.
+    pub fn counts(&self) -> [i64; 7] {
+        [
+            self.referred,
+            self.started,
+            self.completed,
+            self.withdrawn,
+            self.interviewed,
+            self.offered,
+            self.employed,
+        ]
+    }
+
     /// "49 started, 29 employed (59.2 %)".
     pub fn headline(&self) -> String {
         match self.employment_rate {
