@@ -14,9 +14,10 @@ use tokio::sync::mpsc;
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::db::DbConnection;
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathId, ReportQuery};
-use crate::models::Cohort;
+use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
 use crate::reports::cohort_report;
 use crate::reports::export::{
     PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants, writer,
@@ -172,6 +173,18 @@ pub async fn participants_csv(
     q: ReportQuery,
 ) -> AppResult<Response> {
     visible_cohort(&state, &user, id).await?;
+    let (actor, now) = (user.id, state.clock.now());
+    // Personal data leaves the system: who took which cohort's list is audited.
+    state
+        .db
+        .run(move |conn| {
+            let event =
+                NewAuditEvent::simple(Some(actor), AuditAction::Export, "cohort_participants", id);
+            Ok(write_transaction(conn, |conn| {
+                AuditEvent::record(conn, event, now).map(drop)
+            })?)
+        })
+        .await?;
     let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-participants-{as_at}.csv");
     Ok(csv_download(

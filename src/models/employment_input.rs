@@ -486,10 +486,21 @@ pub fn add_progression(
         .map(str::to_owned);
     if job_title.as_ref().is_some_and(|t| t.chars().count() > 150) {
         errors.add("job_title", "Job title must be 150 characters or less");
+    } else if job_title
+        .as_ref()
+        .is_some_and(|t| t.chars().any(char::is_control))
+    {
+        errors.add("job_title", "Job title must not contain control characters");
     }
     let notes = input.notes.unwrap_or_default().trim().to_owned();
     if notes.chars().count() > 500 {
         errors.add("notes", "Notes must be 500 characters or less");
+    } else if notes
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        // Line breaks are fine in notes; NUL and the like are not (PostgreSQL refuses NUL).
+        errors.add("notes", "Notes must not contain control characters");
     }
     errors.into_result()?;
     let new = NewProgression {

@@ -27,7 +27,7 @@ pub const ERASED_FAMILY_NAME: &str = "resident";
 /// What replaces erased values in audit snapshots.
 pub const ERASED_VALUE: &str = "[erased]";
 /// The fields removed from audit snapshots.
-const PERSONAL_KEYS: [&str; 9] = [
+const PERSONAL_KEYS: [&str; 10] = [
     "given_name",
     "family_name",
     "given_name_key",
@@ -37,6 +37,8 @@ const PERSONAL_KEYS: [&str; 9] = [
     "email",
     "phone",
     "referral_source",
+    // Progression notes are free text about the person.
+    "notes",
 ];
 
 /// The date of birth an erased record keeps (the column is NOT NULL): 1 January 1900,

@@ -156,6 +156,14 @@ pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRe
             "referral_source",
             "Referral source must be 200 characters or less",
         );
+    } else if referral_source
+        .as_ref()
+        .is_some_and(|r| r.chars().any(char::is_control))
+    {
+        errors.add(
+            "referral_source",
+            "Referral source must not contain control characters",
+        );
     }
     let employment_status = optional_code(
         &input.employment_status,

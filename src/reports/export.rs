@@ -68,12 +68,14 @@ pub const PARTICIPANT_COLUMNS: [&str; 21] = [
 /// The byte-order mark Excel needs to read UTF-8.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// A cell made safe for spreadsheets: a leading `=`, `+`, `-`, `@`, tab or carriage
-/// return gets a `'` before it. Numbers we write ourselves never need it (a negative
+/// A cell made safe for spreadsheets: a leading `=`, `+`, `-`, `@`, tab, carriage
+/// return, line feed, NUL, `;`, `|` or `%` gets a `'` before it. Numbers we write ourselves never need it (a negative
 /// median is written by [`number`] and left as a number).
 pub fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\0' | ';' | '|' | '%') => {
+            format!("'{cell}")
+        }
         _ => cell.to_owned(),
     }
 }
@@ -249,7 +251,9 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised_and_others_left_alone() {
-        for bad in ["=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx"] {
+        for bad in [
+            "=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx", "\nx", "\0=1", ";=1", "|x", "%x",
+        ] {
             assert_eq!(neutralise(bad), format!("'{bad}"));
         }
         assert_eq!(neutralise("Siobhán"), "Siobhán");

@@ -139,6 +139,12 @@ async fn render(
             if !can_see_equality {
                 trail.retain(|(event, _)| event.entity != "equality_monitoring");
             }
+            // Nor their enrolments in programmes the caller does not partner in.
+            let enrolment_ids: Vec<String> =
+                cards.iter().map(|c| c.enrolment.id.to_string()).collect();
+            trail.retain(|(event, _)| {
+                event.entity != "enrolment" || enrolment_ids.contains(&event.entity_id)
+            });
             let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();
             let career = Career::load(conn, id, who, courses, today)?;
             // Nor may the trail reveal jobs at another employer.

@@ -390,3 +390,38 @@ async fn information_sessions_are_recorded_and_residents_noted_through_the_pages
         "{resident}"
     );
 }
+
+#[tokio::test]
+async fn a_residents_history_hides_enrolments_in_programmes_the_reader_does_not_partner_in() {
+    let app = TestApp::new().await;
+    let leeds = app.delivery("Leeds City Council").await;
+    let bradford = app.delivery("Bradford Council").await;
+    let (actor, _) = app.user(Role::Admin, "Bradford Council").await;
+    let (today, now) = (app.state.clock.today(), app.state.clock.now());
+    app.state
+        .db
+        .run(move |conn| {
+            let cohort = pathways::models::Cohort::find(conn, bradford.cohort)?;
+            let person = pathways::models::Participant::find(conn, leeds.participant)?;
+            pathways::models::enrolment_input::enrol(conn, actor, &cohort, &person, today, now)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let path = format!("/participants/{}", leeds.participant);
+    let count = |html: &str| html.matches("Enrolled (applied)").count();
+    let leeds_reader = app.login_as(Role::Coordinator, "Leeds City Council").await;
+    let bradford_reader = app.login_as(Role::Coordinator, "Bradford Council").await;
+    // Leeds sees its own enrolment only; Bradford sees its own only; an admin sees both.
+    assert_eq!(count(&leeds_reader.get(&path).await.text()), 1);
+    let page = bradford_reader.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(count(&page.text()), 1);
+    assert!(
+        !page
+            .text()
+            .contains(&format!("Health and Care Careers at Leeds"))
+    );
+    let admin = app.login_as(Role::Admin, "Leeds City Council").await;
+    assert_eq!(count(&admin.get(&path).await.text()), 2);
+}

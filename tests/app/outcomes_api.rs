@@ -128,6 +128,16 @@ async fn trust_hr_follows_a_job_from_start_to_a_clinical_role() {
     assert_eq!(band.status, StatusCode::CREATED, "{}", band.text());
     let same = hr.json(Method::POST, &format!("/api/v1/employments/{id}/progressions"), json!({"effective_on": "2027-03-05", "kind": "staff_group_change", "staff_group": "estates_and_facilities"})).await;
     assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A NUL in free text is refused with the field named (PostgreSQL cannot store it).
+    let nul = hr.json(Method::POST, &format!("/api/v1/employments/{id}/progressions"), json!({"effective_on": "2027-03-05", "kind": "qualification", "notes": "Level 2\u{0}", "job_title": "Porter\u{0}"})).await;
+    assert_eq!(
+        nul.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        nul.text()
+    );
+    assert!(nul.json()["error"]["fields"]["notes"].is_string());
+    assert!(nul.json()["error"]["fields"]["job_title"].is_string());
     let hcsw = hr
         .json(Method::POST, &format!("/api/v1/employments/{id}/progressions"), json!({"effective_on": "2027-03-05", "kind": "staff_group_change", "staff_group": "additional_clinical_services", "job_title": "Healthcare Support Worker"}))
         .await;

@@ -313,6 +313,15 @@ async fn outsiders_get_404_for_reports_and_hr_cannot_export() {
             );
         }
     }
+    // Downloading a cohort's list of people is audited; its figures are not personal data.
+    let coordinator = app.login_as(Role::Coordinator, DEMO_ORG).await;
+    let before = app.audit_count().await;
+    let list = coordinator
+        .get(&format!("/api/v1/cohorts/{cohort}/participants.csv"))
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text().starts_with("participant_id,given_name"));
+    assert_eq!(app.audit_count().await, before + 1);
     let hr = app.login_as(Role::Hr, DEMO_ORG).await;
     assert_eq!(
         hr.get(&format!("/cohorts/{cohort}/report")).await.status,
