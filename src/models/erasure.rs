@@ -164,12 +164,13 @@ mod tests {
 
     #[test]
     fn snapshots_lose_personal_fields_only() {
-        let json = r#"{"given_name":"Amina","email":null,"nested":[{"postcode":"LS9 7TF"}],"stage":"applied"}"#;
+        let json = r#"{"given_name":"Amina","email":null,"nested":[{"postcode":"LS9 7TF"}],"stage":"applied","notes":"Back after her operation"}"#;
         let out: Value = serde_json::from_str(&scrub(Some(json)).unwrap()).unwrap();
         assert_eq!(out["given_name"], ERASED_VALUE);
         assert_eq!(out["email"], Value::Null);
         assert_eq!(out["nested"][0]["postcode"], ERASED_VALUE);
         assert_eq!(out["stage"], "applied");
+        assert_eq!(out["notes"], ERASED_VALUE);
         assert_eq!(scrub(None), None);
         assert_eq!(scrub(Some("not json")), None);
     }
