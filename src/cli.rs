@@ -138,7 +138,8 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             ..
         }
     );
-    let state = open(&cli.database_url, migrate_only, secure_cookies).await?;
+    let serving = matches!(cli.command, Command::Serve { .. });
+    let state = open(&cli.database_url, migrate_only, secure_cookies, serving).await?;
     match cli.command {
         Command::Migrate => Ok(()),
         Command::Serve { addr, demo, .. } => {
@@ -190,8 +191,18 @@ fn demo_progress() -> impl FnMut(&str) + Send + 'static {
 
 /// Opens the database. SQLite is migrated on every start; PostgreSQL only by
 /// `pathways migrate`, and other commands refuse to run on an out-of-date schema.
-async fn open(url: &str, migrate_only: bool, secure_cookies: bool) -> anyhow::Result<AppState> {
-    let db = Db::connect(url)?;
+async fn open(
+    url: &str,
+    migrate_only: bool,
+    secure_cookies: bool,
+    serving: bool,
+) -> anyhow::Result<AppState> {
+    // The server serves many requests at once; every other command needs one connection.
+    let db = if serving {
+        Db::connect(url)?
+    } else {
+        Db::connect_single(url)?
+    };
     let backend = db.backend();
     let task_db = db.clone();
     let applied = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<usize>> {

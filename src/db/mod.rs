@@ -39,12 +39,24 @@ impl Db {
     /// Opens a pool for `url`, choosing the backend from the URL's scheme. Fails with
     /// the real connection error (not the derive's "invalid connection url").
     pub fn connect(url: &str) -> anyhow::Result<Db> {
+        Self::connect_sized(url, None)
+    }
+
+    /// A pool of exactly one connection, for commands that work one step at a time. With
+    /// its only connection in use the pool never opens another in the background, so no
+    /// connection (and its TLS handshake in libpq) is half-made when the process exits,
+    /// which could crash libpq's exit-time cleanup.
+    pub fn connect_single(url: &str) -> anyhow::Result<Db> {
+        Self::connect_sized(url, Some(1))
+    }
+
+    fn connect_sized(url: &str, max: Option<u32>) -> anyhow::Result<Db> {
         let manager = DbManager::from_url(url)?;
         let backend = manager.backend();
-        let size = match backend {
+        let size = max.unwrap_or(match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 10,
-        };
+        });
         let pool = Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
