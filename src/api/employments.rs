@@ -30,10 +30,6 @@ pub struct EmploymentList {
     pub next_cursor: Option<String>,
 }
 
-fn recorder(user: &CurrentUser) -> Recorder {
-    user.recorder()
-}
-
 fn visible(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Employment> {
     Ok(Employment::find_visible(
         conn,
@@ -54,7 +50,7 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<EmploymentView>)> {
     user.require(Permission::RecordEmployments)?;
     let body = body.into_inner()?;
-    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let view = state
         .db
         .run(move |conn| {
@@ -74,7 +70,7 @@ pub async fn show(
     PathId(id): PathId,
 ) -> AppResult<Json<EmploymentView>> {
     user.require(Permission::ViewParticipants)?;
-    let (who, today) = (recorder(&user), state.clock.today());
+    let (who, today) = (user.recorder(), state.clock.today());
     let view = state
         .db
         .run(move |conn| {
@@ -97,7 +93,7 @@ pub async fn update(
 ) -> AppResult<Json<EmploymentView>> {
     user.require(Permission::RecordEmployments)?;
     let body = body.into_inner()?;
-    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let view = state
         .db
         .run(move |conn| {
@@ -126,7 +122,7 @@ pub async fn checkpoint(
         _ => return Err(AppError::NotFound),
     };
     let body = body.into_inner()?;
-    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let view = state
         .db
         .run(move |conn| {
@@ -150,7 +146,7 @@ pub async fn progression(
 ) -> AppResult<(StatusCode, Json<Progression>)> {
     user.require(Permission::RecordEmployments)?;
     let body = body.into_inner()?;
-    let (who, now) = (recorder(&user), state.clock.now());
+    let (who, now) = (user.recorder(), state.clock.now());
     let p = state
         .db
         .run(move |conn| {
@@ -170,7 +166,7 @@ pub async fn for_participant(
     PathId(id): PathId,
 ) -> AppResult<Json<EmploymentList>> {
     user.require(Permission::ViewParticipants)?;
-    let (who, today) = (recorder(&user), state.clock.today());
+    let (who, today) = (user.recorder(), state.clock.today());
     let items = state
         .db
         .run(move |conn| {

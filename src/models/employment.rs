@@ -187,26 +187,34 @@ impl Employment {
         Ok(n > 0)
     }
 
-    /// A person's jobs the caller may see, oldest first.
+    /// A person's jobs the caller may see, oldest first, in one query: HR only at their
+    /// own organisation; others only jobs whose enrolment is in a programme their
+    /// organisation partners in; admins (`scope` = `None`) all.
     pub fn for_participant(
         conn: &mut DbConnection,
         participant_id: i32,
         scope: Option<i32>,
         employer_only: bool,
     ) -> QueryResult<Vec<Employment>> {
-        let all: Vec<Employment> = employments::table
+        let mut query = employments::table
+            .inner_join(enrolments::table.inner_join(cohorts::table))
             .filter(employments::participant_id.eq(participant_id))
             .order((employments::start_date, employments::id))
             .select(Employment::as_select())
-            .load(conn)?;
-        let mut out = Vec::with_capacity(all.len());
-        for e in all {
-            // A person has few jobs; each check is one indexed count.
-            if Self::visible(conn, &e, scope, employer_only)? {
-                out.push(e);
+            .into_boxed();
+        match scope {
+            Some(org) if employer_only => {
+                query = query.filter(employments::employer_organisation_id.eq(org));
             }
+            Some(org) => {
+                let partnered = programme_partners::table
+                    .filter(programme_partners::organisation_id.eq(org))
+                    .select(programme_partners::programme_id);
+                query = query.filter(cohorts::programme_id.eq_any(partnered));
+            }
+            None => {}
         }
-        Ok(out)
+        query.load(conn)
     }
 
     /// Inserts an employment.

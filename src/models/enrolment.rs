@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
-use crate::schema::{enrolment_stage_changes, enrolments, participants};
+use crate::schema::{
+    cohorts, enrolment_stage_changes, enrolments, participants, programme_partners,
+};
 
 /// Stages in the order a person moves through them.
 pub const STAGES: [&str; 6] = [
@@ -250,6 +252,28 @@ impl Enrolment {
             .order(enrolments::id.desc())
             .select(Enrolment::as_select())
             .load(conn)
+    }
+
+    /// A person's enrolments in cohorts the caller may see (`scope` is the caller's
+    /// organisation, `None` for admins), newest first, each with its cohort: one query.
+    pub fn visible_for_participant(
+        conn: &mut DbConnection,
+        participant_id: i32,
+        scope: Option<i32>,
+    ) -> QueryResult<Vec<(Enrolment, super::Cohort)>> {
+        let mut query = enrolments::table
+            .inner_join(cohorts::table)
+            .filter(enrolments::participant_id.eq(participant_id))
+            .order(enrolments::id.desc())
+            .select((Enrolment::as_select(), super::Cohort::as_select()))
+            .into_boxed();
+        if let Some(org) = scope {
+            let partnered = programme_partners::table
+                .filter(programme_partners::organisation_id.eq(org))
+                .select(programme_partners::programme_id);
+            query = query.filter(cohorts::programme_id.eq_any(partnered));
+        }
+        query.load(conn)
     }
 
     /// Places taken in a cohort: every enrolment not withdrawn and not marked as never

@@ -10,8 +10,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::{
-    AuditAction, AuditEvent, Checkpoint, Cohort, Employment, Enrolment, EqualityAnswers,
-    MAX_PAGE_SIZE, NewAuditEvent, Participant, Programme, Progression, StageChange,
+    AuditAction, AuditEvent, Checkpoint, Employment, Enrolment, EqualityAnswers, MAX_PAGE_SIZE,
+    NewAuditEvent, Participant, Programme, Progression, StageChange,
     information_session::InformationSession,
 };
 use crate::db::{DbConnection, write_transaction};
@@ -150,12 +150,11 @@ pub fn export(
         let id = participant.id;
         let equality = EqualityAnswers::find(conn, id)?;
         // A person's enrolments and jobs are few; their details come in one query each.
-        let mut visible = Vec::new();
-        for enrolment in Enrolment::for_participant(conn, id)? {
-            if let Ok(cohort) = Cohort::find_visible(conn, enrolment.cohort_id, scope) {
-                visible.push((enrolment, cohort.name));
-            }
-        }
+        let visible: Vec<(Enrolment, String)> =
+            Enrolment::visible_for_participant(conn, id, scope)?
+                .into_iter()
+                .map(|(enrolment, cohort)| (enrolment, cohort.name))
+                .collect();
         let ids: Vec<i32> = visible.iter().map(|(e, _)| e.id).collect();
         let mut history = Enrolment::history(conn, &ids)?;
         let mut marks = attendance_of(conn, &ids)?;

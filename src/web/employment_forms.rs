@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::employments::{Forms, Shown, recorder, render};
+use super::employments::{Forms, Shown, render};
 use super::forms::{DateBoxes, merge};
 use super::{WebForm, see_other};
 use crate::app::AppState;
@@ -110,7 +110,7 @@ pub async fn end(
         end_date: date.to_iso("end_date", "End date", &mut errors),
         end_reason: Some(form.end_reason.clone()),
     };
-    let (who, now) = (recorder(&user), state.clock.now());
+    let (who, now) = (user.recorder(), state.clock.now());
     let result = if errors.is_empty() {
         state
             .db
@@ -150,7 +150,7 @@ pub async fn checkpoint(
         status: Some(form.status.clone()),
         verified_on: date.to_iso("verified_on", "Date checked", &mut errors),
     };
-    let (who, today, now) = (recorder(&user), state.clock.today(), state.clock.now());
+    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let result = if errors.is_empty() {
         state
             .db
@@ -201,7 +201,7 @@ pub async fn progression(
         staff_group: Some(form.staff_group.clone()),
         notes: Some(form.notes.clone()),
     };
-    let (who, now) = (recorder(&user), state.clock.now());
+    let (who, now) = (user.recorder(), state.clock.now());
     let result = if errors.is_empty() {
         state
             .db

@@ -27,11 +27,6 @@ use crate::models::progression::KINDS;
 use crate::models::user::User;
 use crate::models::{Cohort, Employment, Enrolment, Organisation, Participant};
 
-/// Who is recording, for the model layer: HR only at their own organisation.
-pub fn recorder(user: &CurrentUser) -> Recorder {
-    user.recorder()
-}
-
 /// The tag colour of a checkpoint status (the same colour everywhere).
 pub fn status_tag(status: &str) -> &'static str {
     match status {
@@ -234,7 +229,7 @@ pub async fn render(
     shown: Shown,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let (who, today) = (recorder(user), state.clock.today());
+    let (who, today) = (user.recorder(), state.clock.today());
     let record = state
         .db
         .run(move |conn| JobRecord::load(conn, id, who, today))

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::employments::recorder;
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
 use crate::app::AppState;
@@ -74,13 +73,7 @@ impl Choices {
     /// partners of the enrolments' programmes; HR only their own organisation.
     fn load(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Choices> {
         let participant = access::participant(conn, id, who.scope)?;
-        let mut enrolments = Vec::new();
-        for enrolment in Enrolment::for_participant(conn, id)? {
-            // A person's enrolments are few; cohorts the caller cannot see are left out.
-            if let Ok(cohort) = Cohort::find_visible(conn, enrolment.cohort_id, who.scope) {
-                enrolments.push((enrolment, cohort));
-            }
-        }
+        let enrolments = Enrolment::visible_for_participant(conn, id, who.scope)?;
         let programmes: Vec<i32> = enrolments.iter().map(|(_, c)| c.programme_id).collect();
         let mut employers: Vec<Organisation> = Vec::new();
         for (_, org) in Programme::partners_of(conn, &programmes)? {
@@ -105,7 +98,7 @@ pub async fn new(
     PathId(id): PathId,
 ) -> AppResult<Response> {
     user.require(Permission::RecordEmployments)?;
-    let who = recorder(&user);
+    let who = user.recorder();
     let choices = state
         .db
         .run(move |conn| Choices::load(conn, id, who))
@@ -131,7 +124,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     user.require(Permission::RecordEmployments)?;
     let (input, form_errors) = parse(id, &form);
-    let (who, now) = (recorder(&user), state.clock.now());
+    let (who, now) = (user.recorder(), state.clock.now());
     // The choices are loaded first: they check the resident is visible (404 otherwise)
     // and are needed again if the form is shown with errors. The model checks the form
     // even when a box did not parse, so every problem is listed at once; it cannot save

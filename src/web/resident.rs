@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::employments::recorder;
 use super::timeline::{Career, job_event_visible};
 use super::{Layout, Section, WebForm, see_other};
 use crate::app::AppState;
@@ -108,27 +107,26 @@ async fn render(
         user.scope(),
         state.clock.today(),
         user.can(Permission::ViewEqualityData),
-        recorder(user),
+        user.recorder(),
     );
     let (participant, enrolments, open_cohorts, (trail, career), sessions) = state
         .db
         .run(move |conn| {
             let participant = access::participant(conn, id, scope)?;
-            let mut cards = Vec::new();
-            for enrolment in Enrolment::for_participant(conn, id)? {
-                // A person's enrolments are few (one per intake they joined), so one
-                // lookup each is bounded; cohorts the caller cannot see are left out.
-                let Ok(cohort) = Cohort::find_visible(conn, enrolment.cohort_id, scope) else {
-                    continue;
-                };
-                let attendance =
-                    CohortAttendance::load(conn, cohort.id, today)?.summary(enrolment.id);
-                cards.push(EnrolmentCard {
+            let enrolments = Enrolment::visible_for_participant(conn, id, scope)?;
+            let cohort_ids: Vec<i32> = enrolments.iter().map(|(_, c)| c.id).collect();
+            let marks = CohortAttendance::load_many(conn, &cohort_ids, today)?;
+            let cards: Vec<EnrolmentCard> = enrolments
+                .into_iter()
+                .map(|(enrolment, cohort)| EnrolmentCard {
+                    attendance: marks
+                        .get(&cohort.id)
+                        .map(|m| m.summary(enrolment.id))
+                        .unwrap_or_default(),
                     enrolment,
                     cohort,
-                    attendance,
-                });
-            }
+                })
+                .collect();
             let open: Vec<Cohort> = Cohort::list(conn, scope, None, None)?
                 .into_iter()
                 .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
