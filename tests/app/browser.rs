@@ -43,6 +43,26 @@ async fn wait_for_page(
     }
 }
 
+/// Waits (up to ten seconds) until the browser's address has `part` in its query string.
+async fn wait_for_query(
+    browser: &fantoccini::Client,
+    part: &str,
+    what: &str,
+) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !browser
+        .current_url()
+        .await?
+        .query()
+        .unwrap_or_default()
+        .contains(part)
+    {
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0")
         .unwrap()
@@ -238,17 +258,7 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
             .await?
             .click()
             .await?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !browser
-            .current_url()
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("prefill=present")
-        {
-            assert!(Instant::now() < deadline, "mark all present did not load");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_for_query(browser, "prefill=present", "mark all present did not load").await?;
         wait_for_page(browser, &format!("/sessions/{first}/register")).await?;
         let checked = browser
             .find_all(Locator::Css("input[value=present]:checked"))
@@ -426,20 +436,12 @@ async fn a_manager_reads_the_pilot_report_and_its_funnel() {
             .await?
             .click()
             .await?;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !browser
-            .current_url()
-            .await?
-            .query()
-            .unwrap_or_default()
-            .contains("publishable=1")
-        {
-            assert!(
-                Instant::now() < deadline,
-                "the publishable report did not load"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_for_query(
+            browser,
+            "publishable=1",
+            "the publishable report did not load",
+        )
+        .await?;
         wait_for_page(browser, "/cohorts/1/report").await?;
         let main = browser.find(Locator::Css("main")).await?.text().await?;
         assert!(
