@@ -150,17 +150,6 @@ impl Checkpoint {
             .get_result(conn)
     }
 
-    /// The work queue: unrecorded checkpoints due by `today`, oldest first, of jobs at
-    /// `employer` (all employers for `None`), with the person's name and the job title.
-    pub fn queue(
-        conn: &mut DbConnection,
-        employer: Option<i32>,
-        today: NaiveDate,
-    ) -> QueryResult<Vec<QueueItem>> {
-        let scope = employer.map_or(QueueScope::All, QueueScope::Employer);
-        Self::queue_for(conn, scope, today)
-    }
-
     /// The work queue of `scope`: unrecorded checkpoints due by `today`, oldest first
     /// (so overdue before due), with the person's name and the job title.
     pub fn queue_for(

@@ -57,8 +57,11 @@ impl DashboardPage {
 /// `GET /`
 pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult<DashboardPage> {
     let (scope, today) = (user.scope(), state.clock.today());
-    // Checkpoints are HR's work (at their own employer) and admins' (everywhere).
-    let sees_checkpoints = user.role == crate::auth::Role::Hr || user.scope().is_none();
+    // The same checkpoints as the work queue: HR's employer, partners' programmes, or all.
+    let (sees_checkpoints, queue) = (
+        user.can(Permission::ViewParticipants),
+        super::work_queue::scope_of(&user),
+    );
     let (programmes, cohorts, rosters, attendance, (headlines, due)) = state
         .db
         .run(move |conn| {
@@ -76,7 +79,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
                 headlines.insert(l.cohort_id, (l.figures.started, l.headline()));
             })?;
             let due = if sees_checkpoints {
-                Checkpoint::queue(conn, scope, today)?
+                Checkpoint::queue_for(conn, queue, today)?
             } else {
                 Vec::new()
             };

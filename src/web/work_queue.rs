@@ -31,8 +31,8 @@ impl QueuePage {
     }
 }
 
-/// Whose checkpoints the user works on.
-fn scope_of(user: &CurrentUser) -> QueueScope {
+/// Whose checkpoints the user works on (the dashboard shows the same).
+pub fn scope_of(user: &CurrentUser) -> QueueScope {
     match user.role {
         Role::Admin => QueueScope::All,
         Role::Hr => QueueScope::Employer(user.organisation_id),
