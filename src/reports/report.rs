@@ -119,11 +119,13 @@ pub fn outcomes(
     facts: &facts::Facts,
     as_at: NaiveDate,
 ) -> Vec<(&CohortFacts, &EnrolmentFacts, Outcome)> {
+    let by_id: std::collections::HashMap<i32, &CohortFacts> =
+        facts.cohorts.iter().map(|c| (c.id, c)).collect();
     facts
         .enrolments
         .iter()
         .filter_map(|e| {
-            let c = facts.cohorts.iter().find(|c| c.id == e.cohort_id)?;
+            let c = *by_id.get(&e.cohort_id)?;
             Some((c, e, outcome(c, e, as_at)))
         })
         .collect()
@@ -213,14 +215,14 @@ pub fn programme_report(
     let (mut first, mut last) = (None::<NaiveDate>, None::<NaiveDate>);
     for batch in ids.chunks(BATCH) {
         let facts = facts::load(conn, batch, as_at)?;
-        let rows = outcomes(&facts, as_at);
+        let mut tallies: std::collections::HashMap<i32, Tally> = std::collections::HashMap::new();
+        for (c, e, o) in outcomes(&facts, as_at) {
+            tallies.entry(c.id).or_default().add(e, &o);
+            total.add(e, &o);
+        }
         for c in &facts.cohorts {
-            let mut tally = Tally::default();
-            for (_, e, o) in rows.iter().filter(|(rc, _, _)| rc.id == c.id) {
-                tally.add(e, o);
-                total.add(e, o);
-            }
-            each(&line(c, as_at, tally.figures()));
+            let figures = tallies.remove(&c.id).unwrap_or_default().figures();
+            each(&line(c, as_at, figures));
             if !programmes.contains(&c.programme) {
                 programmes.push(c.programme.clone());
             }
