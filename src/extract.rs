@@ -69,28 +69,28 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportQuery {
         let raw: RawReportQuery = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
             .map_err(|_| AppError::bad_request("The query string could not be read."))?;
         let mut errors = crate::error::FieldErrors::new();
-        let mut date = |field: &str, value: Option<String>| {
+        let mut date = |field: &str, label: &str, value: Option<String>| {
             let value = value.filter(|v| !v.trim().is_empty())?;
             let parsed = crate::validate::date(&value);
             if parsed.is_none() {
                 errors.add(
                     field,
-                    format!("{field} must be a real date, like 2026-01-05"),
+                    format!("{label} must be a real date, like 2026-01-05"),
                 );
             }
             parsed
         };
         let (as_at, from, to) = (
-            date("as_at", raw.as_at),
-            date("from", raw.from),
-            date("to", raw.to),
+            date("as_at", "The as-at date", raw.as_at),
+            date("from", "The first start date", raw.from),
+            date("to", "The last start date", raw.to),
         );
         let programme_id = match raw.programme_id.filter(|v| !v.is_empty()) {
             None => None,
             Some(p) => match p.parse::<i32>() {
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    errors.add("programme_id", "programme_id must be a programme's id");
+                    errors.add("programme_id", "Choose a programme from the list");
                     None
                 }
             },
