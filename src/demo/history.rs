@@ -327,8 +327,15 @@ fn take_registers(
         }
         let day = session.held_on;
         register::save(conn, actor, session, &entries, day, at(day))?;
+        // The register may have started people: read their stages back in one query.
+        let mut fresh: HashMap<i32, Enrolment> = Enrolment::roster(conn, cohort.id)?
+            .into_iter()
+            .map(|r| (r.enrolment.id, r.enrolment))
+            .collect();
         for (_, enrolment) in roster.iter_mut() {
-            *enrolment = Enrolment::find(conn, enrolment.id)?;
+            if let Some(now) = fresh.remove(&enrolment.id) {
+                *enrolment = now;
+            }
         }
     }
     for (row, enrolment) in roster.iter_mut() {
