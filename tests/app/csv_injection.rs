@@ -164,7 +164,11 @@ async fn no_exported_cell_starts_with_a_formula_trigger() {
                 json!({"name": payload}),
             )
             .await;
-        assert!(!named.status.is_server_error(), "{payload:?}: {}", named.status);
+        assert!(
+            !named.status.is_server_error(),
+            "{payload:?}: {}",
+            named.status
+        );
     }
     // Most payloads are ordinary printable text and must be stored (control characters are
     // refused at the boundary instead).
@@ -176,7 +180,9 @@ async fn no_exported_cell_starts_with_a_formula_trigger() {
     assert_eq!(participants.status, StatusCode::OK);
     let rows = assert_no_live_cells("participants.csv", &participants.text());
     assert!(rows >= stored, "{rows} rows for {stored} stored");
-    let report = api.get(&format!("/api/v1/cohorts/{cohort}/report.csv")).await;
+    let report = api
+        .get(&format!("/api/v1/cohorts/{cohort}/report.csv"))
+        .await;
     assert_no_live_cells("report.csv", &report.text());
     let programme = api.get("/api/v1/reports/programme.csv").await;
     assert_no_live_cells("programme.csv", &programme.text());

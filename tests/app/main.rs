@@ -25,3 +25,4 @@ mod sessions;
 mod signin;
 mod subject_access;
 mod web_admin;
+mod xss;
