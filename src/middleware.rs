@@ -9,7 +9,7 @@ use axum::http::{HeaderName, HeaderValue, Response, header};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -66,13 +66,16 @@ pub async fn security_headers(
 }
 
 /// Request logging: method, path (never the query string, which may hold a search for a
-/// name), status and latency.
+/// name), status and latency, one INFO line per response, so refused requests (401, 403,
+/// 404) are on record at the default log level.
 pub fn trace_layer()
 -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request) -> tracing::Span + Clone>
 {
-    TraceLayer::new_for_http().make_span_with(|req: &Request| {
-        tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-    })
+    TraceLayer::new_for_http()
+        .make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
 }
 
 /// Turns a panic into the same opaque 500 as any other internal fault.

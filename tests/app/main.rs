@@ -16,6 +16,7 @@ mod delivery_web;
 mod erasure;
 mod headers;
 mod imports;
+mod logs;
 mod outcomes_api;
 mod outcomes_web;
 mod reports;
