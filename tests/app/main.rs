@@ -10,6 +10,7 @@ mod backup;
 mod browser;
 mod cli;
 mod csrf;
+mod csrf_routes;
 mod csv_injection;
 mod delivery_api;
 mod delivery_web;
