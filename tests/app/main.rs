@@ -14,6 +14,7 @@ mod csrf_routes;
 mod csv_injection;
 mod delivery_api;
 mod delivery_web;
+mod equality_crawl;
 mod erasure;
 mod headers;
 mod imports;
