@@ -9,42 +9,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use diesel::prelude::*;
 use pathways::auth::Role;
 
-use crate::common::{Delivery, TestApp, TestClient};
-
-/// Every (method, path) that changes state.
-fn unsafe_routes() -> Vec<(Method, String)> {
-    let mut routes: Vec<(Method, String)> = pathways::web::routes()
-        .iter()
-        .filter(|r| r.method != Method::GET && r.method != Method::HEAD)
-        .map(|r| (r.method.clone(), r.path.to_owned()))
-        .collect();
-    let doc = serde_json::to_value(pathways::api::openapi()).unwrap();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys() {
-            if ["post", "put", "patch", "delete"].contains(&method.as_str()) {
-                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-                routes.push((method, format!("/api/v1{path}")));
-            }
-        }
-    }
-    routes
-}
-
-/// A real object for each `{id}`, so a forgery that got through would really write.
-fn concrete(path: &str, d: &Delivery) -> String {
-    let id = match path {
-        p if p.contains("/sessions/") => d.sessions[0],
-        p if p.starts_with("/participants/") || p.starts_with("/api/v1/participants/") => {
-            d.participant
-        }
-        p if p.contains("/cohorts/") => d.cohort,
-        p if p.contains("/enrolments/") => d.enrolment,
-        _ => d.programme,
-    };
-    path.replace("{id}", &id.to_string())
-        .replace("{weeks}", "13")
-        .replace("{topic}", "privacy")
-}
+use crate::common::{TestApp, TestClient};
 
 fn forged(
     method: &Method,
@@ -107,11 +72,11 @@ async fn every_state_changing_route_refuses_five_forgeries_and_changes_nothing()
     let others = other.csrf.clone().unwrap();
     let before = row_counts(&app).await;
 
-    let routes = unsafe_routes();
+    let routes = crate::routes::writes();
     assert!(routes.len() >= 40, "only {} unsafe routes", routes.len());
     let mut refused = 0;
     for (method, pattern) in &routes {
-        let path = concrete(pattern, &d);
+        let path = crate::routes::concrete(pattern, &d, 0);
         let attempts = [
             ("no token", forged(method, &path, None, &[])),
             (
