@@ -29,7 +29,7 @@ fn count(conn: &mut SqliteConnection, sql: &str) -> i64 {
 
 /// Writes residents (each one a participant row and its audit row, in one transaction)
 /// until told to stop; returns how many it wrote.
-async fn writer(app: &TestApp, stop: Arc<AtomicBool>) -> u32 {
+pub async fn writer(app: &TestApp, stop: Arc<AtomicBool>) -> u32 {
     use pathways::models::participant_input::{ParticipantInput, check, create_participant};
     let written = Arc::new(AtomicU32::new(0));
     let owner = app.organisation("Leeds City Council").await;

@@ -3,24 +3,27 @@
 //! captured at TRACE level; the captured log holds none of those values, and every refused
 //! request left a line.
 //!
-//! The capture is the test thread's default subscriber, so it sees the middleware, the
-//! handlers and the error rendering (all on this thread in a current-thread runtime); events
-//! raised inside database closures on the blocking pool are not captured here.
+//! The capture is the process's global subscriber, installed by the first test that asks
+//! for it, so it also records every other test running in the binary at the same time:
+//! over a whole run, the log must hold no password or session id of any test. (A
+//! thread-local subscriber is not enough: tracing caches a callsite's interest per process,
+//! and a callsite first reached on another test's thread stays silent.)
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use pathways::auth::Role;
 use serde_json::json;
+use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
 use crate::common::{PASSWORD, TestApp};
 
 /// Log output collected in memory.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -42,20 +45,30 @@ impl<'a> MakeWriter<'a> for Captured {
 }
 
 impl Captured {
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }
 
+/// The process-wide capture, installed once: the application at TRACE, the HTTP layer at
+/// DEBUG, everything else at WARN.
+pub fn capture() -> &'static Captured {
+    static CAPTURE: OnceLock<Captured> = OnceLock::new();
+    CAPTURE.get_or_init(|| {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new("warn,pathways=trace,tower_http=debug"))
+            .with_ansi(false)
+            .with_writer(captured.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
+        captured
+    })
+}
+
 #[tokio::test]
 async fn logs_hold_no_personal_data_passwords_or_secrets_and_every_refusal_is_logged() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = capture();
 
     let app = TestApp::new().await;
     let org = "Learning Partnerships";

@@ -22,6 +22,7 @@ mod imports;
 mod logs;
 mod outcomes_api;
 mod outcomes_web;
+mod pg_backup;
 mod reports;
 mod retention;
 mod routes;
