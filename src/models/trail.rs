@@ -156,6 +156,9 @@ impl TrailReader {
     }
 }
 
+/// An event with its actor's name, organisation and role code (all absent for the system).
+type TrailRow = (AuditEvent, Option<String>, Option<i32>, Option<String>);
+
 /// The events about resident `participant_id` that `reader` may see, newest first, each
 /// with the name of who did it.
 pub fn visible_trail(
@@ -163,7 +166,7 @@ pub fn visible_trail(
     participant_id: i32,
     reader: &TrailReader,
 ) -> QueryResult<Vec<(AuditEvent, Option<String>)>> {
-    let rows: Vec<(AuditEvent, Option<String>, Option<i32>, Option<String>)> = audit_events::table
+    let rows: Vec<TrailRow> = audit_events::table
         .left_join(users::table)
         .filter(audit_events::participant_id.eq(participant_id))
         .order(audit_events::id.desc())
