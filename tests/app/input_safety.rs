@@ -152,6 +152,15 @@ async fn nul_bytes_in_text_and_search_get_a_field_message_not_a_500() {
         page.text()
             .contains("Search must not contain control characters")
     );
+    let signin = app
+        .attempt_sign_in("amina\u{0}@council.test", "password")
+        .await;
+    assert_eq!(signin.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        signin
+            .text()
+            .contains("Enter an email address in the correct format")
+    );
     let edit = web
         .post_form(
             &format!("/sessions/{}/edit", d.sessions[0]),
