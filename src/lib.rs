@@ -18,6 +18,7 @@ pub mod error;
 pub mod extract;
 pub mod middleware;
 pub mod models;
+pub mod panic_hook;
 pub mod progress;
 pub mod reports;
 pub mod schema;

@@ -12,11 +12,18 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    pathways::panic_hook::install();
     let cli = pathways::cli::Cli::parse();
-    match pathways::cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    // A panic has been logged by the hook (location only); the person at the terminal
+    // gets one line and a failure status, not a backtrace quoting their input.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pathways::cli::run(cli))) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
             eprintln!("pathways: {e:#}");
+            ExitCode::FAILURE
+        }
+        Err(_) => {
+            eprintln!("pathways: internal error (the log line above says where)");
             ExitCode::FAILURE
         }
     }

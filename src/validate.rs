@@ -4,25 +4,67 @@
 /// The longest single-line text accepted anywhere (names, venues, titles).
 pub const MAX_TEXT: usize = 200;
 
-/// Trims `value` and checks it is present and not too long.
-pub fn required_text(value: &str, what: &str, max: usize) -> Result<String, String> {
+/// Whether a text field may hold line breaks and tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// One line: names, titles, venues, topics, search terms.
+    One,
+    /// Several lines: notes and descriptions keep line breaks and tabs.
+    Many,
+}
+
+/// True when `value` holds a control character (Unicode category Cc: NUL, escape, the
+/// C1 controls…) that `lines` does not allow. PostgreSQL refuses NUL in text, and the
+/// rest have no meaning in a name or note and can hide text on a screen or in a CSV.
+pub fn has_control(value: &str, lines: Lines) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !(lines == Lines::Many && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// The one check every free-text field and query parameter goes through: trims `value`
+/// and checks it is at most `max` characters with no control characters (see
+/// [`has_control`]). Blank is allowed and gives an empty string; `what` names the field
+/// in messages ("the venue").
+pub fn text(value: &str, what: &str, max: usize, lines: Lines) -> Result<String, String> {
     let value = value.trim();
-    if value.is_empty() {
-        return Err(format!("Enter {what}"));
-    }
     if value.chars().count() > max {
         return Err(format!(
             "{} must be {max} characters or less",
             capitalise(what)
         ));
     }
-    if value.chars().any(char::is_control) {
+    if has_control(value, lines) {
         return Err(format!(
             "{} must not contain control characters",
             capitalise(what)
         ));
     }
     Ok(value.to_owned())
+}
+
+/// [`text`] for a field that may be left out: `None` when absent or blank.
+pub fn optional_text(
+    value: Option<&str>,
+    what: &str,
+    max: usize,
+    lines: Lines,
+) -> Result<Option<String>, String> {
+    let value = text(value.unwrap_or_default(), what, max, lines)?;
+    Ok(Some(value).filter(|v| !v.is_empty()))
+}
+
+/// [`text`] for a one-line field that must be filled in.
+pub fn required_text(value: &str, what: &str, max: usize) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err(format!("Enter {what}"));
+    }
+    text(value, what, max, Lines::One)
+}
+
+/// The search box (`?q=`): a name or the start of a postcode, at most 200 characters.
+pub fn search(value: &str) -> Result<String, String> {
+    text(value, "the search", 200, Lines::One)
 }
 
 /// Normalises (trim, lower-case) and checks an email address: one `@`, a local part, and
@@ -55,21 +97,21 @@ pub fn email(value: &str) -> Result<String, String> {
 /// of one or two letters, a digit and an optional letter or digit, then a digit and two
 /// letters.
 pub fn postcode(value: &str) -> Result<String, String> {
-    let compact: String = value
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.is_empty() {
         return Err("Enter a postcode".into());
     }
+    // Checked before upper-casing: some letters upper-case to ASCII ("ß" → "SS"), and the
+    // byte positions below are only character positions for ASCII.
+    if compact.len() > 7 || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(POSTCODE_FORMAT.into());
+    }
+    let compact = compact.to_ascii_uppercase();
     let valid = compact == "GIR0AA" || {
         let b = compact.as_bytes();
         let n = b.len();
         (5..=7).contains(&n) && {
-            let (outward, inward) = compact.split_at(n - 3);
-            let i = inward.as_bytes();
-            let o = outward.as_bytes();
+            let (o, i) = b.split_at(n - 3);
             let inward_ok =
                 i[0].is_ascii_digit() && i[1].is_ascii_alphabetic() && i[2].is_ascii_alphabetic();
             let letters = o.iter().take_while(|c| c.is_ascii_alphabetic()).count();
@@ -83,11 +125,13 @@ pub fn postcode(value: &str) -> Result<String, String> {
         }
     };
     if !valid {
-        return Err("Enter a real postcode, like LS9 7TF".into());
+        return Err(POSTCODE_FORMAT.into());
     }
     let (outward, inward) = compact.split_at(compact.len() - 3);
     Ok(format!("{outward} {inward}"))
 }
+
+const POSTCODE_FORMAT: &str = "Enter a real postcode, like LS9 7TF";
 
 /// Checks a UK phone number: digits with optional spaces, dashes, brackets and a leading
 /// `+44`; 10 or 11 digits starting 0, or +44 and 9 or 10 digits. Kept as typed, trimmed.
@@ -110,13 +154,42 @@ pub fn phone(value: &str) -> Result<String, String> {
     }
 }
 
-/// Parses a date written `YYYY-MM-DD` or, as in UK spreadsheets, `DD/MM/YYYY`.
+/// The years a date given by a person may fall in. Nothing in the service happens
+/// before 1900 (the oldest resident is 100) or after 2100; a wider year is a typing slip
+/// (`1066`, `-0001`) that would otherwise be stored and counted in reports.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// The one range check every date given by a person passes: the year is within
+/// [`YEARS`]. `what` names the date in the message ("Consent date").
+pub fn date_in_range(date: chrono::NaiveDate, what: &str) -> Result<chrono::NaiveDate, String> {
+    if YEARS.contains(&chrono::Datelike::year(&date)) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "{} must be between {} and {}",
+            capitalise(what),
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
+/// Parses a date written `YYYY-MM-DD` or, as in UK spreadsheets, `DD/MM/YYYY`, with a
+/// four-digit year in [`YEARS`].
 pub fn date(value: &str) -> Option<chrono::NaiveDate> {
     let value = value.trim();
+    // chrono reads signed and longer years ("-0001", "+10000"); a person types four digits.
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/'))
+        || value.starts_with('-')
+    {
+        return None;
+    }
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(value, "%d/%m/%Y"))
         .ok()
-        .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+        .and_then(|d| date_in_range(d, "date").ok())
 }
 
 /// A date typed in three boxes (GOV.UK date input): day, month (number or name, e.g.
@@ -147,11 +220,18 @@ pub fn date_parts(
             .position(|n| lower.starts_with(n))
             .map(|i| i as u32 + 1)
     });
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    // `parse` alone takes a sign: "-001" is four characters and year -1.
     let parsed = match (day.parse::<u32>(), month_number, year.parse::<i32>()) {
-        (Ok(d), Some(m), Ok(y)) if year.len() == 4 => chrono::NaiveDate::from_ymd_opt(y, m, d),
+        (Ok(d), Some(m), Ok(y)) if year.len() == 4 && digits(year) && digits(day) => {
+            chrono::NaiveDate::from_ymd_opt(y, m, d)
+        }
         _ => None,
     };
-    parsed.ok_or_else(|| format!("{what} must be a real date"))
+    date_in_range(
+        parsed.ok_or_else(|| format!("{what} must be a real date"))?,
+        what,
+    )
 }
 
 fn capitalise(s: &str) -> String {
@@ -206,6 +286,12 @@ mod tests {
             "LSS9 7TF",
             "L 7TF",
             "LS9 7TF X",
+            "LS9Ä TF",
+            "LS9 7TÄ",
+            "ÄLS9 7TF",
+            "LSß 7TF",
+            "ＬＳ９ ７ＴＦ",
+            "LS9\u{0}7TF",
         ] {
             assert!(postcode(bad).is_err(), "{bad:?} accepted");
         }
@@ -238,6 +324,27 @@ mod tests {
         assert_eq!(date("2007-03-27"), Some(d));
         assert_eq!(date("27/03/2007"), Some(d));
         assert_eq!(date("2007-02-30"), None);
+        for out_of_range in [
+            "-0001-01-01",
+            "1066-10-14",
+            "+2007-03-27",
+            "2101-01-01",
+            "0001-01-01",
+        ] {
+            assert_eq!(date(out_of_range), None, "{out_of_range}");
+        }
+        assert_eq!(
+            date_parts("14", "10", "1066", "Consent date").unwrap_err(),
+            "Consent date must be between 1900 and 2100"
+        );
+        assert_eq!(
+            date_parts("1", "1", "-001", "Consent date").unwrap_err(),
+            "Consent date must be a real date"
+        );
+        assert_eq!(
+            date_parts("+1", "1", "2007", "Consent date").unwrap_err(),
+            "Consent date must be a real date"
+        );
         assert_eq!(date_parts("27", "3", "2007", "Date of birth"), Ok(d));
         assert_eq!(date_parts("27", "March", "2007", "Date of birth"), Ok(d));
         assert_eq!(

@@ -17,6 +17,7 @@ use crate::models::participant_input::{
     update_participant,
 };
 use crate::models::{EqualityAnswers, Participant, access};
+use crate::validate;
 
 /// `?q=` search.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -37,7 +38,8 @@ pub async fn list(
 ) -> AppResult<Json<Page<Participant>>> {
     user.require(Permission::ViewParticipants)?;
     let scope = user.scope();
-    let q = q.q.unwrap_or_default();
+    let q = validate::search(q.q.as_deref().unwrap_or_default())
+        .map_err(|m| AppError::invalid("q", m))?;
     let items = state
         .db
         .run(move |conn| {

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::validate;
+use crate::validate::{self, Lines};
 
 /// A cohort as submitted; on update, absent fields stay as they are.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -69,10 +69,11 @@ fn check(input: &CohortInput, creating: bool, errors: &mut FieldErrors) -> Cohor
     if capacity.is_some_and(|c| !(1..=1000).contains(&c)) {
         errors.add("capacity", "Capacity must be between 1 and 1000");
     }
-    let venue = input.venue.as_ref().map(|v| v.trim().to_owned());
-    if venue.as_ref().is_some_and(|v| v.chars().count() > 200) {
-        errors.add("venue", "Venue must be 200 characters or less");
-    }
+    let venue = input.venue.as_deref().and_then(|v| {
+        validate::text(v, "the venue", 200, Lines::One)
+            .map_err(|m| errors.add("venue", m))
+            .ok()
+    });
     let status = input
         .status
         .clone()
@@ -269,10 +270,11 @@ pub fn update_session(
         }
         parsed
     });
-    let topic = input.topic.as_deref().map(|t| t.trim().to_owned());
-    if topic.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        errors.add("topic", "Topic must be 200 characters or less");
-    }
+    let topic = input.topic.as_deref().and_then(|t| {
+        validate::text(t, "the topic", 200, Lines::One)
+            .map_err(|m| errors.add("topic", m))
+            .ok()
+    });
     errors.into_result()?;
     write_transaction(conn, |conn| {
         let changes = SessionChanges {

@@ -478,30 +478,24 @@ pub fn add_progression(
             ),
         _ => {}
     }
-    let job_title = input
-        .job_title
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
-    if job_title.as_ref().is_some_and(|t| t.chars().count() > 150) {
-        errors.add("job_title", "Job title must be 150 characters or less");
-    } else if job_title
-        .as_ref()
-        .is_some_and(|t| t.chars().any(char::is_control))
-    {
-        errors.add("job_title", "Job title must not contain control characters");
-    }
-    let notes = input.notes.unwrap_or_default().trim().to_owned();
-    if notes.chars().count() > 500 {
-        errors.add("notes", "Notes must be 500 characters or less");
-    } else if notes
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        // Line breaks are fine in notes; NUL and the like are not (PostgreSQL refuses NUL).
-        errors.add("notes", "Notes must not contain control characters");
-    }
+    let job_title = validate::optional_text(
+        input.job_title.as_deref(),
+        "the job title",
+        150,
+        validate::Lines::One,
+    )
+    .map_err(|m| errors.add("job_title", m))
+    .ok()
+    .flatten();
+    // Line breaks are fine in notes; NUL and the like are not (PostgreSQL refuses NUL).
+    let notes = validate::text(
+        input.notes.as_deref().unwrap_or_default(),
+        "notes",
+        500,
+        validate::Lines::Many,
+    )
+    .map_err(|m| errors.add("notes", m))
+    .unwrap_or_default();
     errors.into_result()?;
     let new = NewProgression {
         employment_id: employment.id,

@@ -31,6 +31,7 @@ pub mod progression;
 pub mod register;
 pub mod retention;
 pub mod subject_access;
+pub mod trail;
 pub mod user;
 
 pub use api_token::ApiToken;

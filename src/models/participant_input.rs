@@ -147,24 +147,15 @@ pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRe
         .and_then(|e| validate::email(&e).map_err(|m| errors.add("email", m)).ok());
     let phone = optional_text(&input.phone)
         .and_then(|p| validate::phone(&p).map_err(|m| errors.add("phone", m)).ok());
-    let referral_source = optional_text(&input.referral_source);
-    if referral_source
-        .as_ref()
-        .is_some_and(|r| r.chars().count() > 200)
-    {
-        errors.add(
-            "referral_source",
-            "Referral source must be 200 characters or less",
-        );
-    } else if referral_source
-        .as_ref()
-        .is_some_and(|r| r.chars().any(char::is_control))
-    {
-        errors.add(
-            "referral_source",
-            "Referral source must not contain control characters",
-        );
-    }
+    let referral_source = validate::optional_text(
+        input.referral_source.as_deref(),
+        "the referral source",
+        200,
+        validate::Lines::One,
+    )
+    .map_err(|m| errors.add("referral_source", m))
+    .ok()
+    .flatten();
     let employment_status = optional_code(
         &input.employment_status,
         &EMPLOYMENT_STATUSES,
@@ -339,7 +330,13 @@ pub fn check_equality(
         "Select whether the resident is disabled",
         &mut errors,
     );
-    if answers.consent_given_on.is_some_and(|d| d > today) {
+    // The API sends a parsed date, so the range is checked here as well as in the form.
+    if let Some(Err(message)) = answers
+        .consent_given_on
+        .map(|d| validate::date_in_range(d, "Consent date"))
+    {
+        errors.add("consent_given_on", message);
+    } else if answers.consent_given_on.is_some_and(|d| d > today) {
         errors.add(
             "consent_given_on",
             "Consent date must be today or in the past",

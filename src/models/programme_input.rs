@@ -59,13 +59,11 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
             .map_err(|m| errors.add("name", m))
             .ok(),
     };
-    let description = input.description.map(|d| d.trim().to_owned());
-    if description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 1000)
-    {
-        errors.add("description", "Description must be 1000 characters or less");
-    }
+    let description = input.description.as_deref().and_then(|d| {
+        validate::text(d, "the description", 1000, validate::Lines::Many)
+            .map_err(|m| errors.add("description", m))
+            .ok()
+    });
     let partners = match (input.partner_organisation_ids, creating) {
         (None, true) => {
             errors.add(

@@ -3,12 +3,11 @@
 //! organisation can see (enrolments in cohorts of partner programmes, the jobs, sessions
 //! and audit events that go with them), the same object-level rule as every other read.
 
-use std::collections::HashSet;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::trail::{TrailReader, VisibleJobs, visible_trail};
 use super::{
     AuditAction, AuditEvent, Checkpoint, Employment, Enrolment, EqualityAnswers, MAX_PAGE_SIZE,
     NewAuditEvent, Participant, Programme, Progression, StageChange,
@@ -187,7 +186,7 @@ pub fn export(
                 .collect();
             information_sessions.retain(|s| programmes.contains(&s.programme_id));
         }
-        let audit_events = audit_records(conn, id, scope.is_none(), &enrolments, &employments)?;
+        let audit_events = audit_records(conn, id, scope, &employments)?;
         let mut event = NewAuditEvent::simple(Some(actor), AuditAction::Export, "participant", id);
         event.participant_id = Some(id);
         AuditEvent::record(conn, event, now)?;
@@ -238,45 +237,33 @@ fn attendance_of(
         .load(conn)
 }
 
-/// The person's audit trail; for non-admins only events about what they can see.
+/// The person's audit trail as the exporting caller may see it (the one rule in
+/// [`super::trail`]); the export holds the equality answers, so their events too.
 fn audit_records(
     conn: &mut DbConnection,
     id: i32,
-    everything: bool,
-    enrolments: &[EnrolmentRecord],
+    scope: Option<i32>,
     employments: &[EmploymentRecord],
 ) -> QueryResult<Vec<AuditRecord>> {
-    let mut visible: HashSet<(&str, String)> = HashSet::new();
-    for e in enrolments {
-        visible.insert(("enrolment", e.enrolment.id.to_string()));
-    }
-    for e in employments {
-        visible.insert(("employment", e.employment.id.to_string()));
-        visible.extend(
-            e.checkpoints
+    let reader = TrailReader {
+        scope,
+        equality: true,
+        jobs: VisibleJobs {
+            employments: employments.iter().map(|e| e.employment.id).collect(),
+            checkpoints: employments
                 .iter()
-                .map(|c| ("checkpoint", c.id.to_string())),
-        );
-        visible.extend(
-            e.progressions
+                .flat_map(|e| e.checkpoints.iter().map(|c| c.id))
+                .collect(),
+            progressions: employments
                 .iter()
-                .map(|p| ("progression", p.id.to_string())),
-        );
-    }
-    let personal = [
-        "participant",
-        "equality_monitoring",
-        "information_session_attendee",
-    ];
+                .flat_map(|e| e.progressions.iter().map(|p| p.id))
+                .collect(),
+        },
+    };
     let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
-    let mut events: Vec<AuditRecord> = AuditEvent::for_participant(conn, id)?
+    let mut events: Vec<AuditRecord> = visible_trail(conn, id, &reader)?
         .into_iter()
         .map(|(event, _)| event)
-        .filter(|e| {
-            everything
-                || personal.contains(&e.entity.as_str())
-                || visible.contains(&(e.entity.as_str(), e.entity_id.clone()))
-        })
         .map(|e| AuditRecord {
             occurred_at: e.occurred_at,
             actor_user_id: e.actor_user_id,

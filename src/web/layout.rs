@@ -77,6 +77,22 @@ impl Layout {
         self
     }
 
+    /// The title for `<title>`, which cannot hold markup: bidirectional controls typed
+    /// into a name are dropped, and a title with right-to-left text is isolated (U+2068 …
+    /// U+2069) so it cannot reorder the " – Pathways" after it.
+    pub fn head_title(&self) -> String {
+        let title: String = self
+            .title
+            .chars()
+            .filter(|c| !is_bidi_control(*c))
+            .collect();
+        if title.len() != self.title.len() || title.chars().any(is_right_to_left) {
+            format!("\u{2068}{title}\u{2069}")
+        } else {
+            title
+        }
+    }
+
     /// The CSRF token for this page's forms.
     pub fn csrf_token(&self) -> &str {
         self.user.as_ref().map_or("", CurrentUser::csrf_token)
@@ -115,5 +131,35 @@ impl Layout {
                 current: section == self.section,
             })
             .collect()
+    }
+}
+
+/// The explicit bidirectional formatting characters: marks, embeddings, overrides and
+/// isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+/// presentation forms, and the historic scripts above U+10800).
+fn is_right_to_left(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08ff}' | '\u{fb1d}'..='\u{fdff}' | '\u{fe70}'..='\u{feff}' | '\u{10800}'..='\u{10fff}' | '\u{1e800}'..='\u{1efff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_titles_cannot_reorder_what_follows() {
+        assert_eq!(Layout::anonymous("Residents").head_title(), "Residents");
+        assert_eq!(
+            Layout::anonymous("Amina\u{202e}Khan").head_title(),
+            "\u{2068}AminaKhan\u{2069}"
+        );
+        assert_eq!(
+            Layout::anonymous("أمينة خان").head_title(),
+            "\u{2068}أمينة خان\u{2069}"
+        );
     }
 }

@@ -19,6 +19,7 @@ use crate::models::participant_input::{
     create_participant, update_participant,
 };
 use crate::models::{MAX_PAGE_SIZE, Participant, access};
+use crate::validate;
 
 /// The search page.
 #[derive(Template, WebTemplate)]
@@ -152,7 +153,8 @@ pub async fn list(
     Query(q): Query<SearchQuery>,
 ) -> AppResult<ParticipantListPage> {
     user.require(Permission::ViewParticipants)?;
-    let (scope, query) = (user.scope(), q.q.clone());
+    let query = validate::search(&q.q).map_err(|m| AppError::invalid("q", m))?;
+    let scope = user.scope();
     let participants = state
         .db
         .run(move |conn| Ok(Participant::search(conn, scope, &query, 0, MAX_PAGE_SIZE)?))

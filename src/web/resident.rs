@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::timeline::{Career, job_event_visible};
+use super::timeline::Career;
 use super::{Layout, Section, WebForm, see_other};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
@@ -20,6 +20,7 @@ use crate::models::employment::{STAFF_GROUPS, label as label_of};
 use crate::models::enrolment::{reason_label, stage_label};
 use crate::models::enrolment_input::enrol;
 use crate::models::information_session::{self, InformationSession};
+use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
 use crate::models::{AuditEvent, Cohort, Enrolment, MAX_PAGE_SIZE, Participant, Programme, access};
 
 /// One enrolment on the resident's page.
@@ -132,21 +133,14 @@ async fn render(
                 .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
                 .filter(|c| !cards.iter().any(|e| e.cohort.id == c.id))
                 .collect();
-            let mut trail = AuditEvent::for_participant(conn, id)?;
-            // That equality answers exist is itself for equality readers only.
-            if !can_see_equality {
-                trail.retain(|(event, _)| event.entity != "equality_monitoring");
-            }
-            // Nor their enrolments in programmes the caller does not partner in.
-            let enrolment_ids: Vec<String> =
-                cards.iter().map(|c| c.enrolment.id.to_string()).collect();
-            trail.retain(|(event, _)| {
-                event.entity != "enrolment" || enrolment_ids.contains(&event.entity_id)
-            });
             let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();
             let career = Career::load(conn, id, who, courses, today)?;
-            // Nor may the trail reveal jobs at another employer.
-            trail.retain(|(event, _)| job_event_visible(event, &career.jobs));
+            let reader = TrailReader {
+                scope,
+                equality: can_see_equality,
+                jobs: VisibleJobs::of(&career.jobs),
+            };
+            let trail = visible_trail(conn, id, &reader)?;
             let programmes: Vec<i32> = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?
                 .iter()
                 .map(|p| p.id)

@@ -14,6 +14,7 @@ use crate::auth::CurrentUser;
 use crate::auth::session::{self, SignIn, clear_cookie, cookie, read_cookie};
 use crate::auth::tokens::random_secret;
 use crate::error::{AppResult, FieldErrors};
+use crate::validate::{self, Lines};
 
 /// The sign-in page.
 #[derive(Template, WebTemplate)]
@@ -71,6 +72,9 @@ pub async fn submit(
     let mut errors = FieldErrors::new();
     if form.email.trim().is_empty() {
         errors.add("email", "Enter your email address");
+    } else if validate::has_control(&form.email, Lines::One) {
+        // No address holds one, and PostgreSQL refuses a NUL in the lookup.
+        errors.add("email", "Enter an email address in the correct format");
     }
     if form.password.is_empty() {
         errors.add("password", "Enter your password");

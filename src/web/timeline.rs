@@ -10,7 +10,7 @@ use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
 use crate::models::employment_input::Recorder;
 use crate::models::employment_view::{EmploymentView, views};
 use crate::models::enrolment::StageChange;
-use crate::models::{AuditEvent, Cohort, Employment, Enrolment, Organisation, Progression};
+use crate::models::{Cohort, Employment, Enrolment, Organisation, Progression};
 
 /// One entry of the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,28 +170,6 @@ pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
     items
 }
 
-/// Whether an audit event about a job, checkpoint or progression concerns one of the jobs
-/// the caller may see (so the resident's history does not reveal another employer's
-/// jobs). Other events are not about jobs and pass.
-pub fn job_event_visible(event: &AuditEvent, jobs: &[EmploymentView]) -> bool {
-    let Ok(id) = event.entity_id.parse::<i32>() else {
-        return !matches!(
-            event.entity.as_str(),
-            "employment" | "checkpoint" | "progression"
-        );
-    };
-    match event.entity.as_str() {
-        "employment" => jobs.iter().any(|j| j.employment.id == id),
-        "checkpoint" => jobs
-            .iter()
-            .any(|j| j.checkpoints.iter().any(|c| c.checkpoint.id == id)),
-        "progression" => jobs
-            .iter()
-            .any(|j| j.progressions.iter().any(|p| p.id == id)),
-        _ => true,
-    }
-}
-
 /// The resident's jobs the caller may see, their employers' names and the timeline.
 pub struct Career {
     /// Jobs with checkpoints and progression, oldest first.
@@ -339,28 +317,5 @@ mod tests {
         );
         assert_eq!(items[1].text, "Band increase: band 3");
         assert_eq!(items[4].text, "26-week checkpoint not yet due");
-    }
-
-    #[test]
-    fn job_events_show_only_for_jobs_the_caller_sees() {
-        let jobs = [job(day(2027, 5, 6))];
-        let event = |entity: &str, id: &str| AuditEvent {
-            id: 1,
-            occurred_at: NaiveDateTime::default(),
-            actor_user_id: None,
-            action: "update".into(),
-            entity: entity.into(),
-            entity_id: id.into(),
-            participant_id: Some(1),
-            before_json: None,
-            after_json: None,
-        };
-        assert!(job_event_visible(&event("employment", "7"), &jobs));
-        assert!(job_event_visible(&event("checkpoint", "12"), &jobs));
-        assert!(job_event_visible(&event("progression", "9"), &jobs));
-        assert!(!job_event_visible(&event("employment", "8"), &jobs));
-        assert!(!job_event_visible(&event("checkpoint", "13"), &jobs));
-        assert!(!job_event_visible(&event("progression", "x"), &jobs));
-        assert!(job_event_visible(&event("enrolment", "8"), &jobs));
     }
 }

@@ -386,7 +386,7 @@ async fn information_sessions_are_recorded_and_residents_noted_through_the_pages
         .await
         .text();
     assert!(
-        resident.contains("5 October 2026, Harehills community centre"),
+        resident.contains("5 October 2026, <bdi>Harehills community centre</bdi>"),
         "{resident}"
     );
 }

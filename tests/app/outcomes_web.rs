@@ -236,7 +236,9 @@ async fn trust_hr_records_a_job_and_follows_it_to_a_clinical_role_through_the_pa
         clinical.text()
     );
     let page = hr.get(&format!("/employments/{id}")).await.text();
-    assert!(page.contains("Healthcare Support Worker, band 3, Additional clinical services"));
+    assert!(
+        page.contains("<bdi>Healthcare Support Worker</bdi>, band 3, Additional clinical services")
+    );
     assert!(page.contains("Moved to clinical"));
     assert_in_order(
         &page,
@@ -252,7 +254,7 @@ async fn trust_hr_records_a_job_and_follows_it_to_a_clinical_role_through_the_pa
         .await
         .text();
     assert!(resident.contains(&format!(
-        "<a href=\"/employments/{id}\">Ward housekeeper at {TRUST}</a>"
+        "<a href=\"/employments/{id}\"><bdi>Ward housekeeper</bdi> at <bdi>{TRUST}</bdi></a>"
     )));
     assert!(resident.contains("Referred to Autumn 2026"));
     assert!(
@@ -405,7 +407,9 @@ async fn other_employers_and_outsiders_get_404_and_never_see_the_job() {
         .get(&format!("/participants/{}", d.participant))
         .await
         .text();
-    assert!(resident.contains(&format!("<a href=\"/employments/{id}\">Ward housekeeper")));
+    assert!(resident.contains(&format!(
+        "<a href=\"/employments/{id}\"><bdi>Ward housekeeper"
+    )));
     assert!(
         !resident.contains("/employments/new"),
         "managers record nothing"

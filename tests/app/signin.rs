@@ -15,7 +15,7 @@ async fn the_right_password_signs_in_and_the_dashboard_greets_the_user() {
     let page = client.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.text().contains("Welcome, Test Coordinator"),
+        page.text().contains("Welcome, <bdi>Test Coordinator"),
         "{}",
         page.text()
     );

@@ -30,7 +30,7 @@ async fn an_admin_adds_an_organisation_and_mistakes_are_explained() {
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
     let page = admin.get(&added.location().unwrap()).await.text();
-    assert!(page.contains("Leeds City College has been added"));
+    assert!(page.contains("<bdi>Leeds City College</bdi> has been added"));
     let duplicate = admin
         .post_form(
             "/admin/organisations",

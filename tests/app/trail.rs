@@ -1,0 +1,90 @@
+//! A resident's history shows a reader only what happened in programmes their
+//! organisation partners in (issue 10, item 8).
+
+use axum::http::StatusCode;
+use pathways::auth::Role;
+use pathways::models::cohort_input::{CohortInput, create_cohort};
+use pathways::models::{Participant, User, information_session};
+
+use crate::common::TestApp;
+
+#[tokio::test]
+async fn a_manager_sees_no_history_from_a_programme_they_do_not_partner_in() {
+    let app = TestApp::new().await;
+    // Programme A (Leeds City Council) holds the resident; programme B (Leeds Mind), where
+    // the council is no partner, enrols them too.
+    let a = app.delivery("Leeds City Council").await;
+    let programme_b = app.programme("Mind Pathways", &["Leeds Mind"]).await;
+    let (coordinator_b, _) = app.user(Role::Coordinator, "Leeds Mind").await;
+    let (today, now) = (app.state.clock.today(), app.state.clock.now());
+    let participant = a.participant;
+    app.state
+        .db
+        .run(move |conn| {
+            let cohort = create_cohort(
+                conn,
+                coordinator_b,
+                None,
+                CohortInput {
+                    programme_id: Some(programme_b),
+                    name: Some("Mind Winter".into()),
+                    starts_on: Some("2026-11-09".into()),
+                    status: Some("recruiting".into()),
+                    ..CohortInput::default()
+                },
+                now,
+            )?;
+            let resident = Participant::find(conn, participant)?;
+            pathways::models::enrolment_input::enrol(
+                conn,
+                coordinator_b,
+                &cohort,
+                &resident,
+                today,
+                now,
+            )?;
+            let fields = (today, "Mind Hub, Leeds".to_owned(), 12);
+            let session =
+                information_session::create(conn, coordinator_b, programme_b, fields, now)?;
+            information_session::add_attendee(conn, coordinator_b, &session, participant, now)
+        })
+        .await
+        .unwrap();
+    // The coordinator of programme B exports the resident's details.
+    let b = app.token_client(coordinator_b).await;
+    let export = b
+        .get(&format!("/api/v1/participants/{participant}/export"))
+        .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.text());
+    let b_name = app
+        .state
+        .db
+        .run(move |conn| Ok(User::find(conn, coordinator_b)?.name))
+        .await
+        .unwrap();
+
+    let manager = app.login_as(Role::Manager, "Leeds City Council").await;
+    let page = manager.get(&format!("/participants/{participant}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let history = page.text();
+    let history = &history[history.find("<h2>History</h2>").unwrap()..];
+    assert!(
+        history.contains("Enrolled"),
+        "programme A's events stay: {history}"
+    );
+    for hidden in [
+        "Information session attendance added",
+        "details exported",
+        b_name.as_str(),
+    ] {
+        assert!(!history.contains(hidden), "{hidden} shown: {history}");
+    }
+    // The coordinator of programme B sees their own partnership's events.
+    let b_web = app.login_as(Role::Coordinator, "Leeds Mind").await;
+    let theirs = b_web
+        .get(&format!("/participants/{participant}"))
+        .await
+        .text();
+    assert!(theirs.contains("Information session attendance added"));
+    assert!(theirs.contains("details exported"));
+}
