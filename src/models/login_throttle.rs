@@ -200,7 +200,14 @@ impl LoginThrottle {
         login_throttles::table.count().get_result(conn)
     }
 
-    /// The account failures recorded under `key`, if any (for tests).
+    /// Every stored row's kind and key hash (for tests and operators: all there is).
+    pub fn keys(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+        login_throttles::table
+            .select((login_throttles::kind, login_throttles::key_hash))
+            .load(conn)
+    }
+
+    /// The failures recorded under `key`, if any (for tests).
     pub fn failures(conn: &mut DbConnection, key: &ThrottleKey) -> QueryResult<Option<i32>> {
         login_throttles::table
             .find((key.kind.as_str(), &key.key_hash))

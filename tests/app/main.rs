@@ -15,6 +15,7 @@ mod delivery_web;
 mod erasure;
 mod headers;
 mod imports;
+mod multi_server;
 mod outcomes_api;
 mod outcomes_web;
 mod reports;
