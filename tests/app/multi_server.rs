@@ -8,14 +8,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+mod client;
+
+use axum::http::{StatusCode, header};
 use pathways::auth::Role;
 
+use self::client::{Http, Reply};
 use crate::common::{PASSWORD, TestApp};
 
 /// The debug line `verify_password` writes for each argon2 verification.
@@ -32,11 +30,9 @@ impl Server {
     /// Starts `pathways serve` on a free loopback port over `database_url` and waits until
     /// it answers `/healthz`.
     async fn start(database_url: &str, extra: &[&str], http: &Http) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = free.local_addr().unwrap().to_string();
+        drop(free);
         let mut child = Command::new(env!("CARGO_BIN_EXE_pathways"))
             .args(["serve", "--addr", &addr])
             .args(extra)
@@ -64,7 +60,7 @@ impl Server {
         };
         let started = Instant::now();
         loop {
-            if let Some(reply) = http.try_get(&server.url("/healthz"), None).await
+            if let Some(reply) = http.get_opt(&server.url("/healthz"), None).await
                 && reply.status == StatusCode::OK
             {
                 return server;
@@ -85,12 +81,7 @@ impl Server {
     /// Argon2 verifications so far, once the log has caught up with the responses.
     async fn verifications(&self) -> usize {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|l| l.contains(VERIFIED))
-            .count()
+        self.log_text().matches(VERIFIED).count()
     }
 
     fn log_text(&self) -> String {
@@ -105,107 +96,36 @@ impl Drop for Server {
     }
 }
 
-/// An HTTP/1 client that opens as many connections as there are requests in flight.
-#[derive(Clone)]
-struct Http(Client<HttpConnector, Full<Bytes>>);
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok()?.split(';').next()?.split_once('='))
-            .find(|(k, v)| *k == name && !v.is_empty())
-            .map(|(_, v)| v.to_owned())
-    }
-
-    fn csrf_token(&self) -> String {
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = self.body.find(marker).expect("a form") + marker.len();
-        let end = self.body[start..].find('"').unwrap() + start;
-        self.body[start..end].to_owned()
-    }
-}
-
-impl Http {
-    fn new() -> Http {
-        Http(Client::builder(TokioExecutor::new()).build_http())
-    }
-
-    async fn try_send(&self, req: Request<Full<Bytes>>) -> Option<Reply> {
-        let response = self.0.request(req).await.ok()?;
-        let (parts, body) = response.into_parts();
-        let body = body.collect().await.ok()?.to_bytes();
-        Some(Reply {
-            status: parts.status,
-            headers: parts.headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        })
-    }
-
-    async fn try_get(&self, url: &str, cookie: Option<&str>) -> Option<Reply> {
-        let mut req = Request::get(url);
-        if let Some(cookie) = cookie {
-            req = req.header(header::COOKIE, cookie);
-        }
-        self.try_send(req.body(Full::default()).unwrap()).await
-    }
-
-    async fn get(&self, url: &str, cookie: Option<&str>) -> Reply {
-        self.try_get(url, cookie).await.expect("the server answers")
-    }
-
-    async fn post_form(
-        &self,
-        url: &str,
-        cookie: &str,
-        fields: &[(&str, &str)],
-        forwarded_for: Option<&str>,
-    ) -> Reply {
-        let mut req = Request::builder()
-            .method(Method::POST)
-            .uri(url)
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        if let Some(address) = forwarded_for {
-            req = req.header("x-forwarded-for", address);
-        }
-        let body = serde_urlencoded::to_string(fields).unwrap();
-        let req = req.body(Full::new(Bytes::from(body))).unwrap();
-        self.try_send(req).await.expect("the server answers")
-    }
-}
-
 /// The sign-in form's double-submit token (cookie and field hold the same value).
 async fn signin_token(http: &Http, server: &Server) -> String {
-    http.get(&server.url("/sign-in"), None)
+    http.get_opt(&server.url("/sign-in"), None)
         .await
+        .unwrap()
         .cookie("pathways_signin")
         .expect("sign-in token cookie")
 }
 
-async fn attempt(
+/// One sign-in through the form (its token fetched first) on `server`.
+async fn attempt(http: &Http, server: &Server, email: &str, password: &str) -> Reply {
+    let token = signin_token(http, server).await;
+    post_sign_in(http, server.url("/sign-in"), token, email, password, None).await
+}
+
+async fn post_sign_in(
     http: &Http,
-    server: &Server,
-    token: &str,
+    url: String,
+    token: String,
     email: &str,
     password: &str,
     forwarded_for: Option<&str>,
 ) -> Reply {
     let fields = [
-        ("csrf_token", token),
+        ("csrf_token", &*token),
         ("email", email),
         ("password", password),
     ];
     let cookie = format!("pathways_signin={token}");
-    http.post_form(&server.url("/sign-in"), &cookie, &fields, forwarded_for)
-        .await
+    http.post_form(&url, &cookie, &fields, forwarded_for).await
 }
 
 /// Sends every `(email, password, X-Forwarded-For)` at once; returns the statuses.
@@ -215,26 +135,22 @@ async fn burst(
     attempts: Vec<(String, String, Option<String>)>,
 ) -> Vec<StatusCode> {
     let token = signin_token(http, server).await;
-    let mut tasks = Vec::new();
-    for (email, password, forwarded_for) in attempts {
-        let (http, token, url) = (http.clone(), token.clone(), server.url("/sign-in"));
-        tasks.push(tokio::spawn(async move {
-            let fields = [
-                ("csrf_token", token.as_str()),
-                ("email", email.as_str()),
-                ("password", password.as_str()),
-            ];
-            let cookie = format!("pathways_signin={token}");
-            http.post_form(&url, &cookie, &fields, forwarded_for.as_deref())
-                .await
-                .status
-        }));
-    }
-    let mut statuses = Vec::new();
-    for task in tasks {
-        statuses.push(task.await.unwrap());
-    }
-    statuses
+    let tasks = attempts
+        .into_iter()
+        .map(|(email, password, forwarded_for)| {
+            let (http, token, url) = (http.clone(), token.clone(), server.url("/sign-in"));
+            tokio::spawn(async move {
+                let fwd = forwarded_for.as_deref();
+                post_sign_in(&http, url, token, &email, &password, fwd)
+                    .await
+                    .status
+            })
+        });
+    futures_util::future::join_all(tasks.collect::<Vec<_>>())
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
 }
 
 fn tally(statuses: &[StatusCode], status: StatusCode) -> usize {
@@ -349,9 +265,8 @@ fn add_user(database_url: &str, email: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_app_servers_share_sessions_sign_out_and_the_throttle() {
-    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
-        // Several app servers are a PostgreSQL deployment.
-    } else {
+    // Several app servers are a PostgreSQL deployment.
+    if std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
         eprintln!("skipped: two app servers need PostgreSQL (set TEST_DATABASE_URL)");
         return;
     }
@@ -364,8 +279,7 @@ async fn two_app_servers_share_sessions_sign_out_and_the_throttle() {
     let b = Server::start(&url, &[], &http).await;
 
     // Signed in on A, the session works on B.
-    let token = signin_token(&http, &a).await;
-    let signed_in = attempt(&http, &a, &token, "shared@leeds.test", PASSWORD, None).await;
+    let signed_in = attempt(&http, &a, "shared@leeds.test", PASSWORD).await;
     assert_eq!(
         signed_in.status,
         StatusCode::SEE_OTHER,
@@ -376,14 +290,15 @@ async fn two_app_servers_share_sessions_sign_out_and_the_throttle() {
         "pathways_session={}",
         signed_in.cookie("pathways_session").unwrap()
     );
-    let on_b = http.get(&b.url("/"), Some(&session)).await;
+    let on_b = http.get_opt(&b.url("/"), Some(&session)).await.unwrap();
     assert_eq!(on_b.status, StatusCode::OK);
     assert!(on_b.body.contains("Welcome, Shared Server"));
 
     // Signed out on B, it is gone on A too.
     let csrf = http
-        .get(&b.url("/account"), Some(&session))
+        .get_opt(&b.url("/account"), Some(&session))
         .await
+        .unwrap()
         .csrf_token();
     let out = http
         .post_form(
@@ -394,28 +309,18 @@ async fn two_app_servers_share_sessions_sign_out_and_the_throttle() {
         )
         .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    let on_a = http.get(&a.url("/"), Some(&session)).await;
+    let on_a = http.get_opt(&a.url("/"), Some(&session)).await.unwrap();
     assert_eq!(on_a.status, StatusCode::SEE_OTHER);
     assert_eq!(on_a.headers.get(header::LOCATION).unwrap(), "/sign-in");
 
     // Wrong passwords split across both servers count as one: the sixth waits, on either.
     for n in 0..5 {
         let server = if n % 2 == 0 { &a } else { &b };
-        let token = signin_token(&http, server).await;
-        let r = attempt(
-            &http,
-            server,
-            &token,
-            "guessed@leeds.test",
-            "wrong one",
-            None,
-        )
-        .await;
+        let r = attempt(&http, server, "guessed@leeds.test", "wrong one").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {n}");
     }
     for server in [&a, &b] {
-        let token = signin_token(&http, server).await;
-        let r = attempt(&http, server, &token, "guessed@leeds.test", PASSWORD, None).await;
+        let r = attempt(&http, server, "guessed@leeds.test", PASSWORD).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
         assert!(r.body.contains("Too many attempts to sign in"));
     }
