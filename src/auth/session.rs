@@ -2,14 +2,14 @@
 //! a hash of the cookie's random id is stored), expire after 30 idle minutes or 10 hours
 //! in all, and are replaced at every sign-in.
 
+use std::net::IpAddr;
+
 use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDateTime, TimeDelta};
-
-use std::net::IpAddr;
 
 use super::password::verify_password;
 use super::throttle;
@@ -189,9 +189,8 @@ pub async fn sign_in(
     password: String,
     address: Option<IpAddr>,
 ) -> AppResult<SignIn> {
-    let email = normalise_email(email);
+    let lookup = normalise_email(email);
     let now = state.clock.now();
-    let lookup = email.clone();
     let (keys, reservation, user) = state
         .db
         .run(move |conn| {
