@@ -48,6 +48,11 @@ enum Command {
         /// Set when users reach the app over HTTPS: Secure, __Host- cookies and HSTS.
         #[arg(long, env = "PATHWAYS_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Behind a reverse proxy: the header it sets to the client's address (e.g.
+        /// X-Forwarded-For; the rightmost value is used). Never set it without such a proxy:
+        /// clients could then pick their own address.
+        #[arg(long, env = "PATHWAYS_TRUSTED_PROXY_HEADER")]
+        trusted_proxy_header: Option<axum::http::HeaderName>,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -131,15 +136,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn run_async(cli: Cli) -> anyhow::Result<()> {
     let migrate_only = matches!(cli.command, Command::Migrate);
-    let secure_cookies = matches!(
-        cli.command,
+    let (serving, secure_cookies, trusted_proxy_header) = match &cli.command {
         Command::Serve {
-            secure_cookies: true,
+            secure_cookies,
+            trusted_proxy_header,
             ..
-        }
-    );
-    let serving = matches!(cli.command, Command::Serve { .. });
-    let state = open(&cli.database_url, migrate_only, secure_cookies, serving).await?;
+        } => (true, *secure_cookies, trusted_proxy_header.clone()),
+        _ => (false, false, None),
+    };
+    let config = Config {
+        database_url: cli.database_url.clone(),
+        secure_cookies,
+        trusted_proxy_header,
+    };
+    let state = open(config, migrate_only, serving).await?;
     match cli.command {
         Command::Migrate => Ok(()),
         Command::Serve { addr, demo, .. } => {
@@ -191,12 +201,8 @@ fn demo_progress() -> impl FnMut(&str) + Send + 'static {
 
 /// Opens the database. SQLite is migrated on every start; PostgreSQL only by
 /// `pathways migrate`, and other commands refuse to run on an out-of-date schema.
-async fn open(
-    url: &str,
-    migrate_only: bool,
-    secure_cookies: bool,
-    serving: bool,
-) -> anyhow::Result<AppState> {
+async fn open(config: Config, migrate_only: bool, serving: bool) -> anyhow::Result<AppState> {
+    let url = config.database_url.as_str();
     // The server serves many requests at once; every other command needs one connection.
     let db = if serving {
         Db::connect(url)?
@@ -219,10 +225,6 @@ async fn open(
     if migrate_only {
         eprintln!("Applied {} migration(s).", applied.unwrap_or(0));
     }
-    let config = Config {
-        database_url: url.to_owned(),
-        secure_cookies,
-    };
     Ok(AppState::new(db, config, Arc::new(SystemClock)))
 }
 
@@ -233,6 +235,8 @@ async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     tokio::spawn(sweep_expired_sessions(state.clone()));
     let app = build_router(state);
     eprintln!("Pathways is running. Sign in at http://{addr}/sign-in (press Ctrl+C to stop).");
+    // The peer's address feeds the sign-in throttle's per-address limit.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -9,6 +9,10 @@ pub struct Config {
     /// Set when the app is served over HTTPS (directly or behind a TLS-terminating proxy):
     /// cookies then carry `Secure` and the `__Host-` prefix, and HSTS is sent.
     pub secure_cookies: bool,
+    /// The request header a trusted reverse proxy sets to the client's address (e.g.
+    /// `X-Forwarded-For`), read by the sign-in throttle. `None`: the TCP peer is the client,
+    /// and such headers are ignored, since anyone can send them.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
 }
 
 impl Config {

@@ -80,6 +80,11 @@ pub enum AppError {
         "The form was out of date or came from another site. Go back, reload the page and try again."
     )]
     CsrfRejected,
+    /// An API token of a user who must first change a temporary password.
+    #[error(
+        "A new password must be set before the API can be used. Sign in to Pathways and change your password."
+    )]
+    PasswordChangeRequired,
     /// The object does not exist or the caller may not see it (deliberately the same).
     #[error("Page not found.")]
     NotFound,
@@ -156,7 +161,9 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CsrfRejected | AppError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -175,6 +182,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::CsrfRejected => "csrf_rejected",
+            AppError::PasswordChangeRequired => "password_change_required",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
             AppError::Validation(_) => "validation_failed",

@@ -49,11 +49,19 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_throttles (email) {
-        email -> Text,
+    login_throttles (kind, key_hash) {
+        kind -> Text,
+        key_hash -> Text,
         failures -> Integer,
         last_failed_at -> Timestamp,
         blocked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
     }
 }
 

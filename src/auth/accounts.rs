@@ -140,7 +140,8 @@ pub struct PasswordChange {
 }
 
 /// Changes the caller's own password, ending their other sessions (`keep` is the current
-/// one). Returns the field problems; empty means done.
+/// one) and revoking every API token: a password change is how people respond to a
+/// suspected compromise, so nothing issued under the old password survives it. Returns the field problems; empty means done.
 pub async fn change_own_password(
     state: &AppState,
     user: &CurrentUser,
@@ -185,11 +186,15 @@ pub async fn change_own_password(
             write_transaction(conn, |conn| {
                 User::set_password(conn, user_id, &hash, false, now)?;
                 LoginSession::delete_for_user(conn, user_id, keep.as_deref())?;
+                let revoked = ApiToken::revoke_all_for_user(conn, user_id, now)?;
                 let event =
                     NewAuditEvent::simple(Some(user_id), AuditAction::Update, "user", user_id)
                         .with_change(
                             None::<&()>,
-                            Some(&serde_json::json!({"password": "changed"})),
+                            Some(&serde_json::json!({
+                                "password": "changed",
+                                "api_tokens_revoked": revoked,
+                            })),
                         );
                 AuditEvent::record(conn, event, now)?;
                 Ok::<_, AppError>(())
@@ -200,7 +205,7 @@ pub async fn change_own_password(
 }
 
 /// Sets a temporary password for another user (admin); it must be changed at the next
-/// sign-in, and the user's sessions end now.
+/// sign-in, and the user's sessions and API tokens end now.
 pub async fn set_temporary_password(
     state: &AppState,
     actor: &CurrentUser,
@@ -220,11 +225,15 @@ pub async fn set_temporary_password(
             write_transaction(conn, |conn| {
                 User::set_password(conn, user_id, &hash, true, now)?;
                 LoginSession::delete_for_user(conn, user_id, None)?;
+                let revoked = ApiToken::revoke_all_for_user(conn, user_id, now)?;
                 let event =
                     NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
                         .with_change(
                             None::<&()>,
-                            Some(&serde_json::json!({"password": "temporary password set"})),
+                            Some(&serde_json::json!({
+                                "password": "temporary password set",
+                                "api_tokens_revoked": revoked,
+                            })),
                         );
                 AuditEvent::record(conn, event, now)?;
                 Ok(())

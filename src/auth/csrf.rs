@@ -2,12 +2,13 @@
 //! 1. refuse when the browser says the request is cross-site (`Sec-Fetch-Site`) or sends
 //!    a foreign `Origin`;
 //! 2. for browser sessions, require the session's synchronizer token, in the form field
-//!    `csrf_token` or the `X-CSRF-Token` header;
+//!    `csrf_token` (urlencoded or multipart) or the `X-CSRF-Token` header, never in the
+//!    URL;
 //! 3. before sign-in, require the sign-in form's double-submit token.
 //!
 //! Bearer-token API calls carry no cookies, so only step 1 applies to them.
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
@@ -25,6 +26,9 @@ pub const FORM_FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
 /// The most a form body may hold (forms are small; uploads are multipart).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// The most a body may hold before sign-in: the only form then is the sign-in form, a few
+/// hundred bytes, so anonymous clients cannot make the server buffer megabytes.
+const MAX_ANONYMOUS_BYTES: usize = 16 * 1024;
 
 /// Middleware: runs after `session::authenticate`.
 pub async fn verify(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -45,7 +49,8 @@ pub async fn verify(State(state): State<AppState>, req: Request, next: Next) -> 
     let Some(expected) = expected else {
         return AppError::CsrfRejected.into_response();
     };
-    match submitted_token(req).await {
+    let signed_in = req.extensions().get::<CurrentUser>().is_some();
+    match submitted_token(req, signed_in).await {
         Ok((Some(sent), req)) if constant_time_eq(&sent, &expected) => next.run(req).await,
         Ok(_) => {
             tracing::warn!("request with a missing or wrong CSRF token refused");
@@ -80,28 +85,66 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// The token the request carries (header, or the urlencoded form field), with the
-/// request rebuilt around its buffered body.
-async fn submitted_token(req: Request) -> Result<(Option<String>, Request), Response> {
+/// The token the request carries: the `X-CSRF-Token` header, or the `csrf_token` field of
+/// a urlencoded or multipart form body, with the request rebuilt around the buffered body.
+/// Never the query string: URLs end up in browser history, proxy logs and `Referer`.
+async fn submitted_token(
+    req: Request,
+    signed_in: bool,
+) -> Result<(Option<String>, Request), Response> {
     if let Some(v) = req.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
         let token = v.to_owned();
         return Ok((Some(token), req));
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        let from_query = req.uri().query().and_then(|q| field_value(q.as_bytes()));
-        return Ok((from_query, req));
-    }
+        .unwrap_or_default()
+        .to_owned();
+    let body_kind = if content_type.starts_with("application/x-www-form-urlencoded") {
+        BodyKind::UrlEncoded
+    } else if content_type.starts_with("multipart/form-data") {
+        BodyKind::Multipart
+    } else {
+        return Ok((None, req));
+    };
+    let limit = match (signed_in, body_kind) {
+        (false, _) => MAX_ANONYMOUS_BYTES,
+        (true, BodyKind::UrlEncoded) => MAX_FORM_BYTES,
+        (true, BodyKind::Multipart) => crate::app::MAX_BODY_BYTES,
+    };
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
+    let bytes = to_bytes(body, limit)
         .await
         .map_err(|_| AppError::bad_request("The form is too large.").into_response())?;
-    let token = field_value(&bytes);
+    let token = match body_kind {
+        BodyKind::UrlEncoded => field_value(&bytes),
+        BodyKind::Multipart => multipart_field_value(bytes.clone(), &content_type).await,
+    };
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum BodyKind {
+    UrlEncoded,
+    Multipart,
+}
+
+/// The `csrf_token` field of a buffered multipart body (forms put it first, so the rest is
+/// rarely parsed).
+async fn multipart_field_value(bytes: Bytes, content_type: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let limits = multer::SizeLimit::new().for_field(FORM_FIELD, 1024);
+    let constraints = multer::Constraints::new().size_limit(limits);
+    let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(FORM_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn field_value(encoded: &[u8]) -> Option<String> {
@@ -145,6 +188,21 @@ mod tests {
             ("origin", "https://pathways.test")
         ])));
         assert!(!is_cross_site(&headers(&[("host", "pathways.test")])));
+    }
+
+    #[tokio::test]
+    async fn multipart_field_is_found_and_the_query_is_ignored() {
+        let body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx,y\r\n\
+                    --b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--b--\r\n";
+        let found =
+            multipart_field_value(Bytes::from(body), "multipart/form-data; boundary=b").await;
+        assert_eq!(found.as_deref(), Some("abc"));
+        let req = Request::post("/cohorts/1/import?csrf_token=abc")
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::empty())
+            .unwrap();
+        let (token, _) = submitted_token(req, true).await.unwrap();
+        assert_eq!(token, None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod csrf;
 pub mod password;
 pub mod session;
+pub mod throttle;
 pub mod tokens;
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};

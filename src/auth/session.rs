@@ -2,20 +2,24 @@
 //! a hash of the cookie's random id is stored), expire after 30 idle minutes or 10 hours
 //! in all, and are replaced at every sign-in.
 
+use std::net::IpAddr;
+
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDateTime, TimeDelta};
 
 use super::password::verify_password;
+use super::throttle;
 use super::tokens::{hash_secret, random_secret};
 use super::{AuthVia, CurrentUser, Role};
 use crate::app::AppState;
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult};
+use crate::models::login_throttle::Reservation;
 use crate::models::{
     ApiToken, AuditAction, AuditEvent, LoginSession, LoginThrottle, NewAuditEvent, Organisation,
     User,
@@ -32,12 +36,31 @@ pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(10);
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     match resolve(&state, req.headers()).await {
         Ok(Some(user)) => {
+            if let Err(e) = check_pending_password_change(&user, req.method(), req.uri().path()) {
+                return e.into_response();
+            }
             req.extensions_mut().insert(user);
         }
         Ok(None) => {}
         Err(e) => return e.into_response(),
     }
     next.run(req).await
+}
+
+/// While a temporary password is in force (an administrator reset it), an API token may
+/// only ask whose it is (`GET /api/v1/me`): whoever holds the token may not be the person
+/// the reset was for. Browser sessions are held to the same rule by the web layer.
+fn check_pending_password_change(user: &CurrentUser, method: &Method, path: &str) -> AppResult<()> {
+    let token = matches!(user.via, AuthVia::Token { .. });
+    let whoami = method == Method::GET && path == "/api/v1/me";
+    if token && user.must_change_password && !whoami {
+        tracing::info!(
+            user_id = user.id,
+            "API call refused: password change pending"
+        );
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(())
 }
 
 async fn resolve(state: &AppState, headers: &HeaderMap) -> AppResult<Option<CurrentUser>> {
@@ -156,32 +179,45 @@ pub fn normalise_email(email: &str) -> String {
 /// Checks credentials and, when they are right, opens a new session. Unknown emails are
 /// verified against a dummy hash and throttled like real ones, so neither the answer nor
 /// its timing tells whether an account exists.
-pub async fn sign_in(state: &AppState, email: &str, password: String) -> AppResult<SignIn> {
-    let email = normalise_email(email);
+///
+/// The attempt is counted before the password is checked, in one write transaction that
+/// locks the account's (and the address's) throttle row: parallel guesses queue on that
+/// row, so only the first few of any burst ever reach the password hash.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    address: Option<IpAddr>,
+) -> AppResult<SignIn> {
+    let lookup = normalise_email(email);
     let now = state.clock.now();
-    let lookup = email.clone();
-    let (blocked, user) = state
+    let (keys, reservation, user) = state
         .db
         .run(move |conn| {
-            Ok((
-                LoginThrottle::blocked_for(conn, &lookup, now)?,
-                User::find_by_email(conn, &lookup)?,
-            ))
+            write_transaction(conn, |conn| {
+                let keys = throttle::keys_for(conn, &lookup, address)?;
+                let reservation = LoginThrottle::reserve(conn, &keys, now)?;
+                let user = match reservation {
+                    Reservation::Granted { .. } => User::find_by_email(conn, &lookup)?,
+                    Reservation::Blocked { .. } => None,
+                };
+                Ok::<_, AppError>((keys, reservation, user))
+            })
         })
         .await?;
-    if let Some(secs) = blocked {
-        tracing::warn!("sign-in refused: account is throttled");
-        return Ok(SignIn::Blocked(secs));
-    }
+    let failures = match reservation {
+        Reservation::Blocked { secs, by } => {
+            tracing::warn!(limit = by.as_str(), "sign-in refused unchecked: throttled");
+            return Ok(SignIn::Blocked(secs));
+        }
+        Reservation::Granted { failures } => failures,
+    };
     let user = user.filter(|u| u.disabled_at.is_none());
     let verified =
         verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| verified) else {
-        let failures = state
-            .db
-            .run(move |conn| Ok(LoginThrottle::record_failure(conn, &email, now)?.failures))
-            .await?;
         tracing::warn!(failures, "sign-in failed");
+        purge_expired_throttles(state, now).await;
         return Ok(SignIn::Failed);
     };
     let session_id = random_secret();
@@ -197,7 +233,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> AppResu
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                LoginThrottle::clear(conn, &email)?;
+                LoginThrottle::settle_success(conn, &keys)?;
                 LoginSession::create(conn, &session)?;
                 let event =
                     NewAuditEvent::simple(Some(user_id), AuditAction::SignIn, "user", user_id);
@@ -211,6 +247,22 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> AppResu
         session_id,
         must_change_password: user.must_change_password,
     })
+}
+
+/// Deletes throttle rows past their window; run after a failure, so the table only
+/// holds what still matters. A failed sweep is logged, never shown to the person signing in.
+async fn purge_expired_throttles(state: &AppState, now: NaiveDateTime) {
+    let purged = state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                Ok::<_, AppError>(LoginThrottle::purge_expired(conn, now)?)
+            })
+        })
+        .await;
+    if let Err(e) = purged {
+        tracing::warn!(error = %e, "could not purge expired sign-in throttles");
+    }
 }
 
 /// Ends the caller's session on the server (a no-op for token callers).

@@ -110,7 +110,8 @@ impl ApiToken {
         .map(|n| n > 0)
     }
 
-    /// Revokes every live token of a user (when the account is disabled).
+    /// Revokes every live token of a user (when the account is disabled or its password is
+    /// changed or reset); returns how many were live.
     pub fn revoke_all_for_user(
         conn: &mut DbConnection,
         user_id: i32,

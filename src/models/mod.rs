@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod api_token;
+pub mod app_secret;
 pub mod attendance;
 pub mod audit;
 pub mod checkpoint;

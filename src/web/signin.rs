@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
@@ -11,10 +11,15 @@ use serde::Deserialize;
 use super::{Layout, WebForm, see_other};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::password::MAX_LENGTH as MAX_PASSWORD_CHARS;
 use crate::auth::session::{self, SignIn, clear_cookie, cookie, read_cookie};
+use crate::auth::throttle::ClientAddress;
 use crate::auth::tokens::random_secret;
 use crate::error::{AppResult, FieldErrors};
 use crate::validate::{self, Lines};
+
+/// The longest email address there can be (RFC 5321's path limit less its brackets).
+pub const MAX_EMAIL_CHARS: usize = 254;
 
 /// The sign-in page.
 #[derive(Template, WebTemplate)]
@@ -63,33 +68,49 @@ pub async fn form(
     )
 }
 
-/// `POST /sign-in`: checks the credentials and opens a new session.
+/// `POST /sign-in`: checks the credentials and opens a new session. Over-long fields are
+/// refused before anything is looked up or stored.
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     WebForm(form): WebForm<SignInForm>,
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new();
-    if form.email.trim().is_empty() {
+    let mut email = form.email;
+    if email.trim().is_empty() {
         errors.add("email", "Enter your email address");
-    } else if validate::has_control(&form.email, Lines::One) {
+    } else if email.trim().chars().count() > MAX_EMAIL_CHARS {
+        errors.add(
+            "email",
+            format!("Email address must be {MAX_EMAIL_CHARS} characters or fewer"),
+        );
+        // Not shown again: it may be anything at all, even a password typed in the wrong box.
+        email.clear();
+    } else if validate::has_control(&email, Lines::One) {
         // No address holds one, and PostgreSQL refuses a NUL in the lookup.
         errors.add("email", "Enter an email address in the correct format");
     }
     if form.password.is_empty() {
         errors.add("password", "Enter your password");
+    } else if form.password.chars().count() > MAX_PASSWORD_CHARS {
+        errors.add(
+            "password",
+            format!("Password must be {MAX_PASSWORD_CHARS} characters or fewer"),
+        );
     }
     if !errors.is_empty() {
         return Ok(render(
             &state,
             &headers,
             errors,
-            form.email,
+            email,
             None,
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    let (message, status) = match session::sign_in(&state, &form.email, form.password).await? {
+    let outcome = session::sign_in(&state, &email, form.password, address).await?;
+    let (message, status) = match outcome {
         SignIn::Success {
             session_id,
             must_change_password,
@@ -116,16 +137,27 @@ pub async fn submit(
             "Enter a correct email address and password".to_owned(),
             StatusCode::UNAUTHORIZED,
         ),
-        SignIn::Blocked(secs) => (
-            format!(
-                "Too many attempts to sign in. Wait {} and try again",
-                wait_text(secs)
-            ),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        SignIn::Blocked(secs) => {
+            errors.add(
+                "email",
+                format!(
+                    "Too many attempts to sign in. Wait {} and try again",
+                    wait_text(secs)
+                ),
+            );
+            let page = render(
+                &state,
+                &headers,
+                errors,
+                email,
+                None,
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            return Ok((AppendHeaders([(RETRY_AFTER, secs.to_string())]), page).into_response());
+        }
     };
     errors.add("email", message);
-    Ok(render(&state, &headers, errors, form.email, None, status))
+    Ok(render(&state, &headers, errors, email, None, status))
 }
 
 /// `POST /sign-out`: ends the session on the server and clears the cookie.

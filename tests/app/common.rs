@@ -78,6 +78,7 @@ impl TestApp {
         let config = Config {
             database_url: url,
             secure_cookies,
+            trusted_proxy_header: None,
         };
         let state = AppState::new(db, config, clock.clone());
         TestApp {

@@ -122,3 +122,67 @@ async fn bearer_token_calls_need_no_csrf_token_but_still_refuse_cross_site() {
         .unwrap();
     assert_eq!(script.send(req, None).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_token_in_the_query_string_is_never_accepted() {
+    let app = TestApp::new().await;
+    let admin = app.login_as(Role::Admin, "Leeds City Council").await;
+    let token = admin.csrf.clone().unwrap();
+    let before = app.audit_count().await;
+    let path = format!("/admin/organisations?csrf_token={token}");
+    let bodies = [
+        (
+            "application/x-www-form-urlencoded",
+            "name=Leeds+Mind&kind=charity".to_owned(),
+        ),
+        ("text/plain", "name=Leeds+Mind&kind=charity".to_owned()),
+        (
+            "multipart/form-data; boundary=b",
+            "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nLeeds Mind\r\n--b--\r\n"
+                .to_owned(),
+        ),
+    ];
+    for (content_type, body) in bodies {
+        let req = Request::post(path.as_str())
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let response = admin.send(req, None).await;
+        assert_eq!(response.status, StatusCode::FORBIDDEN, "{content_type}");
+    }
+    assert_eq!(app.audit_count().await, before, "nothing was written");
+}
+
+#[tokio::test]
+async fn the_import_form_carries_its_token_in_the_body_not_the_url() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Leeds City Council").await;
+    let web = app.login_as(Role::Coordinator, "Leeds City Council").await;
+    let token = web.csrf.clone().unwrap();
+    let page = web
+        .get(&format!("/cohorts/{}/import", d.cohort))
+        .await
+        .text();
+    assert!(page.contains(&format!("action=\"/cohorts/{}/import\"", d.cohort)));
+    assert!(!page.contains("?csrf_token"), "no token in any URL");
+    let sheet = "given_name,family_name,date_of_birth,postcode\r\nAmina,Begum,1990-01-01,LS9 7TF";
+    let multipart = |token: &str| {
+        let body = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
+             --b\r\nContent-Disposition: form-data; name=\"csv\"\r\n\r\n{sheet}\r\n--b--\r\n"
+        );
+        Request::post(format!("/cohorts/{}/import", d.cohort))
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=b")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let preview = web.send(multipart(&token), None).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text());
+    assert!(
+        preview
+            .text()
+            .contains("Check the import before you confirm")
+    );
+    let forged = web.send(multipart("not-the-token"), None).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

@@ -324,13 +324,14 @@ async fn a_full_cohort_of_a_thousand_imports_quickly() {
 fn multipart(cohort: i32, token: &str, file: &str) -> Request<Body> {
     let b = "pathways-test-boundary";
     let body = format!(
-        "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\n\
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"residents.csv\"\r\n\
          Content-Type: text/csv\r\n\r\n{file}\r\n--{b}\r\n\
          Content-Disposition: form-data; name=\"csv\"\r\n\r\n\r\n--{b}--\r\n"
     );
     Request::builder()
         .method(Method::POST)
-        .uri(format!("/cohorts/{cohort}/import?csrf_token={token}"))
+        .uri(format!("/cohorts/{cohort}/import"))
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={b}"),

@@ -21,6 +21,7 @@ mod headers_crawl;
 mod imports;
 mod input_safety;
 mod logs;
+mod multi_server;
 mod outcomes_api;
 mod outcomes_web;
 mod pg_backup;

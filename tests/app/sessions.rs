@@ -283,3 +283,95 @@ async fn changing_a_password_checks_the_current_one_and_the_policy() {
     assert_eq!(client.get("/").await.status, StatusCode::OK);
     assert_signed_out(&other_session.get("/").await);
 }
+
+#[tokio::test]
+async fn a_temporary_password_revokes_api_tokens_and_holds_new_ones_to_whoami() {
+    let app = TestApp::new().await;
+    let admin = app.login_as(Role::Admin, "Leeds City Council").await;
+    let (id, _) = app.user(Role::Coordinator, "Learning Partnerships").await;
+    let script = app.token_client(id).await;
+    assert_eq!(
+        script.get("/api/v1/programmes").await.status,
+        StatusCode::OK
+    );
+    let temporary = "orange kettle under bridges";
+    let response = admin
+        .post_form(
+            &format!("/admin/users/{id}/password"),
+            &[("password", temporary)],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        script.get("/api/v1/programmes").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old token is revoked"
+    );
+    // A token made while the change is pending (e.g. on the command line) may only ask
+    // whose it is.
+    let pending = app.token_client(id).await;
+    let me = pending.get("/api/v1/me").await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json()["must_change_password"], true);
+    for refused in [
+        pending.get("/api/v1/programmes").await,
+        pending
+            .json(
+                Method::POST,
+                "/api/v1/organisations",
+                json!({"name": "Leeds Mind", "kind": "charity"}),
+            )
+            .await,
+    ] {
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert_eq!(refused.json()["error"]["code"], "password_change_required");
+    }
+    // The reset's audit event says the token went with it.
+    let trail = app
+        .state
+        .db
+        .run(move |conn| {
+            Ok(pathways::models::AuditEvent::for_entity(
+                conn,
+                "user",
+                &id.to_string(),
+            )?)
+        })
+        .await
+        .unwrap();
+    let reset = trail
+        .iter()
+        .filter_map(|e| e.after_json.as_deref())
+        .find(|a| a.contains("temporary password set"))
+        .expect("the reset is audited");
+    assert!(reset.contains("\"api_tokens_revoked\":1"), "{reset}");
+}
+
+#[tokio::test]
+async fn changing_ones_own_password_revokes_every_api_token() {
+    let app = TestApp::new().await;
+    let (id, email) = app.user(Role::Manager, "Leeds City Council").await;
+    let client = app.sign_in(&email, PASSWORD).await;
+    let script = app.token_client(id).await;
+    assert_eq!(script.get("/api/v1/me").await.status, StatusCode::OK);
+    let changed = client
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "seven quiet herons at dawn"),
+                ("confirm_password", "seven quiet herons at dawn"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        script.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::OK,
+        "this session stays"
+    );
+}
