@@ -27,7 +27,7 @@ const ORG: &str = "Leeds City Council";
 
 /// The delivery's programme with 200 more cohorts after it, so the programme CSV reads
 /// two batches of cohorts (200 a batch) and sends 201 rows; and an admin's API token and id.
-async fn two_batches(app: &TestApp) -> (Delivery, Vec<i32>, String, i32) {
+pub(crate) async fn two_batches(app: &TestApp) -> (Delivery, Vec<i32>, String, i32) {
     let d = app.delivery(ORG).await;
     let (admin, _) = app.user(Role::Admin, ORG).await;
     let (programme, now) = (d.programme, app.state.clock.now());
@@ -56,7 +56,7 @@ async fn two_batches(app: &TestApp) -> (Delivery, Vec<i32>, String, i32) {
     (d, extra, token, admin)
 }
 
-fn get(path: &str, token: &str) -> Request<Body> {
+pub(crate) fn get(path: &str, token: &str) -> Request<Body> {
     Request::builder()
         .uri(path)
         .header(header::HOST, "pathways.test")
@@ -66,7 +66,7 @@ fn get(path: &str, token: &str) -> Request<Body> {
 }
 
 /// The next piece of a body: `Some(Ok)` data, `Some(Err)` an aborted transfer, `None` its end.
-async fn next_chunk(body: &mut Body) -> Option<Result<Bytes, axum::Error>> {
+pub(crate) async fn next_chunk(body: &mut Body) -> Option<Result<Bytes, axum::Error>> {
     loop {
         match body.frame().await? {
             Ok(frame) => {
@@ -80,7 +80,7 @@ async fn next_chunk(body: &mut Body) -> Option<Result<Bytes, axum::Error>> {
 }
 
 /// The whole body, or the error that cut it short.
-async fn read_all(body: &mut Body, mut text: String) -> Result<String, axum::Error> {
+pub(crate) async fn read_all(body: &mut Body, mut text: String) -> Result<String, axum::Error> {
     while let Some(chunk) = next_chunk(body).await {
         text.push_str(std::str::from_utf8(&chunk?).unwrap());
     }

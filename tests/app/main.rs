@@ -12,6 +12,7 @@ mod cli;
 mod csrf;
 mod delivery_api;
 mod delivery_web;
+mod download_failures;
 mod downloads;
 mod erasure;
 mod headers;
