@@ -13,6 +13,7 @@ use crate::auth::{csrf, session};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::downloads::{ExportLimits, Exports};
 use crate::error::AppError;
 use crate::{api, middleware, web};
 
@@ -29,15 +30,19 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Source of "now".
     pub clock: Arc<dyn Clock>,
+    /// Turns for CSV downloads, which each hold a connection while they stream.
+    pub exports: Exports,
 }
 
 impl AppState {
     /// State over `db` with the given settings and clock.
     pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> Self {
+        let exports = Exports::new(ExportLimits::for_backend(db.backend()));
         Self {
             db,
             config: Arc::new(config),
             clock,
+            exports,
         }
     }
 }

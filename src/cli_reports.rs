@@ -186,20 +186,32 @@ pub async fn export(state: &AppState, command: ExportCommand) -> anyhow::Result<
     state
         .db
         .run(move |conn| {
-            let ids = match cohort {
-                Some(id) => vec![crate::models::Cohort::find(conn, id)?.id],
-                None => cohorts_in(conn, &ProgrammeFilter::default())?,
-            };
-            let bar = crate::progress::bar(ids.len() as u64, "Exporting cohorts");
-            let mut w = writer(sink, &PARTICIPANT_COLUMNS, bom)
-                .map_err(|e| AppError::Internal(e.into()))?;
-            write_participants(conn, &ids, as_at, &mut w, |n| bar.inc(n as u64))?;
-            bar.finish_and_clear();
-            Ok(())
+            // One snapshot, so every batch of cohorts comes from the same moment.
+            crate::db::read_snapshot(conn, |conn| export_all(conn, cohort, as_at, bom, sink))
         })
         .await
         .map_err(not_found(format!(
             "there is no cohort {}",
             cohort.unwrap_or_default()
         )))
+}
+
+/// The participants export of `cohort` (or every cohort) into `sink`.
+fn export_all(
+    conn: &mut crate::db::DbConnection,
+    cohort: Option<i32>,
+    as_at: NaiveDate,
+    bom: bool,
+    sink: Box<dyn Write + Send>,
+) -> crate::error::AppResult<()> {
+    let ids = match cohort {
+        Some(id) => vec![crate::models::Cohort::find(conn, id)?.id],
+        None => cohorts_in(conn, &ProgrammeFilter::default())?,
+    };
+    let bar = crate::progress::bar(ids.len() as u64, "Exporting cohorts");
+    let mut w =
+        writer(sink, &PARTICIPANT_COLUMNS, bom).map_err(|e| AppError::Internal(e.into()))?;
+    write_participants(conn, &ids, as_at, &mut w, |n| bar.inc(n as u64))?;
+    bar.finish_and_clear();
+    Ok(())
 }

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod downloads;
 pub mod error;
 pub mod extract;
 pub mod middleware;

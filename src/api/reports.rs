@@ -1,99 +1,24 @@
 //! `/api/v1/cohorts/{id}/report` (JSON and CSV), `/api/v1/cohorts/{id}/participants.csv`
-//! and `/api/v1/reports/programme.csv`. CSV is streamed: rows are written a batch of
-//! cohorts at a time on a blocking thread and sent as they are ready.
-
-use std::io::Write;
+//! and `/api/v1/reports/programme.csv`. CSV is streamed (`crate::downloads`): rows are
+//! written a batch of cohorts at a time from one snapshot of the database and sent as
+//! they are ready.
 
 use axum::Json;
-use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use tokio::sync::mpsc;
+use axum::response::Response;
 
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
-use crate::db::DbConnection;
 use crate::db::write_transaction;
+use crate::downloads;
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathId, ReportQuery};
 use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
 use crate::reports::cohort_report;
 use crate::reports::export::{
-    PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants, writer,
+    PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants,
 };
 use crate::reports::report::{check_visible, programme_lines};
-
-/// An `io::Write` that sends what it has gathered down a channel at every flush.
-struct ChunkSender {
-    buffer: Vec<u8>,
-    tx: mpsc::Sender<Bytes>,
-}
-
-impl Write for ChunkSender {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.buffer.extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if !self.buffer.is_empty() {
-            let chunk = Bytes::from(std::mem::take(&mut self.buffer));
-            self.tx
-                .blocking_send(chunk)
-                .map_err(|_| std::io::Error::other("the client went away"))?;
-        }
-        Ok(())
-    }
-}
-
-/// A streamed CSV download: `produce` writes rows on a database thread.
-fn csv_download<F>(
-    state: &AppState,
-    filename: String,
-    bom: bool,
-    header_row: &'static [&'static str],
-    produce: F,
-) -> Response
-where
-    F: FnOnce(&mut DbConnection, &mut csv::Writer<ChunkSender>) -> AppResult<()> + Send + 'static,
-{
-    let (tx, rx) = mpsc::channel::<Bytes>(8);
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let result = db
-            .run(move |conn| {
-                let sink = ChunkSender {
-                    buffer: Vec::new(),
-                    tx,
-                };
-                let mut w =
-                    writer(sink, header_row, bom).map_err(|e| AppError::Internal(e.into()))?;
-                produce(conn, &mut w)?;
-                w.flush().map_err(|e| AppError::Internal(e.into()))
-            })
-            .await;
-        if let Err(e) = result {
-            tracing::error!(error = %e, "CSV export stopped early");
-        }
-    });
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        Body::from_stream(stream),
-    )
-        .into_response()
-}
 
 fn io(e: impl Into<anyhow::Error>) -> AppError {
     AppError::Internal(e.into())
@@ -148,10 +73,15 @@ pub async fn cohort_csv(
     q: ReportQuery,
 ) -> AppResult<Response> {
     visible_cohort(&state, &user, id).await?;
+    let turn = match state.exports.turn().await {
+        Ok(turn) => turn,
+        Err(busy) => return Ok(busy),
+    };
     let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-report-{as_at}.csv");
-    Ok(csv_download(
+    downloads::csv(
         &state,
+        turn,
         name,
         q.bom,
         &REPORT_COLUMNS,
@@ -159,7 +89,8 @@ pub async fn cohort_csv(
             let report = cohort_report(conn, id, as_at, false)?;
             w.write_record(report_cells(&report.line)).map_err(io)
         },
-    ))
+    )
+    .await
 }
 
 /// One row per enrolment of a cohort, with attendance and job outcomes.
@@ -173,6 +104,11 @@ pub async fn participants_csv(
     q: ReportQuery,
 ) -> AppResult<Response> {
     visible_cohort(&state, &user, id).await?;
+    // The turn comes first, so a download refused as busy is not audited as taken.
+    let turn = match state.exports.turn().await {
+        Ok(turn) => turn,
+        Err(busy) => return Ok(busy),
+    };
     let (actor, now) = (user.id, state.clock.now());
     // Personal data leaves the system: who took which cohort's list is audited.
     state
@@ -187,13 +123,15 @@ pub async fn participants_csv(
         .await?;
     let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-participants-{as_at}.csv");
-    Ok(csv_download(
+    downloads::csv(
         &state,
+        turn,
         name,
         q.bom,
         &PARTICIPANT_COLUMNS,
         move |conn, w| write_participants(conn, &[id], as_at, w, |_| {}),
-    ))
+    )
+    .await
 }
 
 /// One row per cohort in range (programme, start dates), then a TOTAL row.
@@ -215,8 +153,13 @@ pub async fn programme_csv(
         .db
         .run(move |conn| Ok(check_visible(conn, &check)?))
         .await?;
-    Ok(csv_download(
+    let turn = match state.exports.turn().await {
+        Ok(turn) => turn,
+        Err(busy) => return Ok(busy),
+    };
+    downloads::csv(
         &state,
+        turn,
         format!("programme-report-{as_at}.csv"),
         q.bom,
         &REPORT_COLUMNS,
@@ -235,5 +178,6 @@ pub async fn programme_csv(
             }
             w.write_record(report_cells(&total)).map_err(io)
         },
-    ))
+    )
+    .await
 }

@@ -5,6 +5,7 @@
 pub mod backup;
 mod manager;
 mod migrations;
+mod snapshot;
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use diesel::r2d2::{Pool, PooledConnection};
 
 pub use manager::{Backend, DbManager};
 pub use migrations::{has_pending_migrations, run_migrations};
+pub use snapshot::read_snapshot;
 
 use crate::error::{AppError, AppResult};
 
@@ -69,6 +71,13 @@ impl Db {
     /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Connections checked out of the pool right now (open minus idle), so tests and
+    /// operators can see that long requests hand theirs back.
+    pub fn connections_in_use(&self) -> u32 {
+        let state = self.pool.state();
+        state.connections - state.idle_connections
     }
 
     /// A connection for synchronous callers (the command line, tests).

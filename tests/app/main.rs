@@ -14,6 +14,8 @@ mod csrf_routes;
 mod csv_injection;
 mod delivery_api;
 mod delivery_web;
+mod download_failures;
+mod downloads;
 mod equality_crawl;
 mod erasure;
 mod headers;
