@@ -118,6 +118,9 @@ impl Logs {
 
 #[tokio::test]
 async fn a_failure_part_way_aborts_the_transfer_and_logs_its_cause() {
+    // The process-wide subscriber keeps every application callsite enabled, so the
+    // thread-local one below hears them even when another test's thread reached them first.
+    crate::logs::capture();
     let logs = Logs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
