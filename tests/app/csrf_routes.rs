@@ -118,6 +118,7 @@ async fn every_state_changing_route_refuses_five_forgeries_and_changes_nothing()
         }
     }
     assert_eq!(refused, routes.len() * 5);
+    eprintln!("csrf: {} routes, {refused} forgeries refused", routes.len());
     assert_eq!(
         row_counts(&app).await,
         before,

@@ -65,6 +65,10 @@ async fn managers_and_hr_never_receive_equality_answers_from_any_route() {
         let (id, _) = app.user(role, org).await;
         let api = app.token_client(id).await;
         crawl(&format!("{role:?} (API)"), &api, &paths).await;
+        eprintln!(
+            "equality crawl: {role:?}, {} routes by session and by token, {served} pages served",
+            paths.len()
+        );
         // And the equality routes themselves are refused.
         for p in [
             path.clone(),
