@@ -18,6 +18,7 @@ mod imports;
 mod multi_server;
 mod outcomes_api;
 mod outcomes_web;
+mod password_upgrade;
 mod reports;
 mod retention;
 mod schema_parity;
