@@ -233,6 +233,9 @@ async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tokio::spawn(sweep_expired_sessions(state.clone()));
+    // Make the dummy hash now, so the first sign-in with an unknown email does not take
+    // one hash longer than a wrong password does.
+    tokio::task::spawn_blocking(crate::auth::password::dummy_hash);
     let app = build_router(state);
     eprintln!("Pathways is running. Sign in at http://{addr}/sign-in (press Ctrl+C to stop).");
     // The peer's address feeds the sign-in throttle's per-address limit.

@@ -174,6 +174,8 @@ pub async fn change_own_password(
         .db
         .run(move |conn| Ok(User::find(conn, user_id)?.password_hash))
         .await?;
+    // No upgrade of an outdated hash here: a right current password is replaced below by
+    // a hash of the new one, made with today's parameters.
     if !verify_password(change.current, Some(stored)).await? {
         errors.add("current_password", "Your current password is not correct");
         return Ok(errors);

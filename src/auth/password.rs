@@ -1,10 +1,11 @@
 //! Password hashing (argon2id, the crate's defaults m=19456 KiB, t=2, p=1) and the
 //! password policy. Hashing runs on the blocking pool, at most a few at once, so a flood
-//! of sign-ins cannot starve the server of CPU or memory.
+//! of sign-ins cannot starve the server of CPU or memory. A stored hash made with other
+//! parameters (or another argon2 variant) still verifies, and sign-in replaces it.
 
 use std::sync::{LazyLock, OnceLock};
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use tokio::sync::Semaphore;
 
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -28,9 +29,49 @@ pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
 /// Checks a password against a stored PHC string (synchronous). Anything unparsable is
 /// simply a mismatch.
 pub fn verify_password_blocking(password: &str, phc: &str) -> bool {
+    // One line per argon2 verification at debug level, so an operator (or a test) can count
+    // how many attempts reached the hash, the dummy one for unknown emails included; it is
+    // written here, next to the work itself, so it cannot claim a verification that was
+    // skipped. It names nobody.
+    tracing::debug!("verifying a password against its argon2 hash");
     Argon2::default()
         .verify_password(password.as_bytes(), phc)
         .is_ok()
+}
+
+/// True when a stored PHC string was not made the way [`hash_password_blocking`] makes
+/// hashes today: another algorithm or variant (argon2i, argon2d), another version, other
+/// m/t/p costs or output length, or a secret key id or associated data. Any difference
+/// counts, so lowering the parameters on purpose would also take effect at sign-in.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&hash) else {
+        return true;
+    };
+    let current = Params::default();
+    hash.algorithm.as_str() != Algorithm::Argon2id.as_str()
+        || hash.version != Some(Version::V0x13.into())
+        || params.m_cost() != current.m_cost()
+        || params.t_cost() != current.t_cost()
+        || params.p_cost() != current.p_cost()
+        || params.output_len() != Some(Params::DEFAULT_OUTPUT_LEN)
+        || !params.keyid().is_empty()
+        || !params.data().is_empty()
+}
+
+/// The outcome of [`verify_and_upgrade`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verified {
+    /// Wrong password, or no account.
+    No,
+    /// Right password; `upgraded` holds a fresh hash of it with today's parameters when
+    /// the stored one was made otherwise, to be stored in its place.
+    Yes {
+        /// The replacement PHC string, if the stored one is out of date.
+        upgraded: Option<String>,
+    },
 }
 
 /// A hash of a random password, verified against when the email is unknown so that
@@ -58,23 +99,45 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 }
 
 /// Verifies on the blocking pool; `None` checks against the dummy hash and returns false.
+/// For a check whose success should also replace an outdated hash, use
+/// [`verify_and_upgrade`].
 pub async fn verify_password(password: String, phc: Option<String>) -> AppResult<bool> {
+    verify(password, phc, false)
+        .await
+        .map(|v| matches!(v, Verified::Yes { .. }))
+}
+
+/// As [`verify_password`], and when the password is right but the stored hash is out of
+/// date ([`needs_rehash`]), also hashes it afresh with today's parameters, under the same
+/// hashing slot. Only a right password pays for the second hash, so a refusal takes the
+/// same time for unknown and known accounts.
+pub async fn verify_and_upgrade(password: String, phc: Option<String>) -> AppResult<Verified> {
+    verify(password, phc, true).await
+}
+
+async fn verify(password: String, phc: Option<String>, upgrade: bool) -> AppResult<Verified> {
     let _slot = HASHING_SLOTS
         .acquire()
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    // One line per argon2 verification at debug level, so an operator (or a test) can count
-    // how many attempts reached the hash; it names nobody.
-    tracing::debug!("verifying a password against its argon2 hash");
-    tokio::task::spawn_blocking(move || match phc {
-        Some(phc) => verify_password_blocking(&password, &phc),
-        None => {
+    tokio::task::spawn_blocking(move || {
+        let Some(phc) = phc else {
             verify_password_blocking(&password, dummy_hash());
-            false
+            return Ok(Verified::No);
+        };
+        if !verify_password_blocking(&password, &phc) {
+            return Ok(Verified::No);
         }
+        let upgraded = if upgrade && needs_rehash(&phc) {
+            Some(hash_password_blocking(&password)?)
+        } else {
+            None
+        };
+        Ok(Verified::Yes { upgraded })
     })
     .await
-    .map_err(|e| AppError::Internal(e.into()))
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(AppError::Internal)
 }
 
 /// Checks a new password against the policy: 12 to 256 characters, not a common or
@@ -132,6 +195,61 @@ mod tests {
         assert!(verify_password_blocking("a long enough passphrase", &hash));
         assert!(!verify_password_blocking("a long enough passphrasE", &hash));
         assert!(!verify_password_blocking("anything", "not a hash"));
+    }
+
+    /// A hash of `password` made with `algorithm` and costs m, t, p.
+    fn hash_with(password: &str, algorithm: Algorithm, m: u32, t: u32, p: u32) -> String {
+        let params = Params::new(m, t, p, None).unwrap();
+        Argon2::new(algorithm, Version::V0x13, params)
+            .hash_password(password.as_bytes())
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn hashes_with_other_parameters_or_variants_verify_and_need_rehashing() {
+        let current = hash_password_blocking("violet tractor mango").unwrap();
+        assert!(!needs_rehash(&current));
+        for old in [
+            hash_with("violet tractor mango", Algorithm::Argon2id, 4096, 1, 1),
+            hash_with("violet tractor mango", Algorithm::Argon2id, 19456, 1, 1),
+            hash_with("violet tractor mango", Algorithm::Argon2id, 19456, 2, 2),
+            hash_with("violet tractor mango", Algorithm::Argon2i, 19456, 2, 1),
+            hash_with("violet tractor mango", Algorithm::Argon2d, 19456, 2, 1),
+        ] {
+            assert!(needs_rehash(&old), "{old}");
+            assert!(
+                verify_password_blocking("violet tractor mango", &old),
+                "{old}"
+            );
+            assert!(!verify_password_blocking("violet tractor mangO", &old));
+        }
+        assert!(needs_rehash("not a hash"));
+    }
+
+    #[tokio::test]
+    async fn only_a_right_password_against_an_old_hash_is_upgraded() {
+        let old = hash_with("violet tractor mango", Algorithm::Argon2i, 4096, 1, 1);
+        let check = |password: &str, phc: &str| {
+            verify_and_upgrade(password.to_owned(), Some(phc.to_owned()))
+        };
+        let Verified::Yes {
+            upgraded: Some(new),
+        } = check("violet tractor mango", &old).await.unwrap()
+        else {
+            panic!("not upgraded");
+        };
+        assert!(new.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{new}");
+        assert!(verify_password_blocking("violet tractor mango", &new));
+        assert_eq!(
+            check("violet tractor mango", &new).await.unwrap(),
+            Verified::Yes { upgraded: None }
+        );
+        assert_eq!(check("wrong", &old).await.unwrap(), Verified::No);
+        assert_eq!(
+            verify_and_upgrade("x".into(), None).await.unwrap(),
+            Verified::No
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDateTime, TimeDelta};
 
-use super::password::verify_password;
+use super::password::{Verified, verify_and_upgrade};
 use super::throttle;
 use super::tokens::{hash_secret, random_secret};
 use super::{AuthVia, CurrentUser, Role};
@@ -213,13 +213,16 @@ pub async fn sign_in(
         Reservation::Granted { failures } => failures,
     };
     let user = user.filter(|u| u.disabled_at.is_none());
-    let verified =
-        verify_password(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let Some(user) = user.filter(|_| verified) else {
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let (Some(user), Verified::Yes { upgraded }) =
+        (user, verify_and_upgrade(password, stored).await?)
+    else {
         tracing::warn!(failures, "sign-in failed");
         purge_expired_throttles(state, now).await;
         return Ok(SignIn::Failed);
     };
+    // An outdated stored hash is replaced in the sign-in's own transaction.
+    let upgrade = upgraded.map(|new| (user.password_hash.clone(), new));
     let session_id = random_secret();
     let session = LoginSession {
         id_hash: hash_secret(&session_id),
@@ -229,7 +232,7 @@ pub async fn sign_in(
         last_seen_at: now,
     };
     let user_id = user.id;
-    state
+    let upgraded = state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -238,15 +241,44 @@ pub async fn sign_in(
                 let event =
                     NewAuditEvent::simple(Some(user_id), AuditAction::SignIn, "user", user_id);
                 AuditEvent::record(conn, event, now)?;
-                Ok::<_, AppError>(())
+                match &upgrade {
+                    Some((old, new)) => store_upgraded_hash(conn, user_id, old, new, now),
+                    None => Ok(false),
+                }
             })
         })
         .await?;
+    if upgraded {
+        tracing::info!(user_id, "password hash upgraded to current parameters");
+    }
     tracing::info!(user_id, "signed in");
     Ok(SignIn::Success {
         session_id,
         must_change_password: user.must_change_password,
     })
+}
+
+/// Stores a password hash recomputed with today's parameters in place of `old`, audited
+/// like any other account change (saying what happened, never the hash). Nothing happens
+/// if the stored hash is no longer `old`: the password was changed or reset meanwhile.
+/// Returns whether the hash was replaced.
+fn store_upgraded_hash(
+    conn: &mut DbConnection,
+    user_id: i32,
+    old: &str,
+    new: &str,
+    now: NaiveDateTime,
+) -> AppResult<bool> {
+    if User::upgrade_password_hash(conn, user_id, old, new, now)? {
+        let event = NewAuditEvent::simple(Some(user_id), AuditAction::Update, "user", user_id)
+            .with_change(
+                None::<&()>,
+                Some(&serde_json::json!({"password": "rehashed with current parameters"})),
+            );
+        AuditEvent::record(conn, event, now)?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// Deletes throttle rows past their window; run after a failure, so the table only

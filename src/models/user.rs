@@ -151,6 +151,26 @@ impl User {
             .map(drop)
     }
 
+    /// Replaces the password hash with `new_hash` only if it is still `old_hash`, so an
+    /// upgrade computed from the old hash never overwrites a password changed or reset in
+    /// the meantime. Returns whether it was replaced.
+    pub fn upgrade_password_hash(
+        conn: &mut DbConnection,
+        id: i32,
+        old_hash: &str,
+        new_hash: &str,
+        now: NaiveDateTime,
+    ) -> QueryResult<bool> {
+        let updated = diesel::update(
+            users::table
+                .find(id)
+                .filter(users::password_hash.eq(old_hash)),
+        )
+        .set((users::password_hash.eq(new_hash), users::updated_at.eq(now)))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
     /// The names of some users, in one query (for "verified by" lines).
     pub fn names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
         users::table

@@ -26,6 +26,7 @@ mod logs;
 mod multi_server;
 mod outcomes_api;
 mod outcomes_web;
+mod password_upgrade;
 mod pg_backup;
 mod reports;
 mod retention;

@@ -238,6 +238,35 @@ async fn spraying_twenty_accounts_from_one_address_reaches_the_hash_at_most_twen
     assert!(tally(&statuses, StatusCode::TOO_MANY_REQUESTS) >= 80);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_email_and_a_wrong_password_each_run_exactly_one_verification() {
+    let app = TestApp::new().await;
+    let (_, email) = app.user(Role::Manager, "Leeds City Council").await;
+    let unknown_email = "nobody@leeds-city-council.test";
+    let http = Http::new();
+    let server = Server::start(&app.state.config.database_url, &[], &http).await;
+    assert_eq!(server.verifications().await, 0);
+    let wrong = attempt(&http, &server, &email, "not the password at all").await;
+    assert_eq!(server.verifications().await, 1, "wrong password");
+    // No account, yet the dummy hash is verified just the same.
+    let unknown = attempt(&http, &server, unknown_email, "not the password at all").await;
+    assert_eq!(server.verifications().await, 2, "unknown email");
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, wrong.status);
+    // Identical but for the email typed and the form's one-time token.
+    let strip = |body: &str, typed: &str| {
+        let body = body.replace(typed, "EMAIL");
+        let field = "name=\"csrf_token\" value=\"";
+        let start = body.find(field).expect("token field") + field.len();
+        let end = start + body[start..].find('"').unwrap();
+        format!("{}{}", &body[..start], &body[end..])
+    };
+    assert_eq!(
+        strip(&wrong.body, &email),
+        strip(&unknown.body, unknown_email)
+    );
+}
+
 /// Adds a user through the command line, as an operator would.
 fn add_user(database_url: &str, email: &str) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pathways"))
