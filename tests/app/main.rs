@@ -14,6 +14,7 @@ mod delivery_api;
 mod delivery_web;
 mod erasure;
 mod headers;
+mod import_properties;
 mod imports;
 mod outcomes_api;
 mod outcomes_web;
