@@ -40,7 +40,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn bits(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -51,7 +51,7 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.bits() % n
     }
 }
 
@@ -212,7 +212,7 @@ pub fn write_until_crash(
     let writers: Vec<_> = (0..workload::CLIENTS)
         .map(|c| {
             let (fixture, stop) = (fixture.clone(), stop.clone());
-            let client_rng = Rng::new(rng.next());
+            let client_rng = Rng::new(rng.bits());
             let tag = round * workload::CLIENTS + c;
             std::thread::spawn(move || {
                 workload::client(addr, &fixture, intake, tag, client_rng, stop)
