@@ -20,6 +20,7 @@ mod equality_crawl;
 mod erasure;
 mod headers;
 mod headers_crawl;
+mod import_properties;
 mod imports;
 mod input_safety;
 mod logs;
