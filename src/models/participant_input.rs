@@ -270,6 +270,7 @@ pub fn create_participant(
     now: NaiveDateTime,
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
+        Participant::lock_identities(conn, [&record])?;
         if let Some(existing) = Participant::find_same_person(conn, &record, None, scope)? {
             return Err(duplicate_error(&existing));
         }
@@ -305,6 +306,7 @@ pub fn update_participant(
                 "This resident's personal data was erased, so their details cannot be changed",
             ));
         }
+        Participant::lock_identities(conn, [&record])?;
         if let Some(existing) = Participant::find_same_person(conn, &record, Some(id), scope)? {
             return Err(duplicate_error(&existing));
         }
