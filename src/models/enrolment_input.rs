@@ -41,6 +41,8 @@ pub fn enrol(
     write_transaction(conn, |conn| {
         // Enrolments into one cohort take turns, so the count of places below is current.
         let cohort = Cohort::lock(conn, cohort.id)?;
+        // Then the person, so an erasure cannot slip in between the check and the insert.
+        let participant = &Participant::lock(conn, participant.id)?;
         if participant.erased_at.is_some() {
             return Err(AppError::invalid(
                 "participant_id",

@@ -171,6 +171,21 @@ impl Participant {
         query.order(participants::id).limit(limit).load(conn)
     }
 
+    /// Reads the resident and, on PostgreSQL, locks their row until the transaction ends,
+    /// so a change of details, an enrolment and an erasure of the same person take turns
+    /// (an edit can never write details back after an erasure). SQLite's write
+    /// transactions already run one at a time.
+    pub fn lock(conn: &mut DbConnection, id: i32) -> QueryResult<Participant> {
+        match conn {
+            DbConnection::Postgresql(pg) => participants::table
+                .find(id)
+                .for_no_key_update()
+                .select(Participant::as_select())
+                .first(pg),
+            DbConnection::Sqlite(_) => Self::find(conn, id),
+        }
+    }
+
     /// The person with exactly these names (case-insensitive), date of birth and postcode,
     /// among those the caller may see (`scope`; `None` for admins). Records the caller
     /// cannot see are never matched, so the answer reveals nothing about other

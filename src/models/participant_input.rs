@@ -299,7 +299,8 @@ pub fn update_participant(
     now: NaiveDateTime,
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
-        let before = Participant::find(conn, id)?;
+        // The row first, then the identity: the order every writer of residents keeps.
+        let before = Participant::lock(conn, id)?;
         if before.erased_at.is_some() {
             return Err(AppError::conflict(
                 "given_name",

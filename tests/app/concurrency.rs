@@ -354,3 +354,53 @@ async fn twelve_sign_ins_at_once_with_the_right_password_all_succeed() {
         assert!(r.cookie("pathways_session").is_some());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twelve_cohorts_with_one_name_make_one_and_name_the_clash() {
+    let app = TestApp::new().await;
+    let d = app.delivery(ORG).await;
+    let (served, token, _) = setup(&app).await;
+    for round in 0..ROUNDS {
+        let body = json!({"programme_id": d.programme, "name": format!("Summer {round}"),
+            "starts_on": "2027-06-07", "status": "planned"});
+        let calls = (0..12)
+            .map(|_| {
+                Call::api(
+                    &token,
+                    Method::POST,
+                    "/api/v1/cohorts".into(),
+                    body.to_string(),
+                )
+            })
+            .collect();
+        let responses = burst(&served, "one cohort name", calls).await;
+        assert_eq!(statuses(&responses).get(&201), Some(&1));
+        // A clash on the unique key is run again, so its answer is the named one.
+        for r in responses.iter().filter(|r| r.status != StatusCode::CREATED) {
+            assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+            assert!(
+                r.json()["error"]["fields"]["name"].is_string(),
+                "{}",
+                r.text()
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eight_band_increases_at_once_raise_the_band_once() {
+    let app = TestApp::new().await;
+    let d = app.delivery(ORG).await;
+    let job = crate::common::employment(&app, &d, ORG).await;
+    let (served, token, _) = setup(&app).await;
+    let body = json!({"kind": "band_increase", "band": 3, "effective_on": "2027-01-04"});
+    let path = format!("/api/v1/employments/{job}/progressions");
+    let calls = (0..8)
+        .map(|_| Call::api(&token, Method::POST, path.clone(), body.to_string()))
+        .collect();
+    let responses = burst(&served, "band increases", calls).await;
+    let tally = statuses(&responses);
+    // The first raises band 2 to 3; the others would not raise it any more (422).
+    assert_eq!(tally.get(&201), Some(&1), "{tally:?}");
+    assert_eq!(tally.get(&422), Some(&7), "{tally:?}");
+}
