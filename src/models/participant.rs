@@ -1,13 +1,9 @@
 //! Participants: residents on the programme. Names are kept exactly as typed, in any
 //! script; lower-cased copies serve search and the duplicate check.
 
-use std::collections::BTreeSet;
-
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::db::DbConnection;
 use crate::schema::{cohorts, deprivation_lookup, enrolments, participants, programme_partners};
@@ -212,29 +208,22 @@ impl Participant {
     }
 
     /// On PostgreSQL, takes and holds until the transaction ends an advisory lock for each
-    /// identity (names, date of birth and postcode, as the duplicate check compares them),
-    /// in ascending key order so two writers never wait on each other crosswise. Writers
-    /// adding or changing the same person therefore take turns, and the second one's
-    /// duplicate check sees the first one's row. The key is a hash and the lock only
-    /// orders writers, so it reveals nothing about who is on file or whose they are (a
-    /// unique index would refuse a person another organisation holds). SQLite needs
-    /// none: its write transactions already run one at a time.
+    /// identity (names, date of birth and postcode, as the duplicate check compares them).
+    /// Writers adding or changing the same person therefore take turns, and the second
+    /// one's duplicate check sees the first one's row. The lock only orders writers, so
+    /// it reveals nothing about who is on file or whose they are (a unique index would
+    /// refuse a person another organisation holds).
     pub fn lock_identities<'a>(
         conn: &mut DbConnection,
         records: impl IntoIterator<Item = &'a ParticipantRecord>,
     ) -> QueryResult<()> {
-        let DbConnection::Postgresql(pg) = conn else {
-            return Ok(());
-        };
-        let keys: BTreeSet<i64> = records.into_iter().map(identity_lock_key).collect();
-        if keys.is_empty() {
-            return Ok(());
-        }
-        // unnest yields the (sorted) array in order, so the locks are taken in that order.
-        diesel::sql_query("SELECT pg_advisory_xact_lock(k) FROM unnest($1) AS k")
-            .bind::<Array<BigInt>, _>(keys.into_iter().collect::<Vec<_>>())
-            .execute(pg)
-            .map(drop)
+        let keys = records.into_iter().map(|r| {
+            format!(
+                "participant\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                r.given_name_key, r.family_name_key, r.date_of_birth, r.postcode
+            )
+        });
+        super::locks::lock_keys(conn, keys)
     }
 
     /// Residents (not erased) the caller may see with one of these dates of birth, by id:
@@ -333,17 +322,4 @@ fn escape_like(s: &str) -> String {
 /// postcode ("LS97TF" → "LS9 7TF"); shorter prefixes match the outward code as typed.
 fn spaced_postcode_prefix(compact: &str) -> String {
     crate::validate::postcode(compact).unwrap_or_else(|_| compact.to_owned())
-}
-
-/// The advisory lock key of one identity: the first 64 bits of a SHA-256 of the fields
-/// the duplicate check compares, so every app server computes the same key.
-fn identity_lock_key(record: &ParticipantRecord) -> i64 {
-    let identity = format!(
-        "participant\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        record.given_name_key, record.family_name_key, record.date_of_birth, record.postcode
-    );
-    let digest = Sha256::digest(identity.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(first)
 }

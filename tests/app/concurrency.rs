@@ -404,3 +404,36 @@ async fn eight_band_increases_at_once_raise_the_band_once() {
     assert_eq!(tally.get(&201), Some(&1), "{tally:?}");
     assert_eq!(tally.get(&422), Some(&7), "{tally:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twelve_organisations_with_one_name_in_any_case_make_one() {
+    let app = TestApp::new().await;
+    let (id, _) = app.user(Role::Admin, ORG).await;
+    let token = app.token_client(id).await.bearer.unwrap();
+    let served = Arc::new(app.serve().await);
+    for round in 0..ROUNDS {
+        let calls = (0..12)
+            .map(|i| {
+                let name = format!("Harehills Trust {round}");
+                // Half in another case: the rule ignores case, the unique index does not.
+                let name = if i % 2 == 0 {
+                    name
+                } else {
+                    name.to_uppercase()
+                };
+                let body = json!({"name": name, "kind": "charity"}).to_string();
+                Call::api(&token, Method::POST, "/api/v1/organisations".into(), body)
+            })
+            .collect();
+        let responses = burst(&served, "one organisation name", calls).await;
+        assert_eq!(statuses(&responses).get(&201), Some(&1));
+        for r in responses.iter().filter(|r| r.status != StatusCode::CREATED) {
+            assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+            assert!(
+                r.json()["error"]["fields"]["name"].is_string(),
+                "{}",
+                r.text()
+            );
+        }
+    }
+}
