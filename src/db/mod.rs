@@ -109,12 +109,14 @@ impl Db {
 /// functions compose; only the outermost transaction is ever run again.
 ///
 /// **SQLite**: `BEGIN IMMEDIATE`, so the write lock is taken up front, writers run one at
-/// a time and a read-then-write never fails with SQLITE_BUSY halfway. One attempt.
+/// a time and a read-then-write never fails with SQLITE_BUSY halfway. `f` runs once; only
+/// the `BEGIN` is asked again while the lock stays busy (see [`begin_immediate`]).
 ///
 /// **PostgreSQL**: READ COMMITTED with explicit locks, and retries. Every check-then-write
-/// first locks what its rule hangs on (the cohort row `FOR UPDATE` for capacity and
-/// registers, an enrolment row for its stage, a transaction-scoped advisory lock for "the
-/// same person"), so concurrent writers of the same thing queue on the lock and each
+/// first locks what its rule hangs on (`FOR NO KEY UPDATE` on the cohort row for capacity,
+/// registers, the schedule and stage changes; on the resident, job or information-session
+/// row for theirs; a transaction-scoped advisory lock for "the same person" and for an
+/// organisation name), so concurrent writers of the same thing queue on the lock and each
 /// statement after it sees what the previous writer committed. SERIALIZABLE was not
 /// chosen: it takes its snapshot before the first lock wait, so every writer queued on a
 /// busy cohort would read stale rows and be aborted in turn, and sixteen writers of one
@@ -139,16 +141,13 @@ where
     loop {
         match attempt_once(conn, &mut f) {
             Ok(value) => return Ok(value),
-            Err((error, Some(cause)))
-                if retries && cause.allows_another(attempt, unique_retried) =>
-            {
+            Err((_, Some(cause))) if retries && cause.allows_another(attempt, unique_retried) => {
                 tracing::info!(
                     sqlstate = cause.sqlstate(),
                     attempt,
                     "write transaction conflicted; running it again"
                 );
                 retry::count();
-                drop(error);
                 unique_retried |= cause == Retry::UniqueViolation;
                 std::thread::sleep(retry::backoff(attempt));
                 attempt += 1;

@@ -121,7 +121,8 @@ pub(super) fn count() {
     RETRIES.fetch_add(1, Ordering::Relaxed);
 }
 
-/// How many write transactions this process has run again (for tests and the log).
+/// How many times this process ran a PostgreSQL write transaction again or asked SQLite
+/// again for a busy write lock (for tests and measurements).
 pub fn retries_so_far() -> u64 {
     RETRIES.load(Ordering::Relaxed)
 }
