@@ -5,92 +5,18 @@
 //! answer 409 to an idempotent call. Each burst prints its time, statuses and retries
 //! (`cargo test --test app concurrency -- --nocapture`).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode, header};
 use diesel::prelude::*;
 use pathways::auth::Role;
-use pathways::db::retries_so_far;
 use pathways::schema::{attendance, enrolments, participants};
 use serde_json::json;
 
-use crate::common::{Delivery, PASSWORD, TestApp, TestResponse};
-use crate::http::Served;
+use crate::common::{Delivery, PASSWORD, TestApp};
+use crate::http::{Call, Served, burst, statuses};
 
 const ORG: &str = "Leeds City Council";
-
-/// One request of a burst.
-struct Call {
-    method: Method,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Call {
-    fn api(token: &str, method: Method, path: String, body: String) -> Call {
-        Call {
-            method,
-            path,
-            headers: vec![
-                (header::AUTHORIZATION.to_string(), format!("Bearer {token}")),
-                (header::CONTENT_TYPE.to_string(), "application/json".into()),
-            ],
-            body,
-        }
-    }
-}
-
-/// Sends every call at the same moment (they wait on one barrier) and returns the
-/// responses in call order, after printing the burst's time, statuses and retries.
-async fn burst(served: &Arc<Served>, name: &str, calls: Vec<Call>) -> Vec<TestResponse> {
-    let barrier = Arc::new(tokio::sync::Barrier::new(calls.len()));
-    let (retries, started) = (retries_so_far(), Instant::now());
-    let tasks: Vec<_> = calls
-        .into_iter()
-        .map(|call| {
-            let (served, barrier) = (served.clone(), barrier.clone());
-            tokio::spawn(async move {
-                barrier.wait().await;
-                let headers: Vec<(&str, &str)> = call
-                    .headers
-                    .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str()))
-                    .collect();
-                served
-                    .send(call.method, &call.path, &headers, call.body)
-                    .await
-            })
-        })
-        .collect();
-    let mut responses = Vec::new();
-    for task in tasks {
-        responses.push(task.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    let tally = statuses(&responses);
-    eprintln!(
-        "burst {name}: {} requests in {} ms, statuses {tally:?}, retries (whole process) {}",
-        responses.len(),
-        elapsed.as_millis(),
-        retries_so_far() - retries
-    );
-    for r in &responses {
-        assert!(!r.status.is_server_error(), "{name}: {}", r.text());
-    }
-    assert!(elapsed < Duration::from_secs(30), "{name} took {elapsed:?}");
-    responses
-}
-
-fn statuses(responses: &[TestResponse]) -> BTreeMap<u16, usize> {
-    let mut tally = BTreeMap::new();
-    for r in responses {
-        *tally.entry(r.status.as_u16()).or_default() += 1;
-    }
-    tally
-}
 
 /// A coordinator's API token and the served app.
 async fn setup(app: &TestApp) -> (Arc<Served>, String, i32) {
