@@ -114,9 +114,13 @@ pub async fn participants_csv(
     state
         .db
         .run(move |conn| {
-            let event =
-                NewAuditEvent::simple(Some(actor), AuditAction::Export, "cohort_participants", id);
             Ok(write_transaction(conn, |conn| {
+                let event = NewAuditEvent::simple(
+                    Some(actor),
+                    AuditAction::Export,
+                    "cohort_participants",
+                    id,
+                );
                 AuditEvent::record(conn, event, now).map(drop)
             })?)
         })

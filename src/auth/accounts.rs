@@ -292,11 +292,14 @@ pub async fn set_disabled(
 }
 
 /// Runs `change` on a user in a write transaction with a before/after audit event.
-async fn update_user<F>(state: &AppState, actor_id: i32, user_id: i32, change: F) -> AppResult<()>
+async fn update_user<F>(
+    state: &AppState,
+    actor_id: i32,
+    user_id: i32,
+    mut change: F,
+) -> AppResult<()>
 where
-    F: FnOnce(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> AppResult<()>
-        + Send
-        + 'static,
+    F: FnMut(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> AppResult<()> + Send + 'static,
 {
     let now = state.clock.now();
     state

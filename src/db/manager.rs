@@ -7,6 +7,7 @@ use diesel::r2d2::{ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
 use super::DbConnection;
+use super::retry::FailureLog;
 
 /// The two supported databases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,8 +81,10 @@ impl DbManager {
                 Ok(DbConnection::Sqlite(conn))
             }
             Backend::Postgres => {
-                let conn = PgConnection::establish(&self.target)
+                let mut conn = PgConnection::establish(&self.target)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
+                // Tells the write helper why a statement failed, so it can retry.
+                conn.set_instrumentation(FailureLog::default());
                 Ok(DbConnection::Postgresql(conn))
             }
         }

@@ -115,6 +115,23 @@ impl Cohort {
             .first(conn)
     }
 
+    /// Reads the cohort and, on PostgreSQL, locks its row until the transaction ends
+    /// (`FOR NO KEY UPDATE`), so writers whose rules hang on the cohort (capacity, its
+    /// registers and schedule, its enrolments' stages) take turns and each sees what the
+    /// previous one committed. The weaker no-key lock still lets other transactions
+    /// insert rows that merely refer to the cohort. SQLite needs no lock: its write
+    /// transactions already run one at a time. Only meaningful inside a write transaction.
+    pub fn lock(conn: &mut DbConnection, id: i32) -> QueryResult<Cohort> {
+        match conn {
+            DbConnection::Postgresql(pg) => cohorts::table
+                .find(id)
+                .for_no_key_update()
+                .select(Cohort::as_select())
+                .first(pg),
+            DbConnection::Sqlite(_) => Self::find(conn, id),
+        }
+    }
+
     /// The cohort if `scope` (the caller's organisation; `None` for admins) partners in its
     /// programme; otherwise `NotFound`, as if it did not exist.
     pub fn find_visible(

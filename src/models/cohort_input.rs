@@ -163,7 +163,8 @@ pub fn update_cohort(
     now: NaiveDateTime,
 ) -> AppResult<Cohort> {
     write_transaction(conn, |conn| {
-        let before = Cohort::find(conn, id)?;
+        // Locked so a capacity cut and an enrolment cannot both pass their checks.
+        let before = Cohort::lock(conn, id)?;
         let mut errors = FieldErrors::new();
         if input.programme_id.is_some_and(|p| p != before.programme_id) {
             errors.add("programme_id", "A cohort cannot move to another programme");
@@ -206,6 +207,8 @@ pub fn generate_sessions(
     now: NaiveDateTime,
 ) -> AppResult<Vec<CourseSession>> {
     write_transaction(conn, |conn| {
+        // Locked so a register being saved cannot add attendance after the check below.
+        Cohort::lock(conn, cohort.id)?;
         if CourseSession::cohort_has_attendance(conn, cohort.id)? {
             return Err(AppError::conflict(
                 "replace",
@@ -277,9 +280,11 @@ pub fn update_session(
     });
     errors.into_result()?;
     write_transaction(conn, |conn| {
+        // Locked so cancelling a session and saving its register take turns.
+        Cohort::lock(conn, session.cohort_id)?;
         let changes = SessionChanges {
             held_on,
-            topic,
+            topic: topic.clone(),
             cancelled: input.cancelled,
             updated_at: Some(now),
         };

@@ -146,6 +146,21 @@ impl Employment {
             .first(conn)
     }
 
+    /// Reads the job and, on PostgreSQL, locks its row until the transaction ends, so its
+    /// end, checkpoints and progression steps are recorded one writer at a time, each
+    /// checked against what the previous one committed. SQLite's write transactions
+    /// already run one at a time.
+    pub fn lock(conn: &mut DbConnection, id: i32) -> QueryResult<Employment> {
+        match conn {
+            DbConnection::Postgresql(pg) => employments::table
+                .find(id)
+                .for_no_key_update()
+                .select(Employment::as_select())
+                .first(pg),
+            DbConnection::Sqlite(_) => Self::find(conn, id),
+        }
+    }
+
     /// The employment if the caller may see it: HR only at their own organisation;
     /// others when the job's enrolment is in a programme their organisation partners in.
     /// `employer_only` is the HR rule; `scope` is `None` for admins.

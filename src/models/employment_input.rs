@@ -288,6 +288,7 @@ pub fn end_employment(
     };
     errors.into_result()?;
     write_transaction(conn, |conn| {
+        let before = &Employment::lock(conn, before.id)?;
         let after = Employment::set_end(conn, before.id, end_date, reason.as_deref(), now)?;
         audit(
             conn,
@@ -368,6 +369,15 @@ pub fn record_checkpoint(
     }
     errors.into_result()?;
     write_transaction(conn, |conn| {
+        // Checked again under the job's lock: the job may have been reopened meanwhile.
+        let employment = Employment::lock(conn, employment.id)?;
+        if status.as_deref() == Some("left") && employment.end_date.is_none() {
+            return Err(AppError::invalid(
+                "status",
+                "Record when the job ended before marking the resident as left",
+            ));
+        }
+        let checkpoint = Checkpoint::find(conn, employment.id, weeks)?;
         let after = Checkpoint::record(
             conn,
             checkpoint.id,
@@ -428,6 +438,29 @@ pub fn current_position(
     (band, group, title)
 }
 
+/// What is wrong with a step of `kind` to `new_band` / `new_group` from the job's current
+/// `band` and `group`: a band increase must raise the band, a staff group change must
+/// change the group.
+fn step_problem(
+    kind: Option<&str>,
+    new_band: Option<i32>,
+    new_group: Option<&str>,
+    band: i32,
+    group: &str,
+) -> Option<(&'static str, String)> {
+    match kind {
+        Some("band_increase") if new_band.is_none_or(|b| b <= band) => Some((
+            "band",
+            format!("A band increase must raise the band above {band}"),
+        )),
+        Some("staff_group_change") if new_group.is_none_or(|g| g == group) => Some((
+            "staff_group",
+            "A staff group change must move to a different staff group".to_owned(),
+        )),
+        _ => None,
+    }
+}
+
 /// Adds a progression step, audited.
 pub fn add_progression(
     conn: &mut DbConnection,
@@ -466,17 +499,14 @@ pub fn add_progression(
     if input.band.is_some_and(|b| !(1..=9).contains(&b)) {
         errors.add("band", "Band must be between 1 and 9");
     }
-    match kind.as_deref() {
-        Some("band_increase") if input.band.is_none_or(|b| b <= band) => errors.add(
-            "band",
-            format!("A band increase must raise the band above {band}"),
-        ),
-        Some("staff_group_change") if staff_group.as_deref().is_none_or(|g| g == group) => errors
-            .add(
-                "staff_group",
-                "A staff group change must move to a different staff group",
-            ),
-        _ => {}
+    if let Some((field, message)) = step_problem(
+        kind.as_deref(),
+        input.band,
+        staff_group.as_deref(),
+        band,
+        &group,
+    ) {
+        errors.add(field, message);
     }
     let job_title = validate::optional_text(
         input.job_title.as_deref(),
@@ -507,6 +537,20 @@ pub fn add_progression(
         notes,
     };
     write_transaction(conn, |conn| {
+        // Steps of one job are added one at a time, each checked against the position the
+        // steps committed before it reached.
+        let employment = Employment::lock(conn, employment.id)?;
+        let existing = Progression::for_employments(conn, &[employment.id])?;
+        let (band, group, _) = current_position(&employment, &existing);
+        if let Some((field, message)) = step_problem(
+            Some(new.kind.as_str()),
+            new.band,
+            new.staff_group.as_deref(),
+            band,
+            &group,
+        ) {
+            return Err(AppError::invalid(field, message));
+        }
         let p = Progression::create(conn, &new, actor, now)?;
         audit(
             conn,

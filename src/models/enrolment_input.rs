@@ -39,6 +39,10 @@ pub fn enrol(
     now: NaiveDateTime,
 ) -> AppResult<Enrolment> {
     write_transaction(conn, |conn| {
+        // Enrolments into one cohort take turns, so the count of places below is current.
+        let cohort = Cohort::lock(conn, cohort.id)?;
+        // Then the person, so an erasure cannot slip in between the check and the insert.
+        let participant = &Participant::lock(conn, participant.id)?;
         if participant.erased_at.is_some() {
             return Err(AppError::invalid(
                 "participant_id",
@@ -182,6 +186,15 @@ pub fn change_enrolment(
     );
     errors.into_result()?;
     write_transaction(conn, |conn| {
+        // Stage changes of a cohort's enrolments (here and by a register) take turns; the
+        // move is checked again against the stage as it is now.
+        Cohort::lock(conn, before.cohort_id)?;
+        let before = &Enrolment::find(conn, before.id)?;
+        if let Some(to) = stage.filter(|s| *s != before.stage)
+            && let Err(message) = check_transition(&before.stage, to)
+        {
+            return Err(AppError::invalid("stage", message));
+        }
         let mut changes = EnrolmentChanges {
             interviewed_on,
             offered_on,

@@ -74,7 +74,7 @@ pub fn erase_participant(
     now: NaiveDateTime,
 ) -> AppResult<Erasure> {
     write_transaction(conn, |conn| {
-        let participant = Participant::find(conn, id)?;
+        let participant = Participant::lock(conn, id)?;
         if let Some(at) = participant.erased_at {
             return Ok(Erasure::AlreadyErased(at));
         }

@@ -97,6 +97,20 @@ impl InformationSession {
             .first(conn)
     }
 
+    /// Reads the session and, on PostgreSQL, locks its row until the transaction ends, so
+    /// attendees are named one writer at a time against its current head count. SQLite's
+    /// write transactions already run one at a time.
+    pub fn lock(conn: &mut DbConnection, id: i32) -> QueryResult<InformationSession> {
+        match conn {
+            DbConnection::Postgresql(pg) => information_sessions::table
+                .find(id)
+                .for_no_key_update()
+                .select(InformationSession::as_select())
+                .first(pg),
+            DbConnection::Sqlite(_) => Self::find(conn, id),
+        }
+    }
+
     /// A programme's sessions, newest first, each with its number of named attendees.
     pub fn list_for_programme(
         conn: &mut DbConnection,
@@ -212,6 +226,7 @@ pub fn add_attendee(
     now: NaiveDateTime,
 ) -> AppResult<()> {
     write_transaction(conn, |conn| {
+        let session = &InformationSession::lock(conn, session.id)?;
         let named = InformationSession::attendees(conn, session.id)?;
         if named.iter().any(|p| p.id == participant_id) {
             return Err(AppError::conflict(

@@ -19,6 +19,7 @@ pub mod enrolment_input;
 pub mod equality;
 pub mod erasure;
 pub mod information_session;
+pub mod locks;
 pub mod login_session;
 pub mod login_throttle;
 pub mod organisation;

@@ -203,6 +203,10 @@ pub fn create_audited(
     use crate::error::AppError;
     use crate::models::{AuditAction, AuditEvent, NewAuditEvent};
     crate::db::write_transaction(conn, |conn| {
+        // Names are unique whatever their case, which no index here enforces: writers of
+        // one name (in any case) take turns, so the check below sees the other's row.
+        let key = format!("organisation\u{1f}{}", name.to_lowercase());
+        super::locks::lock_keys(conn, [key])?;
         let taken = Organisation::list_all(conn)?
             .iter()
             .any(|o| o.name.to_lowercase() == name.to_lowercase());

@@ -167,6 +167,21 @@ impl Participant {
         query.order(participants::id).limit(limit).load(conn)
     }
 
+    /// Reads the resident and, on PostgreSQL, locks their row until the transaction ends,
+    /// so a change of details, an enrolment and an erasure of the same person take turns
+    /// (an edit can never write details back after an erasure). SQLite's write
+    /// transactions already run one at a time.
+    pub fn lock(conn: &mut DbConnection, id: i32) -> QueryResult<Participant> {
+        match conn {
+            DbConnection::Postgresql(pg) => participants::table
+                .find(id)
+                .for_no_key_update()
+                .select(Participant::as_select())
+                .first(pg),
+            DbConnection::Sqlite(_) => Self::find(conn, id),
+        }
+    }
+
     /// The person with exactly these names (case-insensitive), date of birth and postcode,
     /// among those the caller may see (`scope`; `None` for admins). Records the caller
     /// cannot see are never matched, so the answer reveals nothing about other
@@ -190,6 +205,25 @@ impl Participant {
         }
         let found: Vec<Participant> = query.load(conn)?;
         Ok(found.into_iter().find(|p| Some(p.id) != except))
+    }
+
+    /// On PostgreSQL, takes and holds until the transaction ends an advisory lock for each
+    /// identity (names, date of birth and postcode, as the duplicate check compares them).
+    /// Writers adding or changing the same person therefore take turns, and the second
+    /// one's duplicate check sees the first one's row. The lock only orders writers, so
+    /// it reveals nothing about who is on file or whose they are (a unique index would
+    /// refuse a person another organisation holds).
+    pub fn lock_identities<'a>(
+        conn: &mut DbConnection,
+        records: impl IntoIterator<Item = &'a ParticipantRecord>,
+    ) -> QueryResult<()> {
+        let keys = records.into_iter().map(|r| {
+            format!(
+                "participant\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                r.given_name_key, r.family_name_key, r.date_of_birth, r.postcode
+            )
+        });
+        super::locks::lock_keys(conn, keys)
     }
 
     /// Residents (not erased) the caller may see with one of these dates of birth, by id:

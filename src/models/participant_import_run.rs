@@ -110,6 +110,11 @@ pub fn import_participants(
         return plan(conn, who, cohort, rows, tick);
     }
     write_transaction(conn, |conn| {
+        // Imports and enrolments into this cohort take turns (capacity is checked on what
+        // the previous one committed), and so does anyone adding the same people
+        // elsewhere; the cohort first, then the people, as every writer orders them.
+        let cohort = &Cohort::lock(conn, cohort.id)?;
+        Participant::lock_identities(conn, rows.iter().map(|r| &r.record))?;
         let mut report = plan(conn, who, cohort, rows, tick)?;
         report.dry_run = false;
         let neighbourhoods = neighbourhoods(conn, rows)?;

@@ -261,6 +261,7 @@ pub fn create_participant(
     now: NaiveDateTime,
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
+        Participant::lock_identities(conn, [&record])?;
         if let Some(existing) = Participant::find_same_person(conn, &record, None, scope)? {
             return Err(duplicate_error(&existing));
         }
@@ -289,13 +290,15 @@ pub fn update_participant(
     now: NaiveDateTime,
 ) -> AppResult<Participant> {
     write_transaction(conn, |conn| {
-        let before = Participant::find(conn, id)?;
+        // The row first, then the identity: the order every writer of residents keeps.
+        let before = Participant::lock(conn, id)?;
         if before.erased_at.is_some() {
             return Err(AppError::conflict(
                 "given_name",
                 "This resident's personal data was erased, so their details cannot be changed",
             ));
         }
+        Participant::lock_identities(conn, [&record])?;
         if let Some(existing) = Participant::find_same_person(conn, &record, Some(id), scope)? {
             return Err(duplicate_error(&existing));
         }

@@ -167,7 +167,7 @@ pub fn create_programme(
     now: NaiveDateTime,
 ) -> AppResult<ProgrammeDetails> {
     write_transaction(conn, |conn| {
-        let c = check(conn, input, true)?;
+        let c = check(conn, input.clone(), true)?;
         let name = c.name.unwrap_or_default();
         name_taken(conn, &name, None)?;
         let programme = Programme::create(
@@ -200,7 +200,7 @@ pub fn update_programme(
 ) -> AppResult<ProgrammeDetails> {
     write_transaction(conn, |conn| {
         let before = details(conn, id)?;
-        let c = check(conn, input, false)?;
+        let c = check(conn, input.clone(), false)?;
         if let Some(name) = &c.name {
             name_taken(conn, name, Some(id))?;
         }

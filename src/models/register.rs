@@ -7,7 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::attendance::{Mark, RegisterEntry, STATUSES, is_attended};
-use super::{AuditAction, AuditEvent, CourseSession, Enrolment, NewAuditEvent, RosterEntry};
+use super::{
+    AuditAction, AuditEvent, Cohort, CourseSession, Enrolment, NewAuditEvent, RosterEntry,
+};
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, FieldErrors};
 
@@ -62,7 +64,9 @@ pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<R
 /// Saves a register in one transaction. Only sessions on or before `today` and not
 /// cancelled take marks; every entry must be an enrolment of this session's cohort, listed
 /// once, with a known status (null clears a mark). Saving the same register twice leaves
-/// one row per enrolment.
+/// one row per enrolment. Saves of one cohort's registers take turns on the cohort's row
+/// lock and write their marks in enrolment order, so concurrent saves of the same register
+/// (in any order of entries) all succeed and the last one wins.
 pub fn save(
     conn: &mut DbConnection,
     actor: i32,
@@ -71,22 +75,12 @@ pub fn save(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> AppResult<Vec<RegisterLine>> {
-    if session.cancelled {
-        return Err(AppError::invalid(
-            "session",
-            "This session is cancelled, so it takes no register. Reinstate it first",
-        ));
-    }
-    if session.held_on > today {
-        return Err(AppError::invalid(
-            "session",
-            format!(
-                "This session is on {}: registers can be taken on the day or later",
-                session.held_on.format("%-d %B %Y")
-            ),
-        ));
-    }
+    check_session(session, today)?;
     write_transaction(conn, |conn| {
+        Cohort::lock(conn, session.cohort_id)?;
+        // Read again under the lock: the session may have been cancelled meanwhile.
+        let session = &CourseSession::find(conn, session.id)?;
+        check_session(session, today)?;
         let roster: HashMap<i32, Enrolment> = Enrolment::roster(conn, session.cohort_id)?
             .into_iter()
             .map(|r| (r.enrolment.id, r.enrolment))
@@ -125,7 +119,9 @@ pub fn save(
             .into_iter()
             .map(|m| (m.enrolment_id, m.status))
             .collect();
-        for entry in entries {
+        let mut ordered: Vec<&RegisterEntry> = entries.iter().collect();
+        ordered.sort_by_key(|e| e.enrolment_id);
+        for entry in ordered {
             match &entry.status {
                 Some(status) => {
                     Mark::set(conn, session.id, entry.enrolment_id, status, actor, now)?
@@ -148,6 +144,26 @@ pub fn save(
         AuditEvent::record(conn, event, now)?;
         load(conn, session)
     })
+}
+
+/// Refuses a register for a cancelled session or one later than `today`.
+fn check_session(session: &CourseSession, today: NaiveDate) -> AppResult<()> {
+    if session.cancelled {
+        return Err(AppError::invalid(
+            "session",
+            "This session is cancelled, so it takes no register. Reinstate it first",
+        ));
+    }
+    if session.held_on > today {
+        return Err(AppError::invalid(
+            "session",
+            format!(
+                "This session is on {}: registers can be taken on the day or later",
+                session.held_on.format("%-d %B %Y")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Moves an enrolment to `started` on the day of its first attendance.

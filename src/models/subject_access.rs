@@ -200,7 +200,7 @@ pub fn export(
                 lawful_basis: participant.lawful_basis.clone(),
                 equality_consent_given_on: equality.as_ref().and_then(|e| e.consent_given_on),
             },
-            details: participant,
+            details: participant.clone(),
             equality,
             information_sessions,
             enrolments,
