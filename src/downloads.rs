@@ -48,8 +48,8 @@ impl ExportLimits {
     /// The limits for the pool `Db::connect` opens on `backend`.
     pub fn for_backend(backend: Backend) -> Self {
         // Each download holds one connection for its whole run (its snapshot). The pool
-        // has 8 connections on SQLite and 10 on PostgreSQL, so 2 and 4 downloads leave 6
-        // for sign-in, pages, the API and `/healthz`, more than those hold at once, so a
+        // has 8 connections on SQLite and 16 on PostgreSQL, so 2 and 4 downloads leave 6
+        // and 12 for sign-in, pages, the API and `/healthz`, more than those hold at once, so a
         // burst of downloads never turns other requests into 503s. SQLite gets fewer
         // because every reader shares one file and a long reader holds back checkpoints
         // of the write-ahead log.
