@@ -2,7 +2,7 @@
 //! their schedules and their enrolments.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
-use crate::extract::PathId;
+use crate::extract::{PathId, Query};
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::enrolment_input::enrol;
 use crate::models::{Cohort, CourseSession, Enrolment, Participant, RosterEntry, access};
@@ -51,7 +51,7 @@ pub struct CohortQuery {
 
 /// Cohorts the caller may see.
 #[utoipa::path(get, path = "/cohorts", tag = "cohorts",
-    params(CohortQuery, ("cursor" = Option<String>, Query, description = "From next_cursor"), ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(CohortQuery, super::CursorQuery),
     responses((status = 200, description = "A page of cohorts", body = Page<Cohort>), (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

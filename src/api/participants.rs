@@ -3,7 +3,7 @@
 //! admins only).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
@@ -11,7 +11,7 @@ use super::{ApiJson, Cursor, ErrorBody, Page};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
-use crate::extract::PathId;
+use crate::extract::{PathId, Query};
 use crate::models::participant_input::{
     ParticipantInput, check, check_equality, create_participant, save_equality as store_equality,
     update_participant,
@@ -27,7 +27,7 @@ pub struct SearchQuery {
 
 /// Residents the caller may see, optionally searched by name or postcode.
 #[utoipa::path(get, path = "/participants", tag = "participants",
-    params(SearchQuery, ("cursor" = Option<String>, Query, description = "From next_cursor"), ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(SearchQuery, super::CursorQuery),
     responses((status = 200, description = "A page of residents", body = Page<Participant>), (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -15,8 +15,7 @@ use crate::models::{Programme, ProgrammeDetails};
 
 /// Programmes the caller may see (all for admins).
 #[utoipa::path(get, path = "/programmes", tag = "programmes",
-    params(("cursor" = Option<String>, Query, description = "From next_cursor"),
-           ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(super::CursorQuery),
     responses(
         (status = 200, description = "A page of programmes", body = Page<ProgrammeDetails>),
         (status = 401, description = "Not signed in", body = ErrorBody),

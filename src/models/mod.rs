@@ -32,6 +32,7 @@ pub mod register;
 pub mod retention;
 pub mod subject_access;
 pub mod user;
+pub mod utc;
 
 pub use api_token::ApiToken;
 pub use audit::{AuditAction, AuditEvent, NewAuditEvent};

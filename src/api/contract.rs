@@ -1,0 +1,77 @@
+//! The responses every API operation can give besides its own: added to the generated
+//! document in one place, so no operation can forget the 401 of a missing token, the 404 of
+//! an id it may not see or the 413 of a body over the limit. Each has the error envelope.
+
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
+
+/// Adds the shared error responses to every operation of `doc` that lacks them.
+pub fn add_shared_responses(doc: &mut OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if path.ends_with("/openapi.json") {
+            continue;
+        }
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_to(operation);
+        }
+    }
+}
+
+fn add_to(operation: &mut Operation) {
+    let has = |place: ParameterIn, op: &Operation| {
+        op.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(p) => p.parameter_in == place,
+            RefOr::Ref(_) => false,
+        })
+    };
+    let (path_params, query_params) = (
+        has(ParameterIn::Path, operation),
+        has(ParameterIn::Query, operation),
+    );
+    let body = operation.request_body.is_some();
+    let mut shared = vec![
+        ("401", "No valid API token"),
+        (
+            "403",
+            "The caller's role does not allow this, or their password must be changed first",
+        ),
+        ("503", "The database is busy; try again in a moment"),
+    ];
+    if path_params {
+        shared.push(("404", "Not found, or not visible to the caller"));
+    }
+    if body || query_params {
+        shared.push(("400", "The body or query string could not be read"));
+        shared.push(("422", "Invalid fields, each named in `fields`"));
+    }
+    if body {
+        shared.push(("413", "The body is over the size limit"));
+        shared.push(("415", "The body is not of the documented content type"));
+    }
+    for (status, description) in shared {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::T(error_response(description)));
+    }
+}
+
+fn error_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+        )
+        .build()
+}
