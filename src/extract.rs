@@ -122,12 +122,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportQuery {
                 }
             },
         };
+        let mut flag = |field: &str, value: Option<String>| match value.as_deref() {
+            Some("1" | "true" | "yes" | "on") => true,
+            None | Some("" | "0" | "false" | "no" | "off") => false,
+            Some(_) => {
+                errors.add(field, format!("{field} must be true or false"));
+                false
+            }
+        };
+        let (publishable, bom) = (flag("publishable", raw.publishable), flag("bom", raw.bom));
         errors.into_result()?;
-        let flag = |v: Option<String>| matches!(v.as_deref(), Some("1" | "true" | "yes" | "on"));
         Ok(ReportQuery {
             as_at,
-            publishable: flag(raw.publishable),
-            bom: flag(raw.bom),
+            publishable,
+            bom,
             programme_id,
             from,
             to,

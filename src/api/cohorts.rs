@@ -75,17 +75,23 @@ pub async fn list(
     Ok(Json(Page::from_fetched(items, cursor.limit, |c| c.id)))
 }
 
+super::schema::required_body!(
+    /// A new cohort: `CohortInput` with its programme, name and start date.
+    NewCohort(CohortInput),
+    ["programme_id", "name", "starts_on"]
+);
+
 /// Creates a cohort (coordinators and admins of a partner organisation).
-#[utoipa::path(post, path = "/cohorts", tag = "cohorts", request_body = CohortInput,
+#[utoipa::path(post, path = "/cohorts", tag = "cohorts", request_body = NewCohort,
     responses((status = 201, description = "Created", body = CohortView), (status = 403, description = "Role may not create cohorts", body = ErrorBody),
         (status = 409, description = "Name already used in the programme", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: ApiJson<CohortInput>,
+    body: ApiJson<NewCohort>,
 ) -> AppResult<(StatusCode, Json<CohortView>)> {
     user.require(Permission::ManageCohorts)?;
-    let body = body.into_inner()?;
+    let body = body.into_inner()?.0;
     let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
     let cohort = state
         .db

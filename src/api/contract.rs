@@ -3,6 +3,8 @@
 //! an id it may not see or the 413 of a body over the limit. Each has the error envelope.
 
 use utoipa::openapi::path::{Operation, ParameterIn};
+
+use super::schema;
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 /// Adds the shared error responses to every operation of `doc` that lacks them.
@@ -27,6 +29,7 @@ pub fn add_shared_responses(doc: &mut OpenApi) {
 }
 
 fn add_to(operation: &mut Operation) {
+    describe_report_options(operation);
     let has = |place: ParameterIn, op: &Operation| {
         op.parameters.iter().flatten().any(|p| match p {
             RefOr::T(p) => p.parameter_in == place,
@@ -63,6 +66,30 @@ fn add_to(operation: &mut Operation) {
             .responses
             .entry(status.to_owned())
             .or_insert_with(|| RefOr::T(error_response(description)));
+    }
+}
+
+/// The report options (`ReportQuery`) and the import's `dry_run` are read by hand, not by
+/// serde, so their schemas are set here, once, from what the reader accepts.
+fn describe_report_options(operation: &mut Operation) {
+    let is_report = operation.parameters.iter().flatten().any(|p| match p {
+        RefOr::T(p) => p.name == "bom" || p.name == "publishable",
+        RefOr::Ref(_) => false,
+    });
+    for parameter in operation.parameters.iter_mut().flatten() {
+        let RefOr::T(parameter) = parameter else {
+            continue;
+        };
+        if parameter.parameter_in != ParameterIn::Query {
+            continue;
+        }
+        let schema = match parameter.name.as_str() {
+            "as_at" | "from" | "to" => schema::query_date(),
+            "publishable" | "bom" | "dry_run" => schema::query_flag(),
+            "programme_id" if is_report => schema::query_id(),
+            _ => continue,
+        };
+        parameter.schema = Some(RefOr::T(schema));
     }
 }
 

@@ -201,8 +201,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
         if !has_body {
             return Ok(OptionalJson(Ok(None)));
         }
-        let ApiJson(parsed) = ApiJson::<T>::from_request(req, state).await?;
-        Ok(OptionalJson(parsed.map(Some)))
+        // A body of `null` is the same as no body.
+        let ApiJson(parsed) = ApiJson::<Option<T>>::from_request(req, state).await?;
+        Ok(OptionalJson(parsed))
     }
 }
 
@@ -285,8 +286,8 @@ pub struct Cursor {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CursorQuery {
-    /// `next_cursor` of the previous page.
-    #[param(pattern = r"^[0-9]{1,9}$")]
+    /// `next_cursor` of the previous page (empty or left out: the first page).
+    #[param(pattern = r"^[0-9]{0,9}$")]
     cursor: Option<String>,
     /// Page size (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
@@ -310,7 +311,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Cursor {
                     AppError::invalid("cursor", "cursor must be a value from next_cursor")
                 })?,
         };
-        let limit = match query.limit.as_deref().filter(|l| !l.is_empty()) {
+        let limit = match query.limit.as_deref() {
             None => 100,
             Some(l) => l
                 .parse::<i64>()

@@ -53,18 +53,24 @@ pub async fn list(
     Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
 }
 
+super::schema::required_body!(
+    /// A new resident: `ParticipantInput` with names, date of birth and postcode.
+    NewParticipant(ParticipantInput),
+    ["given_name", "family_name", "date_of_birth", "postcode"]
+);
+
 /// Records a resident; 409 naming the existing record when the same person (names,
 /// date of birth, postcode) is already on file.
-#[utoipa::path(post, path = "/participants", tag = "participants", request_body = ParticipantInput,
+#[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     responses((status = 201, description = "Created", body = Participant), (status = 403, description = "Role may not add residents", body = ErrorBody),
         (status = 409, description = "Already on file", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: ApiJson<ParticipantInput>,
+    body: ApiJson<NewParticipant>,
 ) -> AppResult<(StatusCode, Json<Participant>)> {
     user.require(Permission::EditParticipants)?;
-    let record = check(&body.into_inner()?, state.clock.today()).map_err(AppError::Validation)?;
+    let record = check(&body.into_inner()?.0, state.clock.today()).map_err(AppError::Validation)?;
     let (actor, owner, scope, now) = (
         user.id,
         user.organisation_id,

@@ -57,6 +57,7 @@ pub struct ParticipantInput {
     #[schema(schema_with = crate::api::schema::date)]
     pub date_of_birth: Option<String>,
     /// UK postcode.
+    #[schema(schema_with = crate::api::schema::postcode)]
     pub postcode: Option<String>,
     /// Email (optional).
     pub email: Option<String>,
@@ -75,7 +76,7 @@ pub struct ParticipantInput {
     #[schema(schema_with = crate::api::schema::benefit_status)]
     pub benefit_status: Option<String>,
     /// Date consent was given (optional).
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::api::schema::optional_date)]
     pub consent_given_on: Option<String>,
     /// Lawful basis (optional).
     #[schema(schema_with = crate::api::schema::lawful_basis)]

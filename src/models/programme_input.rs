@@ -36,6 +36,7 @@ pub struct ProgrammeInput {
     #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Partner organisation ids (at least one).
+    #[schema(min_items = 1)]
     pub partner_organisation_ids: Option<Vec<i32>>,
     /// Percentage of held sessions to attend to complete (1–100; default 80).
     #[schema(minimum = 1, maximum = 100)]
