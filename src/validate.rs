@@ -66,7 +66,8 @@ pub fn postcode(value: &str) -> Result<String, String> {
     let valid = compact == "GIR0AA" || {
         let b = compact.as_bytes();
         let n = b.len();
-        (5..=7).contains(&n) && {
+        // ASCII only: the split below is by bytes.
+        (5..=7).contains(&n) && compact.is_ascii() && {
             let (outward, inward) = compact.split_at(n - 3);
             let i = inward.as_bytes();
             let o = outward.as_bytes();
@@ -206,6 +207,7 @@ mod tests {
             "LSS9 7TF",
             "L 7TF",
             "LS9 7TF X",
+            "/\u{1d02f})",
         ] {
             assert!(postcode(bad).is_err(), "{bad:?} accepted");
         }

@@ -132,6 +132,14 @@ async fn the_server_refuses_what_the_document_refuses() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
         assert!(r.json()["error"]["fields"][field].is_string(), "{path}");
     }
+    // A postcode of five to seven bytes that are not all ASCII once panicked (a 500).
+    let resident = json!({"given_name": "Ada", "family_name": "Lovelace",
+        "date_of_birth": "1990-12-10", "postcode": "/\u{1d02f})"});
+    let r = api
+        .json(Method::POST, "/api/v1/participants", resident)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.json()["error"]["fields"]["postcode"].is_string());
     // A body of `null` is documented as "no body".
     let r = api
         .json(
