@@ -87,14 +87,14 @@ pub fn cohort_status() -> Object {
     code(cohort::STATUSES)
 }
 
-/// An enrolment stage.
+/// An enrolment stage; empty or null leaves it as it is.
 pub fn stage() -> Object {
-    code(enrolment::STAGES)
+    code(enrolment::STAGES.into_iter().chain([""]))
 }
 
-/// Why an enrolment was withdrawn.
+/// Why an enrolment was withdrawn; empty or null for none.
 pub fn withdrawal_reason() -> Object {
-    code(codes_of(&enrolment::WITHDRAWAL_REASONS))
+    code(codes_of(&enrolment::WITHDRAWAL_REASONS).chain([""]))
 }
 
 /// An NHS staff group.
@@ -232,13 +232,21 @@ pub fn query_flag() -> Schema {
     )
 }
 
-/// An id in a query string: a whole number from 1.
+/// An id in a query string: a whole number from 1, or empty for none.
 pub fn query_id() -> Schema {
-    Schema::Object(
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
-            .minimum(Some(1))
+    let id = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(1))
+        .build();
+    let empty = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0))
+        .build();
+    Schema::OneOf(
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(id)
+            .item(empty)
             .build(),
     )
 }
