@@ -126,7 +126,7 @@ pub async fn show(
 /// Changes a cohort; fields left out stay as they are.
 #[utoipa::path(patch, path = "/cohorts/{id}", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id")), request_body = CohortInput,
     responses((status = 200, description = "Changed", body = CohortView), (status = 403, description = "Role may not edit cohorts", body = ErrorBody),
-        (status = 404, description = "Not found or not visible", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
+        (status = 404, description = "Not found or not visible", body = ErrorBody), (status = 409, description = "Name already used in the programme", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -87,24 +87,18 @@ pub async fn show(
     Ok(Json(view))
 }
 
-super::schema::required_body!(
-    /// The end of a job: `EndInput` with its date and reason.
-    JobEnd(EndInput),
-    ["end_date", "end_reason"]
-);
-
 /// Ends a job (end date and reason), or reopens it with both null.
-#[utoipa::path(patch, path = "/employments/{id}", tag = "employments", params(("id" = i32, Path, description = "Employment id")), request_body = JobEnd,
+#[utoipa::path(patch, path = "/employments/{id}", tag = "employments", params(("id" = i32, Path, description = "Employment id")), request_body = EndInput,
     responses((status = 200, description = "Changed", body = EmploymentView), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
-    body: ApiJson<JobEnd>,
+    body: ApiJson<EndInput>,
 ) -> AppResult<Json<EmploymentView>> {
     user.require(Permission::RecordEmployments)?;
-    let body = body.into_inner()?.0;
+    let body = body.into_inner()?;
     let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let view = state
         .db
