@@ -50,22 +50,34 @@ impl AppState {
 /// The whole application as one router.
 pub fn build_router(state: AppState) -> Router {
     let (api_router, _) = api::router().split_for_parts();
-    Router::new()
+    let routes = Router::new()
         .merge(web::router())
         .merge(api_router)
         .route("/healthz", get(healthz))
         .fallback(|| async { AppError::NotFound })
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
+    with_layers(routes, state)
+}
+
+/// `routes` wrapped in the application's middleware: sign-in and CSRF checks, panics caught,
+/// the body limit, one error shape, HTML error pages outside the API, security headers and
+/// request logs. Public so tests can put a route of their own (one that panics) behind the
+/// same layers.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(from_fn(web::must_change_password))
         .layer(from_fn_with_state(state.clone(), csrf::verify))
         .layer(from_fn_with_state(state.clone(), session::authenticate))
+        // Outermost last: every response, the body limit's 413 and a panic's 500 included,
+        // gets the error shape, then the HTML page outside the API, then the headers.
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(from_fn(middleware::error_shape))
         .layer(from_fn(web::errors::render_html_errors))
         .layer(from_fn_with_state(
             state.clone(),
             middleware::security_headers,
         ))
-        .layer(CatchPanicLayer::custom(middleware::panic_response))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::trace_layer())
         .with_state(state)
 }

@@ -102,6 +102,9 @@ pub enum AppError {
     /// The path exists but not for this method.
     #[error("This address does not accept that method.")]
     MethodNotAllowed,
+    /// The request body is larger than the server accepts.
+    #[error("The request is too large.")]
+    PayloadTooLarge,
     /// Wrong `Content-Type` for the API.
     #[error("Send JSON with Content-Type: application/json.")]
     UnsupportedMediaType,
@@ -168,6 +171,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -187,6 +191,7 @@ impl AppError {
             AppError::Conflict { .. } => "conflict",
             AppError::Validation(_) => "validation_failed",
             AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Unavailable => "unavailable",
@@ -245,30 +250,68 @@ impl IntoResponse for AppError {
         if let AppError::Internal(e) = &self {
             tracing::error!(error = ?e, "internal error");
         }
-        let status = self.status();
-        let fields = self.fields();
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code(),
-                message: self.to_string(),
-                fields: fields
-                    .iter()
-                    .map(|(f, m)| (f.as_str(), m.as_str()))
-                    .collect(),
-            },
-        };
-        let mut response = (status, Json(body)).into_response();
+        let mut response = RenderedError {
+            status: self.status(),
+            code: self.code(),
+            message: self.to_string(),
+            fields: self.fields(),
+        }
+        .into_response();
         if let AppError::TooManyRequests { retry_after_secs } = &self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        response.extensions_mut().insert(RenderedError {
+        response
+    }
+}
+
+impl RenderedError {
+    /// The error facts for a response that did not come from an [`AppError`] (axum's own
+    /// rejections, the body limit): the code follows the status, the message is generic.
+    pub fn for_status(status: StatusCode) -> Self {
+        let error = match status {
+            StatusCode::BAD_REQUEST => AppError::bad_request("The request could not be read."),
+            StatusCode::UNAUTHORIZED => AppError::Unauthorized,
+            StatusCode::FORBIDDEN => AppError::Forbidden,
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+            StatusCode::CONFLICT => AppError::Conflict {
+                message: "The change clashes with what is stored.".into(),
+                fields: FieldErrors::new(),
+            },
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
+            StatusCode::UNPROCESSABLE_ENTITY => AppError::Validation(FieldErrors::new()),
+            StatusCode::SERVICE_UNAVAILABLE => AppError::Unavailable,
+            s if s.is_server_error() => AppError::Internal(anyhow::anyhow!("{s}")),
+            _ => AppError::bad_request("The request could not be handled."),
+        };
+        RenderedError {
             status,
-            code: self.code(),
-            message: self.to_string(),
-            fields,
-        });
+            code: error.code(),
+            message: error.to_string(),
+            fields: error.fields(),
+        }
+    }
+}
+
+impl IntoResponse for RenderedError {
+    /// The JSON error envelope, with these facts attached for the HTML renderer.
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message.clone(),
+                fields: self
+                    .fields
+                    .iter()
+                    .map(|(f, m)| (f.as_str(), m.as_str()))
+                    .collect(),
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        response.extensions_mut().insert(self);
         response
     }
 }

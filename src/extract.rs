@@ -2,6 +2,7 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
@@ -17,6 +18,32 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
         match Path::<i32>::from_request_parts(parts, state).await {
             Ok(Path(id)) if id > 0 => Ok(PathId(id)),
             _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// A query string read into `T`. A value of the wrong type answers 422 naming the
+/// parameter in the JSON error shape, never axum's plain-text 400.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Query(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let detail = text
+                    .split_once("query string: ")
+                    .map_or(text.as_str(), |(_, d)| d);
+                let (field, problem) = match detail.split_once(": ") {
+                    Some((field, problem)) if !field.contains(' ') => (field, problem),
+                    _ => ("query", detail),
+                };
+                Err(AppError::invalid(field, format!("{field}: {problem}")))
+            }
         }
     }
 }
@@ -95,12 +122,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportQuery {
                 }
             },
         };
+        let mut flag = |field: &str, value: Option<String>| match value.as_deref() {
+            Some("1" | "true" | "yes" | "on") => true,
+            None | Some("" | "0" | "false" | "no" | "off") => false,
+            Some(_) => {
+                errors.add(field, format!("{field} must be true or false"));
+                false
+            }
+        };
+        let (publishable, bom) = (flag("publishable", raw.publishable), flag("bom", raw.bom));
         errors.into_result()?;
-        let flag = |v: Option<String>| matches!(v.as_deref(), Some("1" | "true" | "yes" | "on"));
         Ok(ReportQuery {
             as_at,
-            publishable: flag(raw.publishable),
-            bom: flag(raw.bom),
+            publishable,
+            bom,
             programme_id,
             from,
             to,

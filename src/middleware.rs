@@ -1,5 +1,6 @@
 //! Cross-cutting HTTP behaviour: security headers on every response, request logs that
-//! carry no personal data, and a panic turned into a plain 500.
+//! carry no personal data, one error shape for every error response, and a panic turned
+//! into a plain 500.
 
 use std::any::Any;
 
@@ -12,7 +13,10 @@ use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, RenderedError};
+
+/// The most of a plain-text error body kept as the error's message.
+const MAX_REJECTION_TEXT: usize = 2048;
 
 const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
@@ -63,6 +67,46 @@ pub async fn security_headers(
     }
     headers.remove(header::SERVER);
     response
+}
+
+/// Middleware: gives every error response that did not come from [`AppError`] (axum's own
+/// rejections, the body limit's 413, a 405) the JSON error shape and the facts the HTML
+/// renderer needs, so the API never answers in plain text and the web shows its error page.
+pub async fn error_shape(req: Request, next: Next) -> Response<Body> {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_error = status.is_client_error() || status.is_server_error();
+    // Only bare errors are reshaped: axum's rejections and the body limit answer in plain
+    // text or with no body. Our own errors, the import's JSON report of bad rows and the
+    // web forms shown again with their problems (HTML) are left as they are.
+    let is_bare = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !is_error || !is_bare || response.extensions().get::<RenderedError>().is_some() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let mut rendered = RenderedError::for_status(status);
+    // axum's 400s and 422s explain themselves ("… limit: invalid digit found in string"):
+    // keep that sentence, which names the field.
+    if matches!(
+        status,
+        axum::http::StatusCode::BAD_REQUEST | axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    ) && let Ok(bytes) = axum::body::to_bytes(body, MAX_REJECTION_TEXT).await
+        && let Ok(text) = std::str::from_utf8(&bytes)
+        && !text.trim().is_empty()
+    {
+        rendered.message = text.trim().to_owned();
+    }
+    let mut shaped = rendered.into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            shaped.headers_mut().insert(name, value.clone());
+        }
+    }
+    shaped
 }
 
 /// Request logging: method, path (never the query string, which may hold a search for a

@@ -292,6 +292,7 @@ mod tests {
             "LSß 7TF",
             "ＬＳ９ ７ＴＦ",
             "LS9\u{0}7TF",
+            "/\u{1d02f})",
         ] {
             assert!(postcode(bad).is_err(), "{bad:?} accepted");
         }

@@ -2,7 +2,7 @@
 //! their schedules and their enrolments.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
-use crate::extract::PathId;
+use crate::extract::{PathId, Query};
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::enrolment_input::enrol;
 use crate::models::{Cohort, CourseSession, Enrolment, Participant, RosterEntry, access};
@@ -51,7 +51,7 @@ pub struct CohortQuery {
 
 /// Cohorts the caller may see.
 #[utoipa::path(get, path = "/cohorts", tag = "cohorts",
-    params(CohortQuery, ("cursor" = Option<String>, Query, description = "From next_cursor"), ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(CohortQuery, super::CursorQuery),
     responses((status = 200, description = "A page of cohorts", body = Page<Cohort>), (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -75,17 +75,23 @@ pub async fn list(
     Ok(Json(Page::from_fetched(items, cursor.limit, |c| c.id)))
 }
 
+super::schema::required_body!(
+    /// A new cohort: `CohortInput` with its programme, name and start date.
+    NewCohort(CohortInput),
+    ["programme_id", "name", "starts_on"]
+);
+
 /// Creates a cohort (coordinators and admins of a partner organisation).
-#[utoipa::path(post, path = "/cohorts", tag = "cohorts", request_body = CohortInput,
+#[utoipa::path(post, path = "/cohorts", tag = "cohorts", request_body = NewCohort,
     responses((status = 201, description = "Created", body = CohortView), (status = 403, description = "Role may not create cohorts", body = ErrorBody),
         (status = 409, description = "Name already used in the programme", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: ApiJson<CohortInput>,
+    body: ApiJson<NewCohort>,
 ) -> AppResult<(StatusCode, Json<CohortView>)> {
     user.require(Permission::ManageCohorts)?;
-    let body = body.into_inner()?;
+    let body = body.into_inner()?.0;
     let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
     let cohort = state
         .db
@@ -120,7 +126,7 @@ pub async fn show(
 /// Changes a cohort; fields left out stay as they are.
 #[utoipa::path(patch, path = "/cohorts/{id}", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id")), request_body = CohortInput,
     responses((status = 200, description = "Changed", body = CohortView), (status = 403, description = "Role may not edit cohorts", body = ErrorBody),
-        (status = 404, description = "Not found or not visible", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
+        (status = 404, description = "Not found or not visible", body = ErrorBody), (status = 409, description = "Name already used in the programme", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

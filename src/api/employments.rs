@@ -39,17 +39,23 @@ fn visible(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Employm
     )?)
 }
 
+super::schema::required_body!(
+    /// A job start: `EmploymentInput` with every fact of the job.
+    NewEmployment(EmploymentInput),
+    ["participant_id", "enrolment_id", "employer_organisation_id", "site", "job_title", "staff_group", "band", "hours_per_week", "contract", "start_date"]
+);
+
 /// Records a job start; its 13-, 26- and 52-week checkpoints are created with it.
-#[utoipa::path(post, path = "/employments", tag = "employments", request_body = EmploymentInput,
+#[utoipa::path(post, path = "/employments", tag = "employments", request_body = NewEmployment,
     responses((status = 201, description = "Recorded", body = EmploymentView), (status = 403, description = "Role may not record jobs", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: ApiJson<EmploymentInput>,
+    body: ApiJson<NewEmployment>,
 ) -> AppResult<(StatusCode, Json<EmploymentView>)> {
     user.require(Permission::RecordEmployments)?;
-    let body = body.into_inner()?;
+    let body = body.into_inner()?.0;
     let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let view = state
         .db
@@ -105,23 +111,29 @@ pub async fn update(
     Ok(Json(view))
 }
 
+super::schema::required_body!(
+    /// A checkpoint: `CheckpointInput` with its outcome and the day it was checked.
+    CheckpointOutcome(CheckpointInput),
+    ["status", "verified_on"]
+);
+
 /// Records the 13-, 26- or 52-week checkpoint: not before its due date.
 #[utoipa::path(put, path = "/employments/{id}/checkpoints/{weeks}", tag = "employments",
-    params(("id" = i32, Path, description = "Employment id"), ("weeks" = i32, Path, description = "13, 26 or 52")), request_body = CheckpointInput,
+    params(("id" = i32, Path, description = "Employment id"), ("weeks" = i32, Path, description = "13, 26 or 52")), request_body = CheckpointOutcome,
     responses((status = 200, description = "Recorded", body = CheckpointView), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Not yet due, or invalid fields", body = ErrorBody)))]
 pub async fn checkpoint(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, weeks)): Path<(String, String)>,
-    body: ApiJson<CheckpointInput>,
+    body: ApiJson<CheckpointOutcome>,
 ) -> AppResult<Json<CheckpointView>> {
     user.require(Permission::RecordEmployments)?;
     let (id, weeks): (i32, i32) = match (id.parse(), weeks.parse()) {
         (Ok(id), Ok(weeks)) => (id, weeks),
         _ => return Err(AppError::NotFound),
     };
-    let body = body.into_inner()?;
+    let body = body.into_inner()?.0;
     let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
     let view = state
         .db
@@ -133,19 +145,25 @@ pub async fn checkpoint(
     Ok(Json(view))
 }
 
+super::schema::required_body!(
+    /// A progression: `ProgressionInput` with its date and kind.
+    NewProgression(ProgressionInput),
+    ["effective_on", "kind"]
+);
+
 /// Adds a career step to a job.
 #[utoipa::path(post, path = "/employments/{id}/progressions", tag = "employments", params(("id" = i32, Path, description = "Employment id")),
-    request_body = ProgressionInput,
+    request_body = NewProgression,
     responses((status = 201, description = "Added", body = Progression), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn progression(
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
-    body: ApiJson<ProgressionInput>,
+    body: ApiJson<NewProgression>,
 ) -> AppResult<(StatusCode, Json<Progression>)> {
     user.require(Permission::RecordEmployments)?;
-    let body = body.into_inner()?;
+    let body = body.into_inner()?.0;
     let (who, now) = (user.recorder(), state.clock.now());
     let p = state
         .db

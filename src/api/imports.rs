@@ -31,7 +31,8 @@ struct ImportErrorDetail {
     message: String,
     /// `"line 3, date_of_birth"` → why.
     fields: std::collections::BTreeMap<String, String>,
-    /// Every problem, in file order.
+    /// Every problem, in file order (absent when the request itself was refused).
+    #[schema(required = false)]
     rows: Vec<RowError>,
 }
 
@@ -70,7 +71,7 @@ fn failure(error: ImportError) -> Response {
     (status, Json(ImportErrorBody { error: detail })).into_response()
 }
 
-/// `?dry_run=` as `true`/`false` (or `1`/`0`); anything else is a 422, never axum's text.
+/// `?dry_run=` as `true`/`false` (or `1`/`0`, `yes`/`no`, `on`/`off`); anything else is a 422, never axum's text.
 fn dry_run(uri: &Uri) -> Result<bool, AppError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or_default())
         .map_err(|_| AppError::bad_request("The query string could not be read."))?;
@@ -79,8 +80,8 @@ fn dry_run(uri: &Uri) -> Result<bool, AppError> {
         .find(|(k, _)| k == "dry_run")
         .map(|(_, v)| v.as_str())
     {
-        None | Some("false" | "0" | "") => Ok(false),
-        Some("true" | "1") => Ok(true),
+        None | Some("false" | "0" | "no" | "off" | "") => Ok(false),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
         Some(_) => Err(AppError::invalid(
             "dry_run",
             "dry_run must be true or false",

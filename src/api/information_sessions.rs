@@ -64,19 +64,25 @@ pub async fn list(
     }))
 }
 
+super::schema::required_body!(
+    /// An information session: `InformationSessionInput` with its date, venue and head count.
+    NewInformationSession(InformationSessionInput),
+    ["held_on", "venue", "head_count"]
+);
+
 /// Records an information session (coordinators and admins of a partner organisation).
 #[utoipa::path(post, path = "/programmes/{id}/information-sessions", tag = "programmes", params(("id" = i32, Path, description = "Programme id")),
-    request_body = InformationSessionInput,
+    request_body = NewInformationSession,
     responses((status = 201, description = "Recorded", body = InformationSession), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
-    body: ApiJson<InformationSessionInput>,
+    body: ApiJson<NewInformationSession>,
 ) -> AppResult<(StatusCode, Json<InformationSession>)> {
     user.require(Permission::ManageCohorts)?;
-    let fields = check(&body.into_inner()?, state.clock.today()).map_err(AppError::Validation)?;
+    let fields = check(&body.into_inner()?.0, state.clock.today()).map_err(AppError::Validation)?;
     let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
     let session = state
         .db

@@ -3,6 +3,7 @@
 //! the requests and cannot miss a route.
 
 pub mod cohorts;
+pub mod contract;
 pub mod employments;
 pub mod enrolments;
 pub mod imports;
@@ -12,6 +13,7 @@ pub mod organisations;
 pub mod participants;
 pub mod programmes;
 pub mod reports;
+pub mod schema;
 pub mod sessions;
 pub mod subject_access;
 
@@ -123,7 +125,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The generated OpenAPI document.
 pub fn openapi() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(|| router().into_openapi())
+    DOC.get_or_init(|| {
+        let mut doc = router().into_openapi();
+        contract::add_shared_responses(&mut doc);
+        doc
+    })
 }
 
 /// The OpenAPI 3.1 description of this API.
@@ -195,8 +201,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
         if !has_body {
             return Ok(OptionalJson(Ok(None)));
         }
-        let ApiJson(parsed) = ApiJson::<T>::from_request(req, state).await?;
-        Ok(OptionalJson(parsed.map(Some)))
+        // A body of `null` is the same as no body.
+        let ApiJson(parsed) = ApiJson::<Option<T>>::from_request(req, state).await?;
+        Ok(OptionalJson(parsed))
     }
 }
 
@@ -214,6 +221,9 @@ fn json_error(rejection: JsonRejection) -> AppError {
             AppError::Validation(fields)
         }
         JsonRejection::MissingJsonContentType(_) => AppError::UnsupportedMediaType,
+        other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            AppError::PayloadTooLarge
+        }
         other => AppError::bad_request(format!(
             "The request body is not valid JSON: {}",
             other.body_text()
@@ -272,9 +282,15 @@ pub struct Cursor {
     pub limit: i64,
 }
 
-#[derive(Deserialize)]
-struct CursorQuery {
+/// The paging parameters of every list.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CursorQuery {
+    /// `next_cursor` of the previous page (empty or left out: the first page).
+    #[param(pattern = r"^[0-9]{0,9}$")]
     cursor: Option<String>,
+    /// Page size (default 100).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     limit: Option<String>,
 }
 
@@ -286,11 +302,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Cursor {
             .map_err(|_| AppError::bad_request("The query string could not be read."))?;
         let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => 0,
-            Some(c) => c.parse().map_err(|_| {
-                AppError::invalid("cursor", "cursor must be a value from next_cursor")
-            })?,
+            // Only what next_cursor gives: 1 to 9 digits, no sign.
+            Some(c) => c
+                .parse()
+                .ok()
+                .filter(|_| c.len() <= 9 && c.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| {
+                    AppError::invalid("cursor", "cursor must be a value from next_cursor")
+                })?,
         };
-        let limit = match query.limit.as_deref().filter(|l| !l.is_empty()) {
+        let limit = match query.limit.as_deref() {
             None => 100,
             Some(l) => l
                 .parse::<i64>()

@@ -17,16 +17,20 @@ use crate::models::organisation::{create_audited, validate_new};
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisationRequest {
     /// Name, unique.
+    #[schema(
+        max_length = 150,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// `council`, `nhs_trust`, `college`, `charity`, `employer` or `other`.
+    #[schema(value_type = crate::models::OrganisationKind)]
     pub kind: String,
 }
 
 /// Organisations the caller may see: admins all; others their own and the partners of
 /// their organisation's programmes.
 #[utoipa::path(get, path = "/organisations", tag = "organisations",
-    params(("cursor" = Option<String>, Query, description = "From next_cursor"),
-           ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(super::CursorQuery),
     responses(
         (status = 200, description = "A page of organisations", body = Page<Organisation>),
         (status = 401, description = "Not signed in", body = ErrorBody),

@@ -3,7 +3,7 @@
 //! admins only).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
@@ -11,7 +11,7 @@ use super::{ApiJson, Cursor, ErrorBody, Page};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
-use crate::extract::PathId;
+use crate::extract::{PathId, Query};
 use crate::models::participant_input::{
     ParticipantInput, check, check_equality, create_participant, save_equality as store_equality,
     update_participant,
@@ -28,7 +28,7 @@ pub struct SearchQuery {
 
 /// Residents the caller may see, optionally searched by name or postcode.
 #[utoipa::path(get, path = "/participants", tag = "participants",
-    params(SearchQuery, ("cursor" = Option<String>, Query, description = "From next_cursor"), ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(SearchQuery, super::CursorQuery),
     responses((status = 200, description = "A page of residents", body = Page<Participant>), (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -55,18 +55,24 @@ pub async fn list(
     Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
 }
 
+super::schema::required_body!(
+    /// A new resident: `ParticipantInput` with names, date of birth and postcode.
+    NewParticipant(ParticipantInput),
+    ["given_name", "family_name", "date_of_birth", "postcode"]
+);
+
 /// Records a resident; 409 naming the existing record when the same person (names,
 /// date of birth, postcode) is already on file.
-#[utoipa::path(post, path = "/participants", tag = "participants", request_body = ParticipantInput,
+#[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     responses((status = 201, description = "Created", body = Participant), (status = 403, description = "Role may not add residents", body = ErrorBody),
         (status = 409, description = "Already on file", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: ApiJson<ParticipantInput>,
+    body: ApiJson<NewParticipant>,
 ) -> AppResult<(StatusCode, Json<Participant>)> {
     user.require(Permission::EditParticipants)?;
-    let record = check(&body.into_inner()?, state.clock.today()).map_err(AppError::Validation)?;
+    let record = check(&body.into_inner()?.0, state.clock.today()).map_err(AppError::Validation)?;
     let (actor, owner, scope, now) = (
         user.id,
         user.organisation_id,

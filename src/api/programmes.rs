@@ -15,8 +15,7 @@ use crate::models::{Programme, ProgrammeDetails};
 
 /// Programmes the caller may see (all for admins).
 #[utoipa::path(get, path = "/programmes", tag = "programmes",
-    params(("cursor" = Option<String>, Query, description = "From next_cursor"),
-           ("limit" = Option<i64>, Query, description = "1–500, default 100")),
+    params(super::CursorQuery),
     responses(
         (status = 200, description = "A page of programmes", body = Page<ProgrammeDetails>),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -64,10 +63,16 @@ pub async fn show(
     Ok(Json(programme))
 }
 
+super::schema::required_body!(
+    /// A new programme: `ProgrammeInput` with its name and partners.
+    NewProgramme(ProgrammeInput),
+    ["name", "partner_organisation_ids"]
+);
+
 /// Creates a programme (admin). The template defaults to the Lincoln Green six weeks and
 /// the completion threshold to 80 %.
 #[utoipa::path(post, path = "/programmes", tag = "programmes",
-    request_body = ProgrammeInput,
+    request_body = NewProgramme,
     responses(
         (status = 201, description = "Created", body = ProgrammeDetails),
         (status = 403, description = "Not an admin", body = ErrorBody),
@@ -77,10 +82,10 @@ pub async fn show(
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: ApiJson<ProgrammeInput>,
+    body: ApiJson<NewProgramme>,
 ) -> AppResult<(StatusCode, Json<ProgrammeDetails>)> {
     user.require(Permission::ManageProgrammes)?;
-    let body = body.into_inner()?;
+    let body = body.into_inner()?.0;
     let (actor, now) = (user.id, state.clock.now());
     let programme = state
         .db

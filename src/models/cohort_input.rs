@@ -20,16 +20,22 @@ pub struct CohortInput {
     /// The programme (required when creating; cannot change).
     pub programme_id: Option<i32>,
     /// Name, unique within the programme.
+    #[schema(schema_with = crate::api::schema::text_100)]
     pub name: Option<String>,
     /// First day, `YYYY-MM-DD`.
+    #[schema(schema_with = crate::api::schema::date)]
     pub starts_on: Option<String>,
     /// Weeks (1–52, default 6).
+    #[schema(minimum = 1, maximum = 52)]
     pub weeks: Option<i32>,
     /// Places (1–1000, default 25).
+    #[schema(minimum = 1, maximum = 1000)]
     pub capacity: Option<i32>,
     /// Venue.
+    #[schema(max_length = 200)]
     pub venue: Option<String>,
     /// `planned`, `recruiting`, `running`, `finished` or `cancelled` (default `planned`).
+    #[schema(schema_with = crate::api::schema::cohort_status)]
     pub status: Option<String>,
 }
 
@@ -250,8 +256,10 @@ pub fn generate_sessions(
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
     /// New date, `YYYY-MM-DD`.
+    #[schema(schema_with = crate::api::schema::date)]
     pub held_on: Option<String>,
     /// New topic.
+    #[schema(max_length = 200)]
     pub topic: Option<String>,
     /// Cancel (true) or reinstate (false).
     pub cancelled: Option<bool>,

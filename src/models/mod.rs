@@ -35,6 +35,7 @@ pub mod retention;
 pub mod subject_access;
 pub mod trail;
 pub mod user;
+pub mod utc;
 
 pub use api_token::ApiToken;
 pub use audit::{AuditAction, AuditEvent, NewAuditEvent};

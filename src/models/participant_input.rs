@@ -48,28 +48,38 @@ pub const LAWFUL_BASES: [(&str, &str); 5] = [
 #[serde(deny_unknown_fields)]
 pub struct ParticipantInput {
     /// Given name, any script.
+    #[schema(schema_with = crate::api::schema::text_100)]
     pub given_name: Option<String>,
     /// Family name, any script.
+    #[schema(schema_with = crate::api::schema::text_100)]
     pub family_name: Option<String>,
     /// `YYYY-MM-DD` or `DD/MM/YYYY`.
+    #[schema(schema_with = crate::api::schema::date)]
     pub date_of_birth: Option<String>,
     /// UK postcode.
+    #[schema(schema_with = crate::api::schema::postcode)]
     pub postcode: Option<String>,
     /// Email (optional).
     pub email: Option<String>,
     /// UK phone number (optional).
     pub phone: Option<String>,
     /// How they heard of the programme (optional).
+    #[schema(max_length = 200)]
     pub referral_source: Option<String>,
     /// Employment status at enrolment (optional).
+    #[schema(schema_with = crate::api::schema::employment_status)]
     pub employment_status: Option<String>,
     /// Months out of work (optional, 0–600).
+    #[schema(minimum = 0, maximum = 600)]
     pub months_unemployed: Option<i32>,
     /// Benefit status (optional).
+    #[schema(schema_with = crate::api::schema::benefit_status)]
     pub benefit_status: Option<String>,
     /// Date consent was given (optional).
+    #[schema(schema_with = crate::api::schema::optional_date)]
     pub consent_given_on: Option<String>,
     /// Lawful basis (optional).
+    #[schema(schema_with = crate::api::schema::lawful_basis)]
     pub lawful_basis: Option<String>,
 }
 

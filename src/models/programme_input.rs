@@ -15,10 +15,13 @@ use crate::validate;
 #[serde(deny_unknown_fields)]
 pub struct TemplateDayInput {
     /// Week of the course, from 1.
+    #[schema(minimum = 1, maximum = 52)]
     pub week_number: i32,
     /// ISO weekday, 1 = Monday … 7 = Sunday.
+    #[schema(minimum = 1, maximum = 7)]
     pub weekday: i32,
     /// `college` or `placement`.
+    #[schema(pattern = "^(college|placement)$")]
     pub kind: String,
 }
 
@@ -27,12 +30,16 @@ pub struct TemplateDayInput {
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeInput {
     /// Name, unique.
+    #[schema(schema_with = crate::api::schema::text_150)]
     pub name: Option<String>,
     /// What the programme leads to.
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Partner organisation ids (at least one).
+    #[schema(min_items = 1)]
     pub partner_organisation_ids: Option<Vec<i32>>,
     /// Percentage of held sessions to attend to complete (1–100; default 80).
+    #[schema(minimum = 1, maximum = 100)]
     pub completion_threshold: Option<i32>,
     /// Course template; default the Lincoln Green six weeks.
     pub template: Option<Vec<TemplateDayInput>>,

@@ -58,6 +58,7 @@ pub struct AttendanceRecord {
     /// The mark.
     pub status: String,
     /// When it was recorded (UTC).
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub recorded_at: NaiveDateTime,
     /// Who recorded it.
     pub recorded_by_user_id: Option<i32>,
@@ -93,6 +94,7 @@ pub struct EmploymentRecord {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     /// When (UTC).
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub occurred_at: NaiveDateTime,
     /// The user who acted (none for the system).
     pub actor_user_id: Option<i32>,
@@ -114,14 +116,18 @@ pub struct AuditRecord {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SubjectAccessExport {
     /// When this export was made (UTC).
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub generated_at: NaiveDateTime,
     /// Personal details.
     pub details: Participant,
     /// When the record was created (UTC).
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub recorded_at: NaiveDateTime,
     /// When it last changed (UTC).
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub updated_at: NaiveDateTime,
     /// When it was anonymised, if it was.
+    #[serde(serialize_with = "crate::models::utc::serialize_opt")]
     pub erased_at: Option<NaiveDateTime>,
     /// Consent.
     pub consent: Consent,

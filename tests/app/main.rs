@@ -6,6 +6,7 @@ mod common;
 
 mod access_matrix;
 mod api;
+mod api_contract;
 mod backup;
 mod browser;
 mod cli;
