@@ -11,8 +11,9 @@ use utoipa::openapi::schema::{
 
 use crate::models::{checkpoint, cohort, employment, enrolment, participant_input, progression};
 
-/// Years 1900–2200, as the app's date check accepts; the rest is `format: date`.
-const DATE_PATTERN: &str = r"^(19[0-9][0-9]|2[01][0-9][0-9]|2200)-[0-9]{2}-[0-9]{2}$";
+/// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
+/// `format: date`.
+const DATE_PATTERN: &str = r"^(19[0-9][0-9]|20[0-9][0-9]|2100)-[0-9]{2}-[0-9]{2}$";
 
 /// Text with at least one character that is not a space, and no control characters.
 const TEXT_PATTERN: &str = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
@@ -46,7 +47,7 @@ pub fn date() -> Object {
 pub fn optional_date() -> Object {
     nullable_string()
         .pattern(Some(
-            r"^((19[0-9][0-9]|2[01][0-9][0-9]|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
+            r"^((19[0-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$",
         ))
         .build()
 }
@@ -249,4 +250,28 @@ pub fn query_id() -> Schema {
             .item(empty)
             .build(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::YEARS;
+
+    #[test]
+    fn the_documented_years_are_the_years_the_date_check_accepts() {
+        // The pattern spells the range out; if `validate::YEARS` moves, so must it.
+        let (first, last) = (YEARS.start(), YEARS.end());
+        assert!(
+            DATE_PATTERN.contains(&first.to_string()[..2]),
+            "{DATE_PATTERN}"
+        );
+        assert!(
+            DATE_PATTERN.contains(&format!("|{last})")),
+            "{DATE_PATTERN}"
+        );
+        assert!(crate::validate::date("2100-12-31").is_some());
+        assert!(crate::validate::date("2101-01-01").is_none());
+        assert!(crate::validate::date("1900-01-01").is_some());
+        assert!(crate::validate::date("1899-12-31").is_none());
+    }
 }
