@@ -27,6 +27,9 @@ pub fn has_control(value: &str, lines: Lines) -> bool {
 /// [`has_control`]). Blank is allowed and gives an empty string; `what` names the field
 /// in messages ("the venue").
 pub fn text(value: &str, what: &str, max: usize, lines: Lines) -> Result<String, String> {
+    // Control characters are looked for before trimming, so a one-line field with a
+    // trailing line break is refused rather than silently trimmed (as the API documents).
+    let control = has_control(value, lines);
     let value = value.trim();
     if value.chars().count() > max {
         return Err(format!(
@@ -34,7 +37,7 @@ pub fn text(value: &str, what: &str, max: usize, lines: Lines) -> Result<String,
             capitalise(what)
         ));
     }
-    if has_control(value, lines) {
+    if control {
         return Err(format!(
             "{} must not contain control characters",
             capitalise(what)
@@ -381,5 +384,7 @@ mod tests {
             "Name must be 10 characters or less"
         );
         assert!(required_text("a\u{0}b", "a name", 10).is_err());
+        assert!(required_text("Amina\n", "a name", 10).is_err());
+        assert!(required_text("\tAmina", "a name", 10).is_err());
     }
 }

@@ -87,6 +87,7 @@ fn describe_report_options(operation: &mut Operation) {
             "as_at" | "from" | "to" => schema::query_date(),
             "publishable" | "bom" | "dry_run" => schema::query_flag(),
             "programme_id" if is_report => schema::query_id(),
+            "q" => schema::query_search(),
             _ => continue,
         };
         parameter.schema = Some(RefOr::T(schema));

@@ -233,6 +233,18 @@ pub fn query_flag() -> Schema {
     )
 }
 
+/// A search in a query string: up to 200 characters, no control characters, empty for
+/// none (`validate::search`).
+pub fn query_search() -> Schema {
+    Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(200))
+            .pattern(Some(r"^[^\x00-\x1f\x7f-\x9f]*$"))
+            .build(),
+    )
+}
+
 /// An id in a query string: a whole number from 1, or empty for none.
 pub fn query_id() -> Schema {
     let id = ObjectBuilder::new()
