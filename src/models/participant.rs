@@ -182,6 +182,26 @@ impl Participant {
         }
     }
 
+    /// Locks these residents' rows on PostgreSQL (one query, in id order, as every writer
+    /// orders them) and says whether any of them has been erased meanwhile: a writer that
+    /// found them before taking the lock must then look again. SQLite's write transactions
+    /// already run one at a time, so nothing can have changed there.
+    pub fn lock_all_still_present(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<bool> {
+        let DbConnection::Postgresql(pg) = conn else {
+            return Ok(true);
+        };
+        if ids.is_empty() {
+            return Ok(true);
+        }
+        let erased: Vec<Option<NaiveDateTime>> = participants::table
+            .filter(participants::id.eq_any(ids))
+            .order(participants::id)
+            .for_no_key_update()
+            .select(participants::erased_at)
+            .load(pg)?;
+        Ok(erased.iter().all(Option::is_none))
+    }
+
     /// The person with exactly these names (case-insensitive), date of birth and postcode,
     /// among those the caller may see (`scope`; `None` for admins). Records the caller
     /// cannot see are never matched, so the answer reveals nothing about other

@@ -116,6 +116,17 @@ pub fn import_participants(
         let cohort = &Cohort::lock(conn, cohort.id)?;
         Participant::lock_identities(conn, rows.iter().map(|r| &r.record))?;
         let mut report = plan(conn, who, cohort, rows, tick)?;
+        // The residents already on file are locked before they are enrolled, so an erasure
+        // cannot land between the plan and the enrolment; one that landed just before the
+        // lock shows as erased, and the plan is made again without that person.
+        let on_file: Vec<i32> = report
+            .rows
+            .iter()
+            .filter_map(|r| r.participant_id)
+            .collect();
+        if !Participant::lock_all_still_present(conn, &on_file)? {
+            report = plan(conn, who, cohort, rows, tick)?;
+        }
         report.dry_run = false;
         let neighbourhoods = neighbourhoods(conn, rows)?;
         for (planned, row) in report.rows.iter_mut().zip(rows) {

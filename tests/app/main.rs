@@ -33,6 +33,7 @@ mod outcomes_web;
 mod password_upgrade;
 mod pg_backup;
 mod reports;
+mod residents;
 mod retention;
 mod routes;
 mod schema_parity;

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::common::TestApp;
 use crate::imports::next_cohort;
+use crate::residents::add_and_enrol;
 
 const PAYLOADS: [&str; 32] = [
     "<script>alert(1)</script>",
@@ -58,30 +59,8 @@ async fn stored_payloads_are_escaped_on_every_page_that_shows_them() {
     let mut residents = Vec::new();
     let mut stored = 0;
     for (n, payload) in PAYLOADS.iter().enumerate() {
-        let created = api
-            .json(
-                Method::POST,
-                "/api/v1/participants",
-                json!({"given_name": payload, "family_name": format!("Marker{n}"),
-                       "date_of_birth": format!("19{:02}-03-{:02}", 50 + n % 40, 1 + n % 28),
-                       "postcode": "LS9 7TF"}),
-            )
-            .await;
-        assert!(
-            !created.status.is_server_error(),
-            "{payload}: {}",
-            created.status
-        );
-        if created.status == StatusCode::CREATED {
-            let id = created.json()["id"].as_i64().unwrap();
-            let enrolled = api
-                .json(
-                    Method::POST,
-                    &format!("/api/v1/cohorts/{cohort}/enrolments"),
-                    json!({"participant_id": id}),
-                )
-                .await;
-            assert!(enrolled.status.is_success(), "{}", enrolled.text());
+        let dob = format!("19{:02}-03-{:02}", 50 + n % 40, 1 + n % 28);
+        if let Some(id) = add_and_enrol(&api, cohort, payload, &format!("Marker{n}"), &dob).await {
             residents.push((id, n));
             stored += 1;
         }
