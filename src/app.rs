@@ -1,7 +1,5 @@
-//! The application state shared by every request, and the router that puts the web
-//! pages, the JSON API and the middleware together.
-
-use std::sync::Arc;
+//! The router that puts the web pages, the JSON API and the middleware together over the
+//! [`AppState`] of `crate::state`.
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -10,42 +8,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::auth::{csrf, session};
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::db::Db;
-use crate::downloads::{ExportLimits, Exports};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::{api, middleware, web};
 
-/// The largest request body accepted (CSV imports are the biggest bodies).
-pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
-
-/// What every handler can reach. Holds no per-user state: sessions, throttles and tokens
-/// live in the database so any number of app servers can share one PostgreSQL.
-#[derive(Clone)]
-pub struct AppState {
-    /// The connection pool.
-    pub db: Db,
-    /// Settings.
-    pub config: Arc<Config>,
-    /// Source of "now".
-    pub clock: Arc<dyn Clock>,
-    /// Turns for CSV downloads, which each hold a connection while they stream.
-    pub exports: Exports,
-}
-
-impl AppState {
-    /// State over `db` with the given settings and clock.
-    pub fn new(db: Db, config: Config, clock: Arc<dyn Clock>) -> Self {
-        let exports = Exports::new(ExportLimits::for_backend(db.backend()));
-        Self {
-            db,
-            config: Arc::new(config),
-            clock,
-            exports,
-        }
-    }
-}
+pub use crate::state::MAX_BODY_BYTES;
 
 /// The whole application as one router.
 pub fn build_router(state: AppState) -> Router {

@@ -23,8 +23,7 @@ use tokio::runtime::Handle;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tracing::Instrument;
 
-use crate::app::AppState;
-use crate::db::{Backend, DbConnection, read_snapshot};
+use crate::db::{Backend, Db, DbConnection, read_snapshot};
 use crate::error::{AppError, AppResult};
 use crate::reports::export::writer;
 
@@ -74,8 +73,19 @@ pub struct Exports {
     turns: Arc<Semaphore>,
 }
 
-/// The right to run one download, given back when its export ends.
-pub struct Turn(#[allow(dead_code)] OwnedSemaphorePermit);
+/// The right to run one download, given back when its export ends; carries the limits it
+/// runs under.
+pub struct Turn {
+    _permit: OwnedSemaphorePermit,
+    limits: ExportLimits,
+}
+
+impl Turn {
+    /// The limits this download runs under.
+    pub fn limits(&self) -> ExportLimits {
+        self.limits
+    }
+}
 
 impl Exports {
     /// Turns for `limits.running` downloads at once.
@@ -101,7 +111,10 @@ impl Exports {
     pub async fn turn(&self) -> Result<Turn, Response> {
         let wait = tokio::time::timeout(self.limits.queue_wait, self.turns.clone().acquire_owned());
         if let Ok(Ok(permit)) = wait.await {
-            return Ok(Turn(permit));
+            return Ok(Turn {
+                _permit: permit,
+                limits: self.limits,
+            });
         }
         tracing::warn!(
             running = self.limits.running,
@@ -277,7 +290,7 @@ fn cause(e: &AppError) -> String {
 /// Waits for the first chunk, so a download that fails before it answers with the usual
 /// error; after that a failure aborts the transfer.
 pub async fn csv<F>(
-    state: &AppState,
+    db: &Db,
     turn: Turn,
     filename: String,
     bom: bool,
@@ -287,7 +300,7 @@ pub async fn csv<F>(
 where
     F: FnOnce(&mut DbConnection, &mut csv::Writer<ChunkSender>) -> AppResult<()> + Send + 'static,
 {
-    let limits = state.exports.limits();
+    let limits = turn.limits();
     // One chunk waiting and one being written: memory per download stays small, and a
     // client that stops reading holds the export up within a chunk.
     let (tx, mut rx) = mpsc::channel::<Piece>(1);
@@ -297,7 +310,7 @@ where
         stall: limits.stall,
         deadline: Instant::now() + limits.total,
     };
-    let db = state.db.clone();
+    let db = db.clone();
     let task = async move {
         let ended = db
             .run(move |conn| Ok(export(conn, outlet, header_row, bom, produce)))

@@ -142,3 +142,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ReportQuery {
         })
     }
 }
+
+impl FromRequestParts<crate::state::AppState> for crate::domain::Actor {
+    type Rejection = AppError;
+
+    /// The signed-in caller as an [`Actor`](crate::domain::Actor), with today's date and
+    /// the instant taken once from the application's clock.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = parts
+            .extensions
+            .get::<crate::auth::CurrentUser>()
+            .ok_or(AppError::Unauthorized)?;
+        Ok(user.actor(state.clock.as_ref()))
+    }
+}

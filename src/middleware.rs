@@ -12,8 +12,8 @@ use axum::response::IntoResponse;
 use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-use crate::app::AppState;
 use crate::error::{AppError, RenderedError};
+use crate::state::AppState;
 
 /// The most of a plain-text error body kept as the error's message.
 const MAX_REJECTION_TEXT: usize = 2048;

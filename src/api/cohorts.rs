@@ -8,13 +8,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::extract::{PathId, Query};
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::enrolment_input::enrol;
 use crate::models::{Cohort, CourseSession, Enrolment, Participant, RosterEntry, access};
+use crate::state::AppState;
 
 /// A cohort with what its page summarises.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -75,7 +75,7 @@ pub async fn list(
     Ok(Json(Page::from_fetched(items, cursor.limit, |c| c.id)))
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// A new cohort: `CohortInput` with its programme, name and start date.
     NewCohort(CohortInput),
     ["programme_id", "name", "starts_on"]

@@ -4,7 +4,7 @@
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 
-use super::schema;
+use crate::openapi as schema;
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 /// Adds the shared error responses to every operation of `doc` that lacks them.

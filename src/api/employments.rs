@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
@@ -20,6 +19,7 @@ use crate::models::employment_input::{
 };
 use crate::models::employment_view::{EmploymentView, views};
 use crate::models::{Employment, Progression, access};
+use crate::state::AppState;
 
 /// Jobs, oldest first.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -39,7 +39,7 @@ fn visible(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Employm
     )?)
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// A job start: `EmploymentInput` with every fact of the job.
     NewEmployment(EmploymentInput),
     ["participant_id", "enrolment_id", "employer_organisation_id", "site", "job_title", "staff_group", "band", "hours_per_week", "contract", "start_date"]
@@ -111,7 +111,7 @@ pub async fn update(
     Ok(Json(view))
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// A checkpoint: `CheckpointInput` with its outcome and the day it was checked.
     CheckpointOutcome(CheckpointInput),
     ["status", "verified_on"]
@@ -145,7 +145,7 @@ pub async fn checkpoint(
     Ok(Json(view))
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// A progression: `ProgressionInput` with its date and kind.
     NewProgression(ProgressionInput),
     ["effective_on", "kind"]

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::State;
 
 use super::{ApiJson, ErrorBody};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::extract::PathId;
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment};
 use crate::models::{Enrolment, access};
+use crate::state::AppState;
 
 /// Moves an enrolment to another stage (withdrawal needs a reason) and records interview
 /// and offer dates.

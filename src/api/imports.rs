@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::ErrorBody;
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppError;
 use crate::extract::PathId;
 use crate::models::Cohort;
 use crate::models::participant_import::{ImportError, MAX_IMPORT_BYTES, RowError, parse};
 use crate::models::participant_import_run::{ImportReport, Importer, import_participants};
+use crate::state::AppState;
 
 /// The 422/413 body: the usual error envelope plus every bad row.
 #[derive(Serialize, utoipa::ToSchema)]

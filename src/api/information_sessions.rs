@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ErrorBody};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
@@ -14,6 +13,7 @@ use crate::models::information_session::{
     self, InformationSession, InformationSessionInput, check,
 };
 use crate::models::{Programme, access};
+use crate::state::AppState;
 
 /// An information session with its number of named attendees.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -64,7 +64,7 @@ pub async fn list(
     }))
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// An information session: `InformationSessionInput` with its date, venue and head count.
     NewInformationSession(InformationSessionInput),
     ["held_on", "venue", "head_count"]

@@ -13,7 +13,6 @@ pub mod organisations;
 pub mod participants;
 pub mod programmes;
 pub mod reports;
-pub mod schema;
 pub mod sessions;
 pub mod subject_access;
 
@@ -30,9 +29,9 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::AppState;
 use crate::error::{AppError, FieldErrors};
 use crate::models::MAX_PAGE_SIZE;
+use crate::state::AppState;
 
 /// The API's fixed description; paths are added by the router.
 #[derive(OpenApi)]

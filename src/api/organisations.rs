@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::{ApiJson, Cursor, ErrorBody, Page};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::models::Organisation;
 use crate::models::organisation::{create_audited, validate_new};
+use crate::state::AppState;
 
 /// A new organisation.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

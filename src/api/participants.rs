@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::{ApiJson, Cursor, ErrorBody, Page};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathId, Query};
@@ -17,6 +16,7 @@ use crate::models::participant_input::{
     update_participant,
 };
 use crate::models::{EqualityAnswers, Participant, access};
+use crate::state::AppState;
 use crate::validate;
 
 /// `?q=` search.
@@ -55,7 +55,7 @@ pub async fn list(
     Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// A new resident: `ParticipantInput` with names, date of birth and postcode.
     NewParticipant(ParticipantInput),
     ["given_name", "family_name", "date_of_birth", "postcode"]

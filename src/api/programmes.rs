@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::{ApiJson, Cursor, ErrorBody, Page};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::models::programme_input::{ProgrammeInput, create_programme, update_programme};
 use crate::models::{Programme, ProgrammeDetails};
+use crate::state::AppState;
 
 /// Programmes the caller may see (all for admins).
 #[utoipa::path(get, path = "/programmes", tag = "programmes",
@@ -63,7 +63,7 @@ pub async fn show(
     Ok(Json(programme))
 }
 
-super::schema::required_body!(
+crate::openapi::required_body!(
     /// A new programme: `ProgrammeInput` with its name and partners.
     NewProgramme(ProgrammeInput),
     ["name", "partner_organisation_ids"]

@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::db::write_transaction;
 use crate::downloads;
@@ -19,6 +18,7 @@ use crate::reports::export::{
     PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants,
 };
 use crate::reports::report::{check_visible, programme_lines};
+use crate::state::AppState;
 
 fn io(e: impl Into<anyhow::Error>) -> AppError {
     AppError::Internal(e.into())
@@ -80,7 +80,7 @@ pub async fn cohort_csv(
     let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-report-{as_at}.csv");
     downloads::csv(
-        &state,
+        &state.db,
         turn,
         name,
         q.bom,
@@ -128,7 +128,7 @@ pub async fn participants_csv(
     let as_at = q.as_at.unwrap_or(state.clock.today());
     let name = format!("cohort-{id}-participants-{as_at}.csv");
     downloads::csv(
-        &state,
+        &state.db,
         turn,
         name,
         q.bom,
@@ -162,7 +162,7 @@ pub async fn programme_csv(
         Err(busy) => return Ok(busy),
     };
     downloads::csv(
-        &state,
+        &state.db,
         turn,
         format!("programme-report-{as_at}.csv"),
         q.bom,

@@ -5,7 +5,6 @@ use axum::extract::State;
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::extract::PathId;
@@ -13,6 +12,7 @@ use crate::models::attendance::RegisterEntry;
 use crate::models::cohort_input::{SessionInput, update_session};
 use crate::models::register::{self, RegisterLine};
 use crate::models::{CourseSession, access};
+use crate::state::AppState;
 
 /// Moves, retitles, cancels or reinstates a session.
 #[utoipa::path(patch, path = "/sessions/{id}", tag = "cohorts", params(("id" = i32, Path, description = "Session id")), request_body = SessionInput,

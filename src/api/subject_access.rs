@@ -7,12 +7,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::ErrorBody;
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::extract::PathId;
 use crate::models::access;
 use crate::models::subject_access::{SubjectAccessExport, export as build_export};
+use crate::state::AppState;
 
 /// Everything held about one resident: details, equality answers, consent, information
 /// sessions, enrolments with stage history and attendance, jobs with checkpoints and

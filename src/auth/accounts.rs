@@ -7,12 +7,12 @@ use serde::Serialize;
 use super::password::{check_new_password, hash_password, verify_password};
 use super::tokens::{hash_secret, new_api_token};
 use super::{CurrentUser, Role};
-use crate::app::AppState;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::{
     ApiToken, AuditAction, AuditEvent, LoginSession, NewAuditEvent, NewUser, Organisation, User,
 };
+use crate::state::AppState;
 use crate::validate;
 
 /// What the audit trail keeps of a user (never the password hash).

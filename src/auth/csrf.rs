@@ -17,8 +17,8 @@ use axum::response::{IntoResponse, Response};
 use super::session::read_cookie;
 use super::tokens::constant_time_eq;
 use super::{AuthVia, CurrentUser};
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The form field that carries the token.
 pub const FORM_FIELD: &str = "csrf_token";
@@ -112,7 +112,7 @@ async fn submitted_token(
     let limit = match (signed_in, body_kind) {
         (false, _) => MAX_ANONYMOUS_BYTES,
         (true, BodyKind::UrlEncoded) => MAX_FORM_BYTES,
-        (true, BodyKind::Multipart) => crate::app::MAX_BODY_BYTES,
+        (true, BodyKind::Multipart) => crate::state::MAX_BODY_BYTES,
     };
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, limit)

@@ -12,144 +12,10 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
+pub use crate::domain::role::{Permission, Role};
+use crate::error::{AppError, AppResult};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use serde::{Deserialize, Serialize};
-
-use crate::error::{AppError, AppResult};
-
-/// The four roles of PRODUCT.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Programme staff of the council, charity or college.
-    Coordinator,
-    /// Employer HR (the hospital trust).
-    Hr,
-    /// Reads dashboards and reports; no edits.
-    Manager,
-    /// System owner.
-    Admin,
-}
-
-impl Role {
-    /// Every role, in the order forms list them.
-    pub const ALL: [Role; 4] = [Role::Coordinator, Role::Hr, Role::Manager, Role::Admin];
-
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Coordinator => "coordinator",
-            Role::Hr => "hr",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The label people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Coordinator => "Coordinator",
-            Role::Hr => "HR",
-            Role::Manager => "Manager",
-            Role::Admin => "Admin",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == code)
-    }
-
-    /// What this role may do: the one table every check reads.
-    pub fn permissions(self) -> &'static [Permission] {
-        use Permission::*;
-        match self {
-            Role::Coordinator => &[
-                ViewProgrammes,
-                ManageCohorts,
-                ViewParticipants,
-                EditParticipants,
-                ViewEqualityData,
-                TakeAttendance,
-                ManageEnrolments,
-                RecordEmployments,
-                ViewReports,
-                ExportData,
-                ImportParticipants,
-                SubjectAccess,
-            ],
-            Role::Hr => &[
-                ViewProgrammes,
-                ViewParticipants,
-                RecordEmployments,
-                ViewReports,
-            ],
-            Role::Manager => &[ViewProgrammes, ViewParticipants, ViewReports, ExportData],
-            Role::Admin => Permission::ALL,
-        }
-    }
-}
-
-/// Things a role may be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// See programmes (of partner organisations).
-    ViewProgrammes,
-    /// Create and change programmes.
-    ManageProgrammes,
-    /// Create and change organisations.
-    ManageOrganisations,
-    /// Create users, change roles, disable accounts.
-    ManageUsers,
-    /// Create and change cohorts and their schedules.
-    ManageCohorts,
-    /// See residents on rosters.
-    ViewParticipants,
-    /// Create and change residents.
-    EditParticipants,
-    /// See equality monitoring at person level.
-    ViewEqualityData,
-    /// Take attendance registers.
-    TakeAttendance,
-    /// Enrol, move stages, withdraw, record interviews and offers.
-    ManageEnrolments,
-    /// Record job starts, ends, checkpoints and progressions.
-    RecordEmployments,
-    /// Read cohort and programme reports.
-    ViewReports,
-    /// Download CSV exports.
-    ExportData,
-    /// Import residents from CSV.
-    ImportParticipants,
-    /// Download everything held about a resident (subject access).
-    SubjectAccess,
-    /// Anonymise a resident (erasure); admins only.
-    EraseParticipants,
-}
-
-impl Permission {
-    /// Every permission (what an admin holds).
-    pub const ALL: &'static [Permission] = &[
-        Permission::ViewProgrammes,
-        Permission::ManageProgrammes,
-        Permission::ManageOrganisations,
-        Permission::ManageUsers,
-        Permission::ManageCohorts,
-        Permission::ViewParticipants,
-        Permission::EditParticipants,
-        Permission::ViewEqualityData,
-        Permission::TakeAttendance,
-        Permission::ManageEnrolments,
-        Permission::RecordEmployments,
-        Permission::ViewReports,
-        Permission::ExportData,
-        Permission::ImportParticipants,
-        Permission::SubjectAccess,
-        Permission::EraseParticipants,
-    ];
-}
 
 /// How the caller authenticated.
 #[derive(Debug, Clone)]
@@ -190,6 +56,18 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// This caller as the [`Actor`](crate::domain::Actor) actions take, at the clock's
+    /// today and now.
+    pub fn actor(&self, clock: &dyn crate::clock::Clock) -> crate::domain::Actor {
+        crate::domain::Actor {
+            user_id: self.id,
+            role: self.role,
+            organisation_id: self.organisation_id,
+            today: clock.today(),
+            now: clock.now(),
+        }
+    }
+
     /// Who is recording a job outcome: HR only at their own organisation.
     pub fn recorder(&self) -> crate::models::employment_input::Recorder {
         crate::models::employment_input::Recorder {
@@ -253,40 +131,5 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
         _state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<CurrentUser>().cloned())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_admins_manage_and_managers_never_edit_or_see_equality_data() {
-        for role in Role::ALL {
-            let p = role.permissions();
-            assert_eq!(p.contains(&Permission::ManageUsers), role == Role::Admin);
-            assert_eq!(
-                p.contains(&Permission::ManageOrganisations),
-                role == Role::Admin
-            );
-            assert_eq!(
-                p.contains(&Permission::ViewEqualityData),
-                matches!(role, Role::Admin | Role::Coordinator)
-            );
-            assert_eq!(
-                p.contains(&Permission::SubjectAccess),
-                matches!(role, Role::Admin | Role::Coordinator)
-            );
-            assert_eq!(
-                p.contains(&Permission::EraseParticipants),
-                role == Role::Admin
-            );
-        }
-        let manager = Role::Manager.permissions();
-        assert!(!manager.contains(&Permission::EditParticipants));
-        assert!(!manager.contains(&Permission::TakeAttendance));
-        assert!(!manager.contains(&Permission::RecordEmployments));
-        assert_eq!(Role::parse("hr"), Some(Role::Hr));
-        assert_eq!(Role::parse("root"), None);
     }
 }

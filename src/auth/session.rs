@@ -15,7 +15,6 @@ use super::password::{Verified, verify_and_upgrade};
 use super::throttle;
 use super::tokens::{hash_secret, random_secret};
 use super::{AuthVia, CurrentUser, Role};
-use crate::app::AppState;
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult};
@@ -24,6 +23,7 @@ use crate::models::{
     ApiToken, AuditAction, AuditEvent, LoginSession, LoginThrottle, NewAuditEvent, Organisation,
     User,
 };
+use crate::state::AppState;
 
 /// A session ends after this long without a request.
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(30);

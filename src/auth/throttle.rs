@@ -11,10 +11,10 @@ use axum::http::{HeaderMap, HeaderName};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::models::app_secret::{AppSecret, SecretName};
 use crate::models::login_throttle::{ThrottleKey, ThrottleKind};
+use crate::state::AppState;
 
 /// The client's address as far as it can be trusted; `None` when unknown (requests
 /// handled in-process, without a socket), and then only the per-account limit applies.

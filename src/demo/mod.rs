@@ -7,7 +7,6 @@ mod jobs;
 
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::accounts::{self, NewUserInput};
 use crate::auth::password::hash_password;
 use crate::auth::tokens::random_secret;
@@ -16,6 +15,7 @@ use crate::error::AppError;
 use crate::models::organisation::create_audited;
 use crate::models::programme_input::{ProgrammeInput, create_programme};
 use crate::models::{Organisation, OrganisationKind, User};
+use crate::state::AppState;
 
 const ORGANISATIONS: &str = include_str!("../../fixtures/organisations.csv");
 const USERS: &str = include_str!("../../fixtures/users.csv");

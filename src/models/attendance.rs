@@ -54,7 +54,7 @@ pub struct RegisterEntry {
     /// The enrolment.
     pub enrolment_id: i32,
     /// `present`, `late`, `authorised_absence`, `unauthorised_absence`, or null to clear.
-    #[schema(schema_with = crate::api::schema::attendance_status)]
+    #[schema(schema_with = crate::openapi::attendance_status)]
     pub status: Option<String>,
 }
 

@@ -20,10 +20,10 @@ pub struct CohortInput {
     /// The programme (required when creating; cannot change).
     pub programme_id: Option<i32>,
     /// Name, unique within the programme.
-    #[schema(schema_with = crate::api::schema::text_100)]
+    #[schema(schema_with = crate::openapi::text_100)]
     pub name: Option<String>,
     /// First day, `YYYY-MM-DD`.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub starts_on: Option<String>,
     /// Weeks (1–52, default 6).
     #[schema(minimum = 1, maximum = 52)]
@@ -35,7 +35,7 @@ pub struct CohortInput {
     #[schema(max_length = 200)]
     pub venue: Option<String>,
     /// `planned`, `recruiting`, `running`, `finished` or `cancelled` (default `planned`).
-    #[schema(schema_with = crate::api::schema::cohort_status)]
+    #[schema(schema_with = crate::openapi::cohort_status)]
     pub status: Option<String>,
 }
 
@@ -256,7 +256,7 @@ pub fn generate_sessions(
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
     /// New date, `YYYY-MM-DD`.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub held_on: Option<String>,
     /// New topic.
     #[schema(max_length = 200)]

@@ -42,13 +42,13 @@ pub struct EmploymentInput {
     /// The employer (a partner of the enrolment's programme).
     pub employer_organisation_id: Option<i32>,
     /// Site, e.g. St James's University Hospital.
-    #[schema(schema_with = crate::api::schema::text_150)]
+    #[schema(schema_with = crate::openapi::text_150)]
     pub site: Option<String>,
     /// Job title.
-    #[schema(schema_with = crate::api::schema::text_150)]
+    #[schema(schema_with = crate::openapi::text_150)]
     pub job_title: Option<String>,
     /// Staff group code.
-    #[schema(schema_with = crate::api::schema::staff_group)]
+    #[schema(schema_with = crate::openapi::staff_group)]
     pub staff_group: Option<String>,
     /// Agenda for Change band 1–9 (band 1 only for starts before 1 December 2018).
     #[schema(minimum = 1, maximum = 9)]
@@ -57,10 +57,10 @@ pub struct EmploymentInput {
     #[schema(minimum = 1, maximum = 48)]
     pub hours_per_week: Option<f64>,
     /// `permanent`, `fixed_term`, `bank` or `apprenticeship`.
-    #[schema(schema_with = crate::api::schema::contract)]
+    #[schema(schema_with = crate::openapi::contract)]
     pub contract: Option<String>,
     /// First day, `YYYY-MM-DD`, on or after the cohort's start.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub start_date: Option<String>,
 }
 
@@ -249,10 +249,10 @@ fn audit<B: Serialize, A: Serialize>(
 #[serde(deny_unknown_fields)]
 pub struct EndInput {
     /// Last day, `YYYY-MM-DD`, not before the start.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub end_date: Option<String>,
     /// `resigned`, `dismissed`, `end_of_contract`, `moved_employer` or `other`.
-    #[schema(schema_with = crate::api::schema::end_reason)]
+    #[schema(schema_with = crate::openapi::end_reason)]
     pub end_reason: Option<String>,
 }
 
@@ -319,10 +319,10 @@ pub fn end_employment(
 #[serde(deny_unknown_fields)]
 pub struct CheckpointInput {
     /// `in_post`, `left` or `unable_to_contact`.
-    #[schema(schema_with = crate::api::schema::checkpoint_outcome)]
+    #[schema(schema_with = crate::openapi::checkpoint_outcome)]
     pub status: Option<String>,
     /// The day it was checked, `YYYY-MM-DD`: on or after the due date, not in the future.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub verified_on: Option<String>,
 }
 
@@ -417,10 +417,10 @@ pub fn record_checkpoint(
 #[serde(deny_unknown_fields)]
 pub struct ProgressionInput {
     /// When it took effect, `YYYY-MM-DD`.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub effective_on: Option<String>,
     /// `band_increase`, `role_change`, `staff_group_change`, `apprenticeship_start` or `qualification`.
-    #[schema(schema_with = crate::api::schema::progression_kind)]
+    #[schema(schema_with = crate::openapi::progression_kind)]
     pub kind: Option<String>,
     /// New job title.
     #[schema(max_length = 150)]
@@ -429,7 +429,7 @@ pub struct ProgressionInput {
     #[schema(minimum = 1, maximum = 9)]
     pub band: Option<i32>,
     /// New staff group (a staff group change must change it).
-    #[schema(schema_with = crate::api::schema::staff_group)]
+    #[schema(schema_with = crate::openapi::staff_group)]
     pub staff_group: Option<String>,
     /// Notes (up to 500 characters).
     #[schema(max_length = 500)]

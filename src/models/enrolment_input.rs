@@ -99,10 +99,10 @@ pub fn enrol(
 #[serde(deny_unknown_fields)]
 pub struct EnrolmentInput {
     /// New stage.
-    #[schema(schema_with = crate::api::schema::stage)]
+    #[schema(schema_with = crate::openapi::stage)]
     pub stage: Option<String>,
     /// Required when the stage becomes `withdrawn`.
-    #[schema(schema_with = crate::api::schema::withdrawal_reason)]
+    #[schema(schema_with = crate::openapi::withdrawal_reason)]
     pub withdrawal_reason: Option<String>,
     /// Interview date, `YYYY-MM-DD` (empty string clears it).
     pub interviewed_on: Option<String>,

@@ -35,10 +35,10 @@ pub struct InformationSession {
 #[serde(deny_unknown_fields)]
 pub struct InformationSessionInput {
     /// `YYYY-MM-DD`, not in the future.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub held_on: Option<String>,
     /// Venue.
-    #[schema(schema_with = crate::api::schema::text_200)]
+    #[schema(schema_with = crate::openapi::text_200)]
     pub venue: Option<String>,
     /// People who came (0–10000).
     #[schema(minimum = 0, maximum = 10000)]

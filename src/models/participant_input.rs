@@ -48,16 +48,16 @@ pub const LAWFUL_BASES: [(&str, &str); 5] = [
 #[serde(deny_unknown_fields)]
 pub struct ParticipantInput {
     /// Given name, any script.
-    #[schema(schema_with = crate::api::schema::text_100)]
+    #[schema(schema_with = crate::openapi::text_100)]
     pub given_name: Option<String>,
     /// Family name, any script.
-    #[schema(schema_with = crate::api::schema::text_100)]
+    #[schema(schema_with = crate::openapi::text_100)]
     pub family_name: Option<String>,
     /// `YYYY-MM-DD` or `DD/MM/YYYY`.
-    #[schema(schema_with = crate::api::schema::date)]
+    #[schema(schema_with = crate::openapi::date)]
     pub date_of_birth: Option<String>,
     /// UK postcode.
-    #[schema(schema_with = crate::api::schema::postcode)]
+    #[schema(schema_with = crate::openapi::postcode)]
     pub postcode: Option<String>,
     /// Email (optional).
     pub email: Option<String>,
@@ -67,19 +67,19 @@ pub struct ParticipantInput {
     #[schema(max_length = 200)]
     pub referral_source: Option<String>,
     /// Employment status at enrolment (optional).
-    #[schema(schema_with = crate::api::schema::employment_status)]
+    #[schema(schema_with = crate::openapi::employment_status)]
     pub employment_status: Option<String>,
     /// Months out of work (optional, 0–600).
     #[schema(minimum = 0, maximum = 600)]
     pub months_unemployed: Option<i32>,
     /// Benefit status (optional).
-    #[schema(schema_with = crate::api::schema::benefit_status)]
+    #[schema(schema_with = crate::openapi::benefit_status)]
     pub benefit_status: Option<String>,
     /// Date consent was given (optional).
-    #[schema(schema_with = crate::api::schema::optional_date)]
+    #[schema(schema_with = crate::openapi::optional_date)]
     pub consent_given_on: Option<String>,
     /// Lawful basis (optional).
-    #[schema(schema_with = crate::api::schema::lawful_basis)]
+    #[schema(schema_with = crate::openapi::lawful_basis)]
     pub lawful_basis: Option<String>,
 }
 

@@ -30,7 +30,7 @@ pub struct TemplateDayInput {
 #[serde(deny_unknown_fields)]
 pub struct ProgrammeInput {
     /// Name, unique.
-    #[schema(schema_with = crate::api::schema::text_150)]
+    #[schema(schema_with = crate::openapi::text_150)]
     pub name: Option<String>,
     /// What the programme leads to.
     #[schema(max_length = 1000)]

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 
 use super::AuditEvent;
 use super::employment_view::EmploymentView;
-use crate::auth::Role;
 use crate::db::DbConnection;
+use crate::domain::Role;
 use crate::schema::{audit_events, cohorts, enrolments, information_sessions};
 use crate::schema::{programme_partners, users};
 

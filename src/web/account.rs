@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::accounts::{self as user_admin, PasswordChange};
 use crate::auth::{AuthVia, CurrentUser};
 use crate::error::{AppResult, FieldErrors};
 use crate::models::ApiToken;
+use crate::state::AppState;
 use crate::validate;
 
 /// The account page.

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::organisation::{create_audited, validate_new};
 use crate::models::{Organisation, OrganisationKind};
+use crate::state::AppState;
 
 /// The organisations page: list and add form.
 #[derive(Template, WebTemplate)]

@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
@@ -21,6 +20,7 @@ use crate::models::cohort_input::{
 };
 use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, Programme, RosterEntry};
+use crate::state::AppState;
 
 /// The cohorts list.
 #[derive(Template, WebTemplate)]

@@ -6,13 +6,13 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::{Layout, Section};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::models::attendance::CohortAttendance;
 use crate::models::checkpoint::{Checkpoint, QueueItem};
 use crate::models::{Cohort, Enrolment, MAX_PAGE_SIZE, Programme, ProgrammeDetails};
 use crate::reports::programme_report;
+use crate::state::AppState;
 
 /// A current cohort on the dashboard.
 pub struct CurrentCohort {

@@ -9,7 +9,6 @@ use serde::Deserialize;
 use super::employments::{Forms, Shown, render};
 use super::forms::{DateBoxes, merge};
 use super::{WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
@@ -17,6 +16,7 @@ use crate::models::Employment;
 use crate::models::employment_input::{
     CheckpointInput, EndInput, ProgressionInput, add_progression, end_employment, record_checkpoint,
 };
+use crate::state::AppState;
 
 fn boxes(day: &str, month: &str, year: &str) -> DateBoxes {
     DateBoxes {

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use super::employment_forms::{CheckpointForm, EndForm, ProgressionForm};
 use super::forms::DateBoxes;
 use super::{Layout, Section};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -26,6 +25,7 @@ use crate::models::employment_view::{EmploymentView, views};
 use crate::models::progression::KINDS;
 use crate::models::user::User;
 use crate::models::{Cohort, Employment, Enrolment, Organisation, Participant};
+use crate::state::AppState;
 
 /// The tag colour of a checkpoint status (the same colour everywhere).
 pub fn status_tag(status: &str) -> &'static str {

@@ -9,13 +9,13 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::enrolment::{STAGES, WITHDRAWAL_REASONS, stage_label};
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment};
 use crate::models::{Cohort, Enrolment, Participant, access};
+use crate::state::AppState;
 
 /// The change-enrolment page.
 #[derive(Template, WebTemplate)]

@@ -10,13 +10,13 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES, label};
 use crate::models::participant_input::{check_equality, save_equality};
 use crate::models::{EqualityAnswers, Participant, access};
+use crate::state::AppState;
 
 /// The equality monitoring form.
 #[derive(Template, WebTemplate)]

@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::erasure::{Erasure, erase_participant};
 use crate::models::{Participant, access};
+use crate::state::AppState;
 
 /// "Erase this resident's personal data?"
 #[derive(Template, WebTemplate)]

@@ -10,13 +10,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
 use crate::models::Cohort;
 use crate::models::participant_import::{COLUMNS, ImportError, RowError, parse};
 use crate::models::participant_import_run::{ImportReport, Importer, import_participants};
+use crate::state::AppState;
 
 /// Step 1: paste the CSV (again, with the problems, when it was refused).
 #[derive(Template, WebTemplate)]

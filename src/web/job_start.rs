@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -21,6 +20,7 @@ use crate::models::employment::{CONTRACTS, LEEDS_SITES, STAFF_GROUPS};
 use crate::models::employment_input::{EmploymentInput, Recorder, record_employment};
 use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, Enrolment, Organisation, Participant, Programme, access};
+use crate::state::AppState;
 
 /// Fields of the job start form, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -38,9 +38,9 @@ use serde::de::DeserializeOwned;
 
 pub use layout::{Layout, NavItem, Section};
 
-use crate::app::AppState;
 use crate::auth::{AuthVia, CurrentUser};
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// One web route: method, path, handler. The router and the access-control test both
 /// read this table, so a page cannot exist without appearing in the role × route matrix.

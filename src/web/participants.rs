@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
@@ -19,6 +18,7 @@ use crate::models::participant_input::{
     create_participant, update_participant,
 };
 use crate::models::{MAX_PAGE_SIZE, Participant, access};
+use crate::state::AppState;
 use crate::validate;
 
 /// The search page.

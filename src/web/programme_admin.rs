@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
@@ -18,6 +17,7 @@ use crate::models::programme_input::{
     ProgrammeInput, TemplateDayInput, create_programme, update_programme,
 };
 use crate::models::{Organisation, Programme, TemplateDay};
+use crate::state::AppState;
 
 /// Weeks the template grid offers.
 const GRID_WEEKS: i32 = 12;

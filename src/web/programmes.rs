@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::FieldErrors;
 use crate::error::{AppError, AppResult};
@@ -20,6 +19,7 @@ use crate::models::information_session::{
     self, InformationSession, InformationSessionInput, check,
 };
 use crate::models::{MAX_PAGE_SIZE, Programme, ProgrammeDetails};
+use crate::state::AppState;
 
 /// The list of programmes.
 #[derive(Template, WebTemplate)]

@@ -8,7 +8,6 @@ use axum::extract::State;
 use chrono::NaiveDate;
 
 use super::{Layout, Section};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::extract::{PathId, ReportQuery};
@@ -17,6 +16,7 @@ use crate::reports::chart;
 use crate::reports::definitions::definition;
 use crate::reports::report::{programme_lines, published};
 use crate::reports::{CohortReport, ReportLine, cohort_report};
+use crate::state::AppState;
 
 /// `GET /cohorts/{id}/report`
 #[derive(Template, WebTemplate)]

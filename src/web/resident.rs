@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::timeline::Career;
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
@@ -22,6 +21,7 @@ use crate::models::enrolment_input::enrol;
 use crate::models::information_session::{self, InformationSession};
 use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
 use crate::models::{AuditEvent, Cohort, Enrolment, MAX_PAGE_SIZE, Participant, Programme, access};
+use crate::state::AppState;
 
 /// One enrolment on the resident's page.
 pub struct EnrolmentCard {

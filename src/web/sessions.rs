@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
@@ -20,6 +19,7 @@ use crate::models::attendance::{RegisterEntry, STATUSES};
 use crate::models::cohort_input::{SessionInput, update_session};
 use crate::models::register::{self, RegisterLine};
 use crate::models::{Cohort, CourseSession, access};
+use crate::state::AppState;
 
 /// The register page.
 #[derive(Template, WebTemplate)]

@@ -9,13 +9,13 @@ use axum::response::{AppendHeaders, IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, WebForm, see_other};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::password::MAX_LENGTH as MAX_PASSWORD_CHARS;
 use crate::auth::session::{self, SignIn, clear_cookie, cookie, read_cookie};
 use crate::auth::throttle::ClientAddress;
 use crate::auth::tokens::random_secret;
 use crate::error::{AppResult, FieldErrors};
+use crate::state::AppState;
 use crate::validate::{self, Lines};
 
 /// The longest email address there can be (RFC 5321's path limit less its brackets).

@@ -9,11 +9,11 @@ use axum::extract::State;
 
 use super::employments::status_tag;
 use super::{Layout, Section};
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Permission, Role};
 use crate::error::AppResult;
 use crate::models::Checkpoint;
 use crate::models::checkpoint::{QueueItem, QueueScope};
+use crate::state::AppState;
 
 /// The work queue page.
 #[derive(Template, WebTemplate)]

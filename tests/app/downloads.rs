@@ -133,16 +133,22 @@ async fn a_failure_part_way_aborts_the_transfer_and_logs_its_cause() {
     let running = app.state.exports.limits().running;
     let turn = app.state.exports.turn().await.ok().unwrap();
     // A batch goes out, then reading the next one fails.
-    let response =
-        pathways::downloads::csv(&app.state, turn, "t.csv".into(), false, &["n"], |_, w| {
+    let response = pathways::downloads::csv(
+        &app.state.db,
+        turn,
+        "t.csv".into(),
+        false,
+        &["n"],
+        |_, w| {
             w.write_record(["1"]).unwrap();
             w.flush().unwrap();
             Err(AppError::Internal(anyhow::anyhow!(
                 "the second batch failed"
             )))
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let mut body = response.into_body();
     let first = next_chunk(&mut body).await.unwrap().unwrap();
@@ -160,26 +166,36 @@ async fn a_failure_part_way_aborts_the_transfer_and_logs_its_cause() {
 
     // Failing before the first row is the usual error response.
     let turn = app.state.exports.turn().await.ok().unwrap();
-    let early =
-        pathways::downloads::csv(&app.state, turn, "t.csv".into(), false, &["n"], |_, _| {
-            Err(AppError::Internal(anyhow::anyhow!("no rows at all")))
-        })
-        .await;
+    let early = pathways::downloads::csv(
+        &app.state.db,
+        turn,
+        "t.csv".into(),
+        false,
+        &["n"],
+        |_, _| Err(AppError::Internal(anyhow::anyhow!("no rows at all"))),
+    )
+    .await;
     assert!(matches!(early, Err(AppError::Internal(_))));
 
     // A client that goes away mid-download is no error, just a note.
     let turn = app.state.exports.turn().await.ok().unwrap();
-    let response =
-        pathways::downloads::csv(&app.state, turn, "t.csv".into(), false, &["n"], |_, w| {
+    let response = pathways::downloads::csv(
+        &app.state.db,
+        turn,
+        "t.csv".into(),
+        false,
+        &["n"],
+        |_, w| {
             for n in 0..1000 {
                 w.write_record([n.to_string()])
                     .map_err(|e| AppError::Internal(e.into()))?;
                 w.flush().map_err(|e| AppError::Internal(e.into()))?;
             }
             Ok(())
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await
+    .unwrap();
     let mut body = response.into_body();
     next_chunk(&mut body).await.unwrap().unwrap();
     drop(body);

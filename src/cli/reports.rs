@@ -7,7 +7,6 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::reports::cohort_report;
 use crate::reports::export::{
@@ -15,6 +14,7 @@ use crate::reports::export::{
 };
 use crate::reports::report::{ProgrammeFilter, cohorts_in, programme_lines};
 use crate::reports::text::{cohort_text, programme_text};
+use crate::state::AppState;
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use crate::app::{AppState, build_router};
+pub mod data;
+pub mod reports;
+
+use crate::app::build_router;
 use crate::auth::accounts::{self, NewUserInput};
 use crate::auth::session::{ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, normalise_email};
 use crate::clock::SystemClock;
@@ -18,6 +21,7 @@ use crate::db::{Backend, Db, run_migrations};
 use crate::error::AppError;
 use crate::models::organisation::{create_audited, validate_new};
 use crate::models::{LoginSession, Organisation, User};
+use crate::state::AppState;
 
 /// Pathways: employability programmes from outreach to a sustained job and a career.
 #[derive(Debug, Parser)]
@@ -71,21 +75,21 @@ enum Command {
     /// Print a cohort or programme report.
     Report {
         #[command(subcommand)]
-        command: crate::cli_reports::ReportCommand,
+        command: reports::ReportCommand,
     },
     /// Export data as CSV.
     Export {
         #[command(subcommand)]
-        command: crate::cli_reports::ExportCommand,
+        command: reports::ExportCommand,
     },
     /// Import residents from a CSV file.
-    Import(crate::cli_data::ImportArgs),
+    Import(data::ImportArgs),
     /// Copy the SQLite database consistently while the server runs.
-    Backup(crate::cli_data::BackupArgs),
+    Backup(data::BackupArgs),
     /// Erase (anonymise) a resident's personal data.
-    Erase(crate::cli_data::EraseArgs),
+    Erase(data::EraseArgs),
     /// Erase residents with no activity for a number of years.
-    Retention(crate::cli_data::RetentionArgs),
+    Retention(data::RetentionArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -178,12 +182,12 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Token {
             command: TokenCommand::Create { email, name },
         } => create_token(&state, &email, &name).await,
-        Command::Report { command } => crate::cli_reports::report(&state, command).await,
-        Command::Export { command } => crate::cli_reports::export(&state, command).await,
-        Command::Import(args) => crate::cli_data::import(&state, args).await,
-        Command::Backup(args) => crate::cli_data::backup(&state, args).await,
-        Command::Erase(args) => crate::cli_data::erase(&state, args).await,
-        Command::Retention(args) => crate::cli_data::retention(&state, args).await,
+        Command::Report { command } => reports::report(&state, command).await,
+        Command::Export { command } => reports::export(&state, command).await,
+        Command::Import(args) => data::import(&state, args).await,
+        Command::Backup(args) => data::backup(&state, args).await,
+        Command::Erase(args) => data::erase(&state, args).await,
+        Command::Retention(args) => data::retention(&state, args).await,
     }
 }
 

@@ -182,7 +182,7 @@ macro_rules! required_body {
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                $crate::api::schema::require(
+                $crate::openapi::require(
                     <$inner as utoipa::PartialSchema>::schema(),
                     &[$($field),*],
                 )

@@ -9,10 +9,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::AppState;
+use super::describe;
 use crate::auth::session::normalise_email;
 use crate::auth::{Permission, Role};
-use crate::cli::describe;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::models::erasure::{Erasure, erase_participant};
@@ -22,6 +21,7 @@ use crate::models::participant_import_run::{
 };
 use crate::models::retention::{cutoff, inactive_before};
 use crate::models::{Cohort, User};
+use crate::state::AppState;
 
 /// `pathways import …`
 #[derive(Debug, Args)]

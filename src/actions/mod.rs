@@ -1,0 +1,6 @@
+//! One function per thing a person can do. Each takes the connection, the [`Actor`] and
+//! the parsed input, and does the permission check, the visibility check, the validation,
+//! the write and its audit row in one transaction, so "who may do X" is answered by reading
+//! one function. Web pages, the JSON API and the command line call these and only render.
+//!
+//! [`Actor`]: crate::domain::Actor

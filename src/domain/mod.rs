@@ -1,0 +1,9 @@
+//! The vocabulary of the programme, free of SQL and HTTP: who is acting ([`Actor`]), the
+//! roles and what each may do, and the typed states things move through. Everything else
+//! builds on this folder; it imports nothing from the rest of the crate but the error type.
+
+pub mod actor;
+pub mod role;
+
+pub use actor::Actor;
+pub use role::{Permission, Role};
