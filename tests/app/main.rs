@@ -26,6 +26,7 @@ mod http;
 mod import_properties;
 mod imports;
 mod input_safety;
+mod layers;
 mod logs;
 mod multi_server;
 mod outcomes_api;
