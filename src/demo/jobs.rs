@@ -5,13 +5,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::history::{Cast, at, missing};
+use crate::actions::employments::{
+    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, add_progression, end_employment,
+    record_checkpoint, record_employment,
+};
 use crate::db::DbConnection;
+use crate::domain::{Actor, Role};
 use crate::error::AppResult;
 use crate::models::Enrolment;
-use crate::models::employment_input::{
-    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
-    end_employment, record_checkpoint, record_employment,
-};
 
 #[derive(Debug, Deserialize)]
 pub(super) struct EmploymentRow {
@@ -43,6 +44,17 @@ pub(super) struct ProgressionRow {
     notes: Option<String>,
 }
 
+/// The cast's HR member acting on `day`.
+fn hr_on(cast: Cast, day: NaiveDate) -> Actor {
+    Actor {
+        user_id: cast.hr.0,
+        role: Role::Hr,
+        organisation_id: cast.hr.1,
+        today: day,
+        now: at(day),
+    }
+}
+
 /// A job, then its end, checkpoints and progressions in date order.
 pub(super) fn run_job(
     conn: &mut DbConnection,
@@ -51,11 +63,6 @@ pub(super) fn run_job(
     job: &EmploymentRow,
     steps: &[&ProgressionRow],
 ) -> AppResult<()> {
-    let who = Recorder {
-        actor: cast.hr.0,
-        scope: Some(cast.hr.1),
-        employer_only: true,
-    };
     let input = EmploymentInput {
         participant_id: Some(enrolment.participant_id),
         enrolment_id: Some(enrolment.id),
@@ -69,8 +76,46 @@ pub(super) fn run_job(
         start_date: Some(job.start_date.clone()),
     };
     let start = crate::validate::date(&job.start_date).ok_or_else(|| missing("job start"))?;
-    let mut employment = record_employment(conn, who, input, at(start))?;
-    // (date, order within the day, what): an end comes before a checkpoint saying "left".
+    let employment = record_employment(conn, &hr_on(cast, start), &input)?;
+    for (day, _, event) in events(job, steps)? {
+        let hr = hr_on(cast, day);
+        match event {
+            Event::End => {
+                let input = EndInput {
+                    end_date: job.end_date.clone(),
+                    end_reason: job.end_reason.clone(),
+                };
+                end_employment(conn, &hr, employment.id, &input)?;
+            }
+            Event::Checkpoint(weeks, status) => {
+                let input = CheckpointInput {
+                    status: Some(status),
+                    verified_on: Some(day.to_string()),
+                };
+                record_checkpoint(conn, &hr, employment.id, weeks, &input)?;
+            }
+            Event::Step(s) => {
+                let input = ProgressionInput {
+                    effective_on: Some(s.effective_on.to_string()),
+                    kind: Some(s.kind.clone()),
+                    job_title: s.job_title.clone(),
+                    band: s.band,
+                    staff_group: s.staff_group.clone(),
+                    notes: s.notes.clone(),
+                };
+                add_progression(conn, &hr, employment.id, &input)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What happened to the job after its start, as (date, order within the day, what),
+/// sorted: an end comes before a checkpoint saying "left".
+fn events<'a>(
+    job: &EmploymentRow,
+    steps: &[&'a ProgressionRow],
+) -> AppResult<Vec<(NaiveDate, u8, Event<'a>)>> {
     let mut events: Vec<(NaiveDate, u8, Event)> = Vec::new();
     if let Some(end) = job.end_date.as_deref().and_then(crate::validate::date) {
         events.push((end, 0, Event::End));
@@ -85,45 +130,15 @@ pub(super) fn run_job(
             events.push((day, 1, Event::Checkpoint(weeks, status.to_owned())));
         }
     }
-    for (i, step) in steps.iter().enumerate() {
-        events.push((step.effective_on, 2, Event::Step(i)));
+    for step in steps {
+        events.push((step.effective_on, 2, Event::Step(step)));
     }
     events.sort_by_key(|(day, order, _)| (*day, *order));
-    for (day, _, event) in events {
-        match event {
-            Event::End => {
-                let input = EndInput {
-                    end_date: job.end_date.clone(),
-                    end_reason: job.end_reason.clone(),
-                };
-                employment = end_employment(conn, who.actor, &employment, input, at(day))?;
-            }
-            Event::Checkpoint(weeks, status) => {
-                let input = CheckpointInput {
-                    status: Some(status),
-                    verified_on: Some(day.to_string()),
-                };
-                record_checkpoint(conn, who.actor, &employment, weeks, input, day, at(day))?;
-            }
-            Event::Step(i) => {
-                let s = steps[i];
-                let input = ProgressionInput {
-                    effective_on: Some(s.effective_on.to_string()),
-                    kind: Some(s.kind.clone()),
-                    job_title: s.job_title.clone(),
-                    band: s.band,
-                    staff_group: s.staff_group.clone(),
-                    notes: s.notes.clone(),
-                };
-                add_progression(conn, who.actor, &employment, input, at(day))?;
-            }
-        }
-    }
-    Ok(())
+    Ok(events)
 }
 
-enum Event {
+enum Event<'a> {
     End,
     Checkpoint(i32, String),
-    Step(usize),
+    Step(&'a ProgressionRow),
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::domain::{Actor, Role};
 use crate::schema::{
     checkpoints, cohorts, employments, enrolments, participants, programme_partners,
 };
@@ -216,6 +217,22 @@ pub enum QueueScope {
     Employer(i32),
     /// Jobs attributed to enrolments in programmes this organisation partners in.
     PartnerOf(i32),
+}
+
+impl QueueScope {
+    /// Whose checkpoints `role` at `organisation_id` works on: the same jobs they may see.
+    pub fn of(role: Role, organisation_id: i32) -> Self {
+        match role {
+            Role::Admin => Self::All,
+            Role::Hr => Self::Employer(organisation_id),
+            Role::Coordinator | Role::Manager => Self::PartnerOf(organisation_id),
+        }
+    }
+
+    /// The queue `actor` works on.
+    pub fn of_actor(actor: &Actor) -> Self {
+        Self::of(actor.role, actor.organisation_id)
+    }
 }
 
 /// One line of the work queue.

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::domain::Actor;
 use crate::schema::{cohorts, employments, enrolments, programme_partners};
 
 /// NHS staff groups.
@@ -161,31 +162,27 @@ impl Employment {
         }
     }
 
-    /// The employment if the caller may see it: HR only at their own organisation;
-    /// others when the job's enrolment is in a programme their organisation partners in.
-    /// `employer_only` is the HR rule; `scope` is `None` for admins.
+    /// The employment if `actor` may see it: HR only at their own organisation; others
+    /// when the job's enrolment is in a programme their organisation partners in; admins
+    /// all. `NotFound` otherwise.
     pub fn find_visible(
         conn: &mut DbConnection,
         id: i32,
-        scope: Option<i32>,
-        employer_only: bool,
+        actor: &Actor,
     ) -> QueryResult<Employment> {
         let employment = Self::find(conn, id)?;
-        if Self::visible(conn, &employment, scope, employer_only)? {
+        if Self::visible(conn, &employment, actor)? {
             Ok(employment)
         } else {
             Err(diesel::result::Error::NotFound)
         }
     }
 
-    fn visible(
-        conn: &mut DbConnection,
-        e: &Employment,
-        scope: Option<i32>,
-        employer_only: bool,
-    ) -> QueryResult<bool> {
-        let Some(org) = scope else { return Ok(true) };
-        if employer_only {
+    fn visible(conn: &mut DbConnection, e: &Employment, actor: &Actor) -> QueryResult<bool> {
+        let Some(org) = actor.scope() else {
+            return Ok(true);
+        };
+        if actor.employer_only() {
             return Ok(e.employer_organisation_id == org);
         }
         let n: i64 = enrolments::table
@@ -202,9 +199,9 @@ impl Employment {
         Ok(n > 0)
     }
 
-    /// A person's jobs the caller may see, oldest first, in one query: HR only at their
-    /// own organisation; others only jobs whose enrolment is in a programme their
-    /// organisation partners in; admins (`scope` = `None`) all.
+    /// A person's jobs the caller may see, oldest first, in one query: the rule of
+    /// [`Employment::find_visible`] with `scope` = [`Actor::scope`] and `employer_only` =
+    /// [`Actor::employer_only`] (admins: `None`, all jobs).
     pub fn for_participant(
         conn: &mut DbConnection,
         participant_id: i32,

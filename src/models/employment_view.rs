@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::checkpoint::CheckpointView;
 use super::employment::is_clinical;
-use super::employment_input::current_position;
+use super::progression::current_position;
 use super::{Checkpoint, Employment, Progression};
 use crate::db::DbConnection;
 use crate::error::AppResult;

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::Employment;
 use crate::db::DbConnection;
 use crate::schema::progressions;
 
@@ -63,6 +64,26 @@ pub struct NewProgression {
     pub staff_group: Option<String>,
     /// Notes.
     pub notes: String,
+}
+
+/// The band, staff group and job title a job has reached after its progressions (steps
+/// of other jobs in `progressions` are skipped).
+pub fn current_position(
+    employment: &Employment,
+    progressions: &[Progression],
+) -> (i32, String, String) {
+    let mut band = employment.band;
+    let mut group = employment.staff_group.clone();
+    let mut title = employment.job_title.clone();
+    for p in progressions
+        .iter()
+        .filter(|p| p.employment_id == employment.id)
+    {
+        band = p.band.unwrap_or(band);
+        group = p.staff_group.clone().unwrap_or(group);
+        title = p.job_title.clone().unwrap_or(title);
+    }
+    (band, group, title)
 }
 
 impl Progression {

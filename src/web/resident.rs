@@ -108,7 +108,7 @@ async fn render(
         user.scope(),
         state.clock.today(),
         user.can(Permission::ViewEqualityData),
-        user.recorder(),
+        user.actor(state.clock.as_ref()),
     );
     let (participant, enrolments, open_cohorts, (trail, career), sessions) = state
         .db
@@ -134,7 +134,7 @@ async fn render(
                 .filter(|c| !cards.iter().any(|e| e.cohort.id == c.id))
                 .collect();
             let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();
-            let career = Career::load(conn, id, who, courses, today)?;
+            let career = Career::load(conn, id, &who, courses, today)?;
             let reader = TrailReader {
                 scope,
                 equality: can_see_equality,

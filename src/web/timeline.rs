@@ -5,9 +5,9 @@
 use chrono::NaiveDate;
 
 use crate::db::DbConnection;
+use crate::domain::Actor;
 use crate::error::AppResult;
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
-use crate::models::employment_input::Recorder;
 use crate::models::employment_view::{EmploymentView, views};
 use crate::models::enrolment::StageChange;
 use crate::models::{Cohort, Employment, Enrolment, Organisation, Progression};
@@ -186,11 +186,11 @@ impl Career {
     pub fn load(
         conn: &mut DbConnection,
         id: i32,
-        who: Recorder,
+        who: &Actor,
         enrolments: Vec<(&Enrolment, &Cohort)>,
         today: NaiveDate,
     ) -> AppResult<Career> {
-        let jobs = Employment::for_participant(conn, id, who.scope, who.employer_only)?;
+        let jobs = Employment::for_participant(conn, id, who.scope(), who.employer_only())?;
         let jobs = views(conn, jobs, today)?;
         let ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
         let history = Enrolment::history(conn, &ids)?;

@@ -1,7 +1,7 @@
 //! Recording a job start from the resident's page: the enrolment it is attributed to, the
 //! employer (a partner of the programme; HR only their own organisation), the site, title,
 //! staff group, band, hours, contract and start date. The rules are in
-//! `models::employment_input::record_employment`.
+//! `actions::employments::record_employment`.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,17 +10,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
-use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
-use crate::db::DbConnection;
+use crate::actions::employments::{
+    EmploymentInput, JobStartChoices, job_start_choices, record_employment,
+};
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::employment::{CONTRACTS, LEEDS_SITES, STAFF_GROUPS};
-use crate::models::employment_input::{EmploymentInput, Recorder, record_employment};
 use crate::models::enrolment::stage_label;
-use crate::models::{Cohort, Enrolment, Organisation, Participant, Programme, access};
+use crate::models::{Cohort, Enrolment, Organisation, Participant};
 use crate::state::AppState;
+use crate::web::forms::{DateBoxes, merge};
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// Fields of the job start form, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -60,48 +62,16 @@ impl JobStartPage {
     }
 }
 
-/// What the form offers: the resident, their enrolments the caller may see, and the
-/// employers they may choose.
-pub struct Choices {
-    participant: Participant,
-    enrolments: Vec<(Enrolment, Cohort)>,
-    employers: Vec<Organisation>,
-}
-
-impl Choices {
-    /// Loads the choices (404 unless the caller may see the resident). Employers are the
-    /// partners of the enrolments' programmes; HR only their own organisation.
-    fn load(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Choices> {
-        let participant = access::participant(conn, id, who.scope)?;
-        let enrolments = Enrolment::visible_for_participant(conn, id, who.scope)?;
-        let programmes: Vec<i32> = enrolments.iter().map(|(_, c)| c.programme_id).collect();
-        let mut employers: Vec<Organisation> = Vec::new();
-        for (_, org) in Programme::partners_of(conn, &programmes)? {
-            let own = !who.employer_only || who.scope == Some(org.id);
-            if own && !employers.iter().any(|o| o.id == org.id) {
-                employers.push(org);
-            }
-        }
-        employers.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Choices {
-            participant,
-            enrolments,
-            employers,
-        })
-    }
-}
-
 /// `GET /participants/{id}/employments/new`
 pub async fn new(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::RecordEmployments)?;
-    let who = user.recorder();
     let choices = state
         .db
-        .run(move |conn| Choices::load(conn, id, who))
+        .run(move |conn| job_start_choices(conn, &actor, id))
         .await?;
     let mut form = JobStartForm::default();
     // With one choice there is nothing to choose.
@@ -115,26 +85,27 @@ pub async fn new(
 }
 
 /// `POST /participants/{id}/employments`: records the job and its three checkpoints,
-/// then shows the employment page.
+/// then shows the employment page. The choices are loaded first: they check the resident
+/// is visible (404 otherwise) and are needed again if the form is shown with errors. The
+/// action checks the form even when a box did not parse, so every problem is listed at
+/// once; it cannot save then, because an unreadable band, hours or date reaches it as
+/// missing.
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<JobStartForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::RecordEmployments)?;
     let (input, form_errors) = parse(id, &form);
-    let (who, now) = (user.recorder(), state.clock.now());
-    // The choices are loaded first: they check the resident is visible (404 otherwise)
-    // and are needed again if the form is shown with errors. The model checks the form
-    // even when a box did not parse, so every problem is listed at once; it cannot save
-    // then, because an unreadable band, hours or date reaches it as missing.
     let (choices, result) = state
         .db
         .run(move |conn| {
-            let choices = Choices::load(conn, id, who)?;
-            let result = record_employment(conn, who, input, now).map(|e| e.id);
-            Ok((choices, result))
+            let choices = job_start_choices(conn, &actor, id)?;
+            Ok((
+                choices,
+                record_employment(conn, &actor, &input).map(|e| e.id),
+            ))
         })
         .await?;
     match result {
@@ -190,7 +161,7 @@ fn parse(participant: i32, form: &JobStartForm) -> (EmploymentInput, FieldErrors
 
 fn render(
     user: &CurrentUser,
-    choices: Choices,
+    choices: JobStartChoices,
     form: JobStartForm,
     errors: FieldErrors,
 ) -> Response {

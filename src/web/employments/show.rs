@@ -1,7 +1,6 @@
 //! The employment page: a job's details, its 13-, 26- and 52-week checkpoints, its
 //! progression and current position, and (for those who record jobs) the forms to end
-//! the job, record a checkpoint and add a progression. The forms' handlers are in
-//! `employment_forms`.
+//! the job, record a checkpoint and add a progression, whose handlers are in `forms`.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -11,31 +10,20 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::employment_forms::{CheckpointForm, EndForm, ProgressionForm};
-use super::forms::DateBoxes;
-use super::{Layout, Section};
-use crate::auth::{CurrentUser, Permission};
-use crate::db::DbConnection;
-use crate::error::{AppError, AppResult, FieldErrors};
+use super::fields::Forms;
+use crate::actions::employments::{JobRecord, job_record};
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
+use crate::models::Participant;
 use crate::models::checkpoint::{OUTCOMES, WEEKS};
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
-use crate::models::employment_input::{Recorder, current_position};
-use crate::models::employment_view::{EmploymentView, views};
-use crate::models::progression::KINDS;
-use crate::models::user::User;
-use crate::models::{Cohort, Employment, Enrolment, Organisation, Participant};
+use crate::models::employment_view::EmploymentView;
+use crate::models::progression::{KINDS, current_position};
 use crate::state::AppState;
-
-/// The tag colour of a checkpoint status (the same colour everywhere).
-pub fn status_tag(status: &str) -> &'static str {
-    match status {
-        "due" => "tag--orange",
-        "overdue" | "left" => "tag--red",
-        "in_post" => "tag--green",
-        _ => "tag--grey",
-    }
-}
+use crate::web::checkpoints::status_tag;
+use crate::web::{Layout, Section};
 
 /// One checkpoint as the page shows it.
 #[derive(Debug, Clone)]
@@ -46,26 +34,6 @@ pub struct CheckpointRow {
     label: &'static str,
     verified: Option<String>,
     recordable: bool,
-}
-
-/// The values of the three forms (kept after an error).
-#[derive(Debug, Clone, Default)]
-pub struct Forms {
-    /// End the job.
-    pub end: EndForm,
-    /// Record a checkpoint.
-    pub checkpoint: CheckpointForm,
-    /// Add a progression.
-    pub progression: ProgressionForm,
-}
-
-impl Forms {
-    /// Empty forms, with today in the date-checked boxes.
-    pub fn new(today: NaiveDate) -> Self {
-        let mut forms = Self::default();
-        forms.checkpoint.set_date(DateBoxes::of(Some(today)));
-        forms
-    }
 }
 
 /// The employment page.
@@ -112,12 +80,12 @@ pub struct ShowQuery {
 
 /// `GET /employments/{id}`
 pub async fn show(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     Query(q): Query<ShowQuery>,
 ) -> AppResult<Response> {
-    user.require(Permission::ViewParticipants)?;
     let notice = match q.notice.as_deref() {
         Some("recorded") => Some("The job start has been recorded."),
         Some("ended") => Some("The end of the job has been recorded."),
@@ -126,11 +94,11 @@ pub async fn show(
         _ => None,
     };
     let shown = Shown {
-        forms: Forms::new(state.clock.today()),
+        forms: Forms::new(actor.today),
         weeks: q.checkpoint.and_then(|w| w.parse().ok()),
         notice,
     };
-    render(&state, &user, id, shown, FieldErrors::new()).await
+    render(&state, actor, &user, id, shown, FieldErrors::new()).await
 }
 
 /// What a render of the page shows besides the job: form values, the checkpoint whose
@@ -155,86 +123,48 @@ impl Shown {
     }
 }
 
-/// The job and what its page names: the resident, the employer, the course, and who
-/// verified its checkpoints.
-struct JobRecord {
-    job: EmploymentView,
-    participant: Participant,
-    employer: String,
-    cohort: String,
-    verifiers: Vec<(i32, String)>,
-}
-
-impl JobRecord {
-    /// Loads the job if `who` may see it (`NotFound` otherwise), in a fixed number of
-    /// queries.
-    fn load(conn: &mut DbConnection, id: i32, who: Recorder, today: NaiveDate) -> AppResult<Self> {
-        let e = Employment::find_visible(conn, id, who.scope, who.employer_only)?;
-        let job = views(conn, vec![e], today)?
-            .pop()
-            .ok_or(AppError::NotFound)?;
-        let e = &job.employment;
-        let participant = Participant::find(conn, e.participant_id)?;
-        let employer = Organisation::find(conn, e.employer_organisation_id)?.name;
-        let enrolment = Enrolment::find(conn, e.enrolment_id)?;
-        let cohort = Cohort::find(conn, enrolment.cohort_id)?.name;
-        let ids: Vec<i32> = job
-            .checkpoints
-            .iter()
-            .filter_map(|c| c.checkpoint.verified_by_user_id)
-            .collect();
-        let verifiers = User::names(conn, &ids)?;
-        Ok(Self {
-            job,
-            participant,
-            employer,
-            cohort,
-            verifiers,
+/// The checkpoints as the page shows them, with who verified each.
+fn checkpoint_rows(record: &JobRecord, today: NaiveDate) -> Vec<CheckpointRow> {
+    record
+        .job
+        .checkpoints
+        .iter()
+        .map(|c| {
+            let cp = &c.checkpoint;
+            let by = record
+                .verifiers
+                .iter()
+                .find(|(id, _)| Some(*id) == cp.verified_by_user_id)
+                .map_or("someone no longer listed", |(_, name)| name.as_str());
+            CheckpointRow {
+                weeks: cp.weeks,
+                due_on: cp.due_on,
+                status: c.status.clone(),
+                label: cp.status_label(today),
+                verified: cp
+                    .verified_on
+                    .map(|d| format!("{} by {by}", d.format("%-d %B %Y"))),
+                recordable: cp.status.is_none() && cp.due_on <= today,
+            }
         })
-    }
-
-    /// The checkpoints as the page shows them.
-    fn checkpoint_rows(&self, today: NaiveDate) -> Vec<CheckpointRow> {
-        self.job
-            .checkpoints
-            .iter()
-            .map(|c| {
-                let cp = &c.checkpoint;
-                let by = self
-                    .verifiers
-                    .iter()
-                    .find(|(id, _)| Some(*id) == cp.verified_by_user_id)
-                    .map_or("someone no longer listed", |(_, name)| name.as_str());
-                CheckpointRow {
-                    weeks: cp.weeks,
-                    due_on: cp.due_on,
-                    status: c.status.clone(),
-                    label: cp.status_label(today),
-                    verified: cp
-                        .verified_on
-                        .map(|d| format!("{} by {by}", d.format("%-d %B %Y"))),
-                    recordable: cp.status.is_none() && cp.due_on <= today,
-                }
-            })
-            .collect()
-    }
+        .collect()
 }
 
 /// Loads the job (404 unless the caller may see it) and renders the page; 422 when
 /// `errors` is not empty.
 pub async fn render(
     state: &AppState,
+    actor: Actor,
     user: &CurrentUser,
     id: i32,
     shown: Shown,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let (who, today) = (user.recorder(), state.clock.today());
     let record = state
         .db
-        .run(move |conn| JobRecord::load(conn, id, who, today))
+        .run(move |conn| job_record(conn, &actor, id))
         .await?;
-    let checkpoints = record.checkpoint_rows(today);
+    let checkpoints = checkpoint_rows(&record, actor.today);
     // The form asked for, else the earliest checkpoint due and not yet recorded.
     let open = shown
         .weeks
@@ -255,7 +185,7 @@ pub async fn render(
     );
     let page = EmploymentPage {
         layout: Layout::new(title, user, Section::Residents).with_errors(!errors.is_empty()),
-        can_record: user.can(Permission::RecordEmployments),
+        can_record: record.can_record,
         job: record.job,
         participant: record.participant,
         employer: record.employer,

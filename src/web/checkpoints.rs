@@ -1,19 +1,28 @@
 //! The checkpoints work queue: 13-, 26- and 52-week checkpoints that are due or overdue
-//! and not yet recorded, oldest first, each one click from its form. HR see their own
-//! organisation's jobs; coordinators and managers the jobs of residents in their
-//! organisation's programmes; admins every job.
+//! and not yet recorded, oldest first, each one click from its form. Whose jobs it lists
+//! is `actions::employments::checkpoint_queue`.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
-use super::employments::status_tag;
 use super::{Layout, Section};
-use crate::auth::{CurrentUser, Permission, Role};
+use crate::actions::employments::checkpoint_queue;
+use crate::auth::{CurrentUser, Permission};
+use crate::domain::Actor;
 use crate::error::AppResult;
-use crate::models::Checkpoint;
 use crate::models::checkpoint::{QueueItem, QueueScope};
 use crate::state::AppState;
+
+/// The tag colour of a checkpoint status (the same colour everywhere).
+pub fn status_tag(status: &str) -> &'static str {
+    match status {
+        "due" => "tag--orange",
+        "overdue" | "left" => "tag--red",
+        "in_post" => "tag--green",
+        _ => "tag--grey",
+    }
+}
 
 /// The work queue page.
 #[derive(Template, WebTemplate)]
@@ -33,25 +42,23 @@ impl QueuePage {
 
 /// Whose checkpoints the user works on (the dashboard shows the same).
 pub fn scope_of(user: &CurrentUser) -> QueueScope {
-    match user.role {
-        Role::Admin => QueueScope::All,
-        Role::Hr => QueueScope::Employer(user.organisation_id),
-        Role::Coordinator | Role::Manager => QueueScope::PartnerOf(user.organisation_id),
-    }
+    QueueScope::of(user.role, user.organisation_id)
 }
 
 /// `GET /checkpoints`
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<QueuePage> {
-    user.require(Permission::ViewParticipants)?;
-    let (scope, today) = (scope_of(&user), state.clock.today());
+pub async fn list(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<QueuePage> {
     let items = state
         .db
-        .run(move |conn| Ok(Checkpoint::queue_for(conn, scope, today)?))
+        .run(move |conn| checkpoint_queue(conn, &actor))
         .await?;
     Ok(QueuePage {
         layout: Layout::new("Checkpoints due", &user, Section::Checkpoints),
         items,
-        today,
-        can_record: user.can(Permission::RecordEmployments),
+        today: actor.today,
+        can_record: actor.can(Permission::RecordEmployments),
     })
 }

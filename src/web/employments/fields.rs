@@ -1,0 +1,145 @@
+//! The fields of the three forms on the employment page, as typed, and what they submit
+//! to the actions. Unreadable dates and numbers are reported here, under the field.
+
+use serde::Deserialize;
+
+use crate::actions::employments::{CheckpointInput, EndInput, ProgressionInput};
+use crate::error::FieldErrors;
+use crate::web::forms::DateBoxes;
+
+fn boxes(day: &str, month: &str, year: &str) -> DateBoxes {
+    DateBoxes {
+        day: day.into(),
+        month: month.into(),
+        year: year.into(),
+    }
+}
+
+/// Fields of the end-the-job form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct EndForm {
+    pub(super) end_date_day: String,
+    pub(super) end_date_month: String,
+    pub(super) end_date_year: String,
+    pub(super) end_reason: String,
+}
+
+impl EndForm {
+    /// What the form submits; the end date is required here (a blank form does not
+    /// reopen the job).
+    pub fn input(&self) -> Result<EndInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let date = boxes(
+            &self.end_date_day,
+            &self.end_date_month,
+            &self.end_date_year,
+        );
+        if date.is_blank() {
+            errors.add("end_date", "Enter the end date");
+        }
+        let input = EndInput {
+            end_date: date.to_iso("end_date", "End date", &mut errors),
+            end_reason: Some(self.end_reason.clone()),
+        };
+        errors.is_empty().then_some(input).ok_or(errors)
+    }
+}
+
+/// Fields of the record-a-checkpoint form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CheckpointForm {
+    pub(super) status: String,
+    pub(super) verified_on_day: String,
+    pub(super) verified_on_month: String,
+    pub(super) verified_on_year: String,
+}
+
+impl CheckpointForm {
+    /// Fills the date-checked boxes.
+    pub fn set_date(&mut self, date: DateBoxes) {
+        (
+            self.verified_on_day,
+            self.verified_on_month,
+            self.verified_on_year,
+        ) = (date.day, date.month, date.year);
+    }
+
+    /// What the form submits.
+    pub fn input(&self) -> Result<CheckpointInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let date = boxes(
+            &self.verified_on_day,
+            &self.verified_on_month,
+            &self.verified_on_year,
+        );
+        let input = CheckpointInput {
+            status: Some(self.status.clone()),
+            verified_on: date.to_iso("verified_on", "Date checked", &mut errors),
+        };
+        errors.is_empty().then_some(input).ok_or(errors)
+    }
+}
+
+/// Fields of the add-a-progression form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProgressionForm {
+    pub(super) kind: String,
+    pub(super) effective_on_day: String,
+    pub(super) effective_on_month: String,
+    pub(super) effective_on_year: String,
+    pub(super) job_title: String,
+    pub(super) band: String,
+    pub(super) staff_group: String,
+    pub(super) notes: String,
+}
+
+impl ProgressionForm {
+    /// What the form submits.
+    pub fn input(&self) -> Result<ProgressionInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let date = boxes(
+            &self.effective_on_day,
+            &self.effective_on_month,
+            &self.effective_on_year,
+        );
+        let band = match self.band.trim() {
+            "" => None,
+            b => b
+                .parse::<i32>()
+                .map_err(|_| errors.add("band", "Band must be a number from 1 to 9"))
+                .ok(),
+        };
+        let input = ProgressionInput {
+            effective_on: date.to_iso("effective_on", "Date", &mut errors),
+            kind: Some(self.kind.clone()),
+            job_title: Some(self.job_title.clone()),
+            band,
+            staff_group: Some(self.staff_group.clone()),
+            notes: Some(self.notes.clone()),
+        };
+        errors.is_empty().then_some(input).ok_or(errors)
+    }
+}
+
+/// The values of the three forms (kept after an error).
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    /// End the job.
+    pub end: EndForm,
+    /// Record a checkpoint.
+    pub checkpoint: CheckpointForm,
+    /// Add a progression.
+    pub progression: ProgressionForm,
+}
+
+impl Forms {
+    /// Empty forms, with `today` in the date-checked boxes.
+    pub fn new(today: chrono::NaiveDate) -> Self {
+        let mut forms = Self::default();
+        forms.checkpoint.set_date(DateBoxes::of(Some(today)));
+        forms
+    }
+}
