@@ -7,36 +7,11 @@ use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::domain::Actor;
+use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::schema::{cohorts, employments, enrolments, programme_partners};
 
-/// NHS staff groups.
-pub const STAFF_GROUPS: [(&str, &str); 5] = [
-    ("estates_and_facilities", "Estates and facilities"),
-    ("admin_and_clerical", "Administrative and clerical"),
-    (
-        "additional_clinical_services",
-        "Additional clinical services",
-    ),
-    ("nursing_and_midwifery", "Nursing and midwifery"),
-    ("other", "Other"),
-];
-
-/// Contract types.
-pub const CONTRACTS: [(&str, &str); 4] = [
-    ("permanent", "Permanent"),
-    ("fixed_term", "Fixed term"),
-    ("bank", "Bank"),
-    ("apprenticeship", "Apprenticeship"),
-];
-
-/// Why a job ended.
-pub const END_REASONS: [(&str, &str); 5] = [
-    ("resigned", "Resigned"),
-    ("dismissed", "Dismissed"),
-    ("end_of_contract", "End of contract"),
-    ("moved_employer", "Moved to another employer"),
-    ("other", "Other"),
-];
+/// (code, label) of the staff groups, for pages showing a code read as text.
+pub const STAFF_GROUPS: &[(&str, &str)] = StaffGroup::OPTIONS;
 
 /// The Leeds Teaching Hospitals sites offered for that trust's jobs.
 pub const LEEDS_SITES: [&str; 6] = [
@@ -48,15 +23,13 @@ pub const LEEDS_SITES: [&str; 6] = [
     "Leeds Dental Institute",
 ];
 
-/// Staff groups that count as clinical for "moved to a clinical role".
+/// Whether a staff group code read as text counts as clinical (see
+/// [`StaffGroup::is_clinical`]).
 pub fn is_clinical(staff_group: &str) -> bool {
-    matches!(
-        staff_group,
-        "additional_clinical_services" | "nursing_and_midwifery"
-    )
+    StaffGroup::parse(staff_group).is_some_and(StaffGroup::is_clinical)
 }
 
-/// The label of a code in one of the lists above.
+/// The label of a code in a (code, label) list.
 pub fn label(options: &[(&'static str, &'static str)], code: &str) -> &'static str {
     options
         .iter()
@@ -81,19 +54,22 @@ pub struct Employment {
     /// Job title.
     pub job_title: String,
     /// Staff group code.
-    pub staff_group: String,
+    #[schema(value_type = String)]
+    pub staff_group: StaffGroup,
     /// Agenda for Change band, 1–9.
     pub band: i32,
     /// Contracted hours per week.
     pub hours_per_week: f64,
     /// Contract code.
-    pub contract: String,
+    #[schema(value_type = String)]
+    pub contract: Contract,
     /// First day.
     pub start_date: NaiveDate,
     /// Last day, when it ended.
     pub end_date: Option<NaiveDate>,
     /// Why it ended.
-    pub end_reason: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub end_reason: Option<EndReason>,
     /// Creation time.
     #[serde(skip)]
     pub created_at: NaiveDateTime,
@@ -117,13 +93,13 @@ pub struct NewEmployment {
     /// Title.
     pub job_title: String,
     /// Staff group.
-    pub staff_group: String,
+    pub staff_group: StaffGroup,
     /// Band.
     pub band: i32,
     /// Hours.
     pub hours_per_week: f64,
     /// Contract.
-    pub contract: String,
+    pub contract: Contract,
     /// Start.
     pub start_date: NaiveDate,
 }
@@ -131,12 +107,12 @@ pub struct NewEmployment {
 impl Employment {
     /// The label of the staff group.
     pub fn staff_group_label(&self) -> &'static str {
-        label(&STAFF_GROUPS, &self.staff_group)
+        self.staff_group.label()
     }
 
     /// The label of the contract.
     pub fn contract_label(&self) -> &'static str {
-        label(&CONTRACTS, &self.contract)
+        self.contract.label()
     }
 
     /// One employment by id.
@@ -250,7 +226,7 @@ impl Employment {
         conn: &mut DbConnection,
         id: i32,
         end_date: Option<NaiveDate>,
-        end_reason: Option<&str>,
+        end_reason: Option<EndReason>,
         now: NaiveDateTime,
     ) -> QueryResult<Employment> {
         diesel::update(employments::table.find(id))
@@ -263,3 +239,38 @@ impl Employment {
             .get_result(conn)
     }
 }
+
+/// Reads and writes a domain code list through the connection that is either database:
+/// the enums convert themselves on SQLite and PostgreSQL; this hands each value to the one
+/// in use.
+macro_rules! text_on_either_database {
+    ($($name:ty),+) => {$(
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, crate::db::MultiBackend>
+            for $name
+        {
+            fn from_sql(
+                bytes: <crate::db::MultiBackend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                bytes.from_sql::<$name, diesel::sql_types::Text>()
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, crate::db::MultiBackend> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, crate::db::MultiBackend>,
+            ) -> diesel::serialize::Result {
+                out.set_value((diesel::sql_types::Text, self));
+                Ok(diesel::serialize::IsNull::No)
+            }
+        }
+    )+};
+}
+
+text_on_either_database!(
+    StaffGroup,
+    Contract,
+    EndReason,
+    crate::domain::checkpoint::CheckpointOutcome,
+    crate::domain::progression::ProgressionKind
+);

@@ -7,16 +7,9 @@ use serde::Serialize;
 
 use super::Employment;
 use crate::db::DbConnection;
+use crate::domain::employment::StaffGroup;
+use crate::domain::progression::ProgressionKind;
 use crate::schema::progressions;
-
-/// Kinds of step.
-pub const KINDS: [(&str, &str); 5] = [
-    ("band_increase", "Band increase"),
-    ("role_change", "Role change"),
-    ("staff_group_change", "Staff group change"),
-    ("apprenticeship_start", "Apprenticeship started"),
-    ("qualification", "Qualification gained"),
-];
 
 /// A progression row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -29,13 +22,15 @@ pub struct Progression {
     /// When it took effect.
     pub effective_on: NaiveDate,
     /// Kind code.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: ProgressionKind,
     /// New job title, if it changed.
     pub job_title: Option<String>,
     /// New band, if it changed.
     pub band: Option<i32>,
     /// New staff group, if it changed.
-    pub staff_group: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub staff_group: Option<StaffGroup>,
     /// Notes.
     pub notes: String,
     /// Creation time.
@@ -55,13 +50,13 @@ pub struct NewProgression {
     /// Date.
     pub effective_on: NaiveDate,
     /// Kind.
-    pub kind: String,
+    pub kind: ProgressionKind,
     /// Title.
     pub job_title: Option<String>,
     /// Band.
     pub band: Option<i32>,
     /// Staff group.
-    pub staff_group: Option<String>,
+    pub staff_group: Option<StaffGroup>,
     /// Notes.
     pub notes: String,
 }
@@ -71,16 +66,16 @@ pub struct NewProgression {
 pub fn current_position(
     employment: &Employment,
     progressions: &[Progression],
-) -> (i32, String, String) {
+) -> (i32, StaffGroup, String) {
     let mut band = employment.band;
-    let mut group = employment.staff_group.clone();
+    let mut group = employment.staff_group;
     let mut title = employment.job_title.clone();
     for p in progressions
         .iter()
         .filter(|p| p.employment_id == employment.id)
     {
         band = p.band.unwrap_or(band);
-        group = p.staff_group.clone().unwrap_or(group);
+        group = p.staff_group.unwrap_or(group);
         title = p.job_title.clone().unwrap_or(title);
     }
     (band, group, title)
@@ -89,7 +84,7 @@ pub fn current_position(
 impl Progression {
     /// The label of the kind.
     pub fn kind_label(&self) -> &'static str {
-        super::employment::label(&KINDS, &self.kind)
+        self.kind.label()
     }
 
     /// The progressions of some jobs, in date order.

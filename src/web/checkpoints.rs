@@ -14,16 +14,6 @@ use crate::error::AppResult;
 use crate::models::checkpoint::{QueueItem, QueueScope};
 use crate::state::AppState;
 
-/// The tag colour of a checkpoint status (the same colour everywhere).
-pub fn status_tag(status: &str) -> &'static str {
-    match status {
-        "due" => "tag--orange",
-        "overdue" | "left" => "tag--red",
-        "in_post" => "tag--green",
-        _ => "tag--grey",
-    }
-}
-
 /// The work queue page.
 #[derive(Template, WebTemplate)]
 #[template(path = "checkpoints/queue.html")]
@@ -36,7 +26,7 @@ pub struct QueuePage {
 
 impl QueuePage {
     fn tag(&self, item: &QueueItem) -> &'static str {
-        status_tag(item.checkpoint.status_on(self.today))
+        item.checkpoint.status_at(self.today).tag()
     }
 }
 

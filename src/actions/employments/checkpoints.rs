@@ -5,10 +5,11 @@ use chrono::NaiveDate;
 use super::input::CheckpointInput;
 use super::{code, date, long_date};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::checkpoint::{OUTCOMES, QueueItem, QueueScope, WEEKS};
+use crate::models::checkpoint::{QueueItem, QueueScope, WEEKS};
 use crate::models::{Checkpoint, Employment};
 
 /// Records the `weeks` checkpoint of job `employment_id`. This function is the whole rule
@@ -36,7 +37,7 @@ pub fn record_checkpoint(
         let after = Checkpoint::record(
             conn,
             checkpoint.id,
-            &status,
+            status,
             verified_on,
             actor.user_id,
             actor.now,
@@ -59,11 +60,11 @@ fn parse(
     checkpoint: &Checkpoint,
     employment: &Employment,
     today: NaiveDate,
-) -> AppResult<(String, NaiveDate)> {
+) -> AppResult<(CheckpointOutcome, NaiveDate)> {
     let mut errors = FieldErrors::new();
     let status = code(
         input.status.as_deref(),
-        &OUTCOMES,
+        CheckpointOutcome::parse,
         "status",
         "Select in post, left or unable to contact",
         &mut errors,
@@ -92,7 +93,7 @@ fn parse(
             errors.add("verified_on", "Date checked must be today or in the past");
         }
     }
-    if status.as_deref() == Some("left") && employment.end_date.is_none() {
+    if status == Some(CheckpointOutcome::Left) && employment.end_date.is_none() {
         errors.add(
             "status",
             "Record when the job ended before marking the resident as left",

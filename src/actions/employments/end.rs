@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use super::input::EndInput;
 use super::{code, date, long_date};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::employment::EndReason;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::Employment;
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::employment::END_REASONS;
 
 /// Ends (or reopens) a job `actor` may see, audited. Only roles that record jobs.
 pub fn end_employment(
@@ -23,10 +23,7 @@ pub fn end_employment(
         Employment::find_visible(conn, employment_id, actor)?;
         let before = Employment::lock(conn, employment_id)?;
         let end = parse(input, &before)?;
-        let (end_date, reason) = match &end {
-            Some((day, reason)) => (Some(*day), Some(reason.as_str())),
-            None => (None, None),
-        };
+        let (end_date, reason) = end.unzip();
         let after = Employment::set_end(conn, before.id, end_date, reason, actor.now)?;
         let change = Change {
             entity: "employment",
@@ -41,7 +38,7 @@ pub fn end_employment(
 }
 
 /// The checked end (day and reason code), or `None` to reopen: both fields blank.
-fn parse(input: &EndInput, job: &Employment) -> AppResult<Option<(NaiveDate, String)>> {
+fn parse(input: &EndInput, job: &Employment) -> AppResult<Option<(NaiveDate, EndReason)>> {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
     if blank(&input.end_date) && blank(&input.end_reason) {
         return Ok(None);
@@ -64,7 +61,7 @@ fn parse(input: &EndInput, job: &Employment) -> AppResult<Option<(NaiveDate, Str
     }
     let reason = code(
         input.end_reason.as_deref(),
-        &END_REASONS,
+        EndReason::parse,
         "end_reason",
         "Select why the job ended",
         &mut errors,

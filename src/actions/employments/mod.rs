@@ -69,21 +69,20 @@ pub fn refuse(actor: &Actor, error: AppError) -> AppError {
     }
 }
 
-/// One of `options`' codes, trimmed; `message` under `field` when missing or unknown.
-fn code(
+/// The value of a code read by `parse`, trimmed; `message` under `field` when missing or
+/// unknown.
+fn code<T>(
     value: Option<&str>,
-    options: &[(&str, &str)],
+    parse: fn(&str) -> Option<T>,
     field: &str,
     message: &str,
     errors: &mut FieldErrors,
-) -> Option<String> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) if options.iter().any(|(c, _)| *c == v) => Some(v.to_owned()),
-        _ => {
-            errors.add(field, message);
-            None
-        }
+) -> Option<T> {
+    let parsed = value.map(str::trim).and_then(parse);
+    if parsed.is_none() {
+        errors.add(field, message);
     }
+    parsed
 }
 
 /// A required date (`what` names it in messages), read by the one date check.

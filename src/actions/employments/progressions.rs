@@ -4,11 +4,12 @@
 use super::input::ProgressionInput;
 use super::{code, date};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::employment::StaffGroup;
+use crate::domain::progression::ProgressionKind;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::employment::STAFF_GROUPS;
-use crate::models::progression::{KINDS, NewProgression, current_position};
+use crate::models::progression::{NewProgression, current_position};
 use crate::models::{Employment, Progression};
 use crate::validate;
 
@@ -50,7 +51,7 @@ fn parse(
     let mut errors = FieldErrors::new();
     let kind = code(
         input.kind.as_deref(),
-        &KINDS,
+        ProgressionKind::parse,
         "kind",
         "Select the kind of step",
         &mut errors,
@@ -69,12 +70,12 @@ fn parse(
         errors.add("band", "Band must be between 1 and 9");
     }
     // A band increase must raise the band; a staff group change must change the group.
-    match kind.as_deref() {
-        Some("band_increase") if input.band.is_none_or(|b| b <= band) => errors.add(
+    match kind {
+        Some(ProgressionKind::BandIncrease) if input.band.is_none_or(|b| b <= band) => errors.add(
             "band",
             format!("A band increase must raise the band above {band}"),
         ),
-        Some("staff_group_change") if staff_group.as_ref().is_none_or(|g| *g == group) => errors
+        Some(ProgressionKind::StaffGroupChange) if staff_group.is_none_or(|g| g == group) => errors
             .add(
                 "staff_group",
                 "A staff group change must move to a different staff group",
@@ -97,10 +98,10 @@ fn parse(
 }
 
 /// A staff group code when one is given.
-fn optional_staff_group(value: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
+fn optional_staff_group(value: Option<&str>, errors: &mut FieldErrors) -> Option<StaffGroup> {
     match value.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(g) if STAFF_GROUPS.iter().any(|(c, _)| *c == g) => Some(g.to_owned()),
+        Some(g) if StaffGroup::parse(g).is_some() => StaffGroup::parse(g),
         Some(_) => {
             errors.add("staff_group", "Select a staff group");
             None

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use super::input::EmploymentInput;
 use super::{code, date, long_date};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::employment::{Contract, StaffGroup};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::employment::{CONTRACTS, NewEmployment, STAFF_GROUPS};
+use crate::models::employment::NewEmployment;
 use crate::models::{
     Checkpoint, Cohort, Employment, Enrolment, Organisation, Participant, Programme, access,
 };
@@ -50,8 +51,8 @@ pub fn record_employment(
 struct Facts {
     site: Option<String>,
     job_title: Option<String>,
-    staff_group: Option<String>,
-    contract: Option<String>,
+    staff_group: Option<StaffGroup>,
+    contract: Option<Contract>,
     start_date: Option<NaiveDate>,
     band: Option<i32>,
     hours_per_week: Option<f64>,
@@ -124,14 +125,14 @@ fn facts(input: &EmploymentInput, errors: &mut FieldErrors) -> Facts {
     .ok();
     let staff_group = code(
         input.staff_group.as_deref(),
-        &STAFF_GROUPS,
+        StaffGroup::parse,
         "staff_group",
         "Select a staff group",
         errors,
     );
     let contract = code(
         input.contract.as_deref(),
-        &CONTRACTS,
+        Contract::parse,
         "contract",
         "Select a contract type",
         errors,

@@ -15,9 +15,10 @@ use crate::actions::employments::{
 };
 use crate::auth::CurrentUser;
 use crate::domain::Actor;
+use crate::domain::employment::{Contract, StaffGroup};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::employment::{CONTRACTS, LEEDS_SITES, STAFF_GROUPS};
+use crate::models::employment::LEEDS_SITES;
 use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, Enrolment, Organisation, Participant};
 use crate::state::AppState;
@@ -50,8 +51,8 @@ pub struct JobStartPage {
     enrolments: Vec<(Enrolment, Cohort)>,
     employers: Vec<Organisation>,
     sites: [&'static str; 6],
-    staff_groups: [(&'static str, &'static str); 5],
-    contracts: [(&'static str, &'static str); 4],
+    staff_groups: &'static [(&'static str, &'static str)],
+    contracts: &'static [(&'static str, &'static str)],
     form: JobStartForm,
     errors: FieldErrors,
 }
@@ -176,8 +177,8 @@ fn render(
         enrolments: choices.enrolments,
         employers: choices.employers,
         sites: LEEDS_SITES,
-        staff_groups: STAFF_GROUPS,
-        contracts: CONTRACTS,
+        staff_groups: StaffGroup::OPTIONS,
+        contracts: Contract::OPTIONS,
         form,
         errors,
     };

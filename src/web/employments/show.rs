@@ -14,15 +14,16 @@ use super::fields::Forms;
 use crate::actions::employments::{JobRecord, job_record};
 use crate::auth::CurrentUser;
 use crate::domain::Actor;
+use crate::domain::checkpoint::{CheckpointOutcome, CheckpointStatus};
+use crate::domain::employment::{EndReason, StaffGroup};
+use crate::domain::progression::ProgressionKind;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::Participant;
-use crate::models::checkpoint::{OUTCOMES, WEEKS};
-use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
+use crate::models::checkpoint::WEEKS;
 use crate::models::employment_view::EmploymentView;
-use crate::models::progression::{KINDS, current_position};
+use crate::models::progression::current_position;
 use crate::state::AppState;
-use crate::web::checkpoints::status_tag;
 use crate::web::{Layout, Section};
 
 /// One checkpoint as the page shows it.
@@ -30,7 +31,7 @@ use crate::web::{Layout, Section};
 pub struct CheckpointRow {
     weeks: i32,
     due_on: NaiveDate,
-    status: String,
+    status: CheckpointStatus,
     label: &'static str,
     verified: Option<String>,
     recordable: bool,
@@ -50,23 +51,18 @@ pub struct EmploymentPage {
     current_title: String,
     can_record: bool,
     forms: Forms,
-    end_reasons: [(&'static str, &'static str); 5],
-    outcomes: [(&'static str, &'static str); 3],
-    kinds: [(&'static str, &'static str); 5],
-    staff_groups: [(&'static str, &'static str); 5],
+    end_reasons: &'static [(&'static str, &'static str)],
+    outcomes: &'static [(&'static str, &'static str)],
+    kinds: &'static [(&'static str, &'static str)],
+    staff_groups: &'static [(&'static str, &'static str)],
     notice: Option<&'static str>,
     errors: FieldErrors,
 }
 
 impl EmploymentPage {
-    fn tag(&self, status: &str) -> &'static str {
-        status_tag(status)
-    }
+    /// The label of the staff group the job has reached (a code, as the API shows it).
     fn staff_group(&self, code: &str) -> &'static str {
-        label(&STAFF_GROUPS, code)
-    }
-    fn end_reason(&self, code: &str) -> &'static str {
-        label(&END_REASONS, code)
+        StaffGroup::parse(code).map_or("Unknown", StaffGroup::label)
     }
 }
 
@@ -139,7 +135,7 @@ fn checkpoint_rows(record: &JobRecord, today: NaiveDate) -> Vec<CheckpointRow> {
             CheckpointRow {
                 weeks: cp.weeks,
                 due_on: cp.due_on,
-                status: c.status.clone(),
+                status: cp.status_at(today),
                 label: cp.status_label(today),
                 verified: cp
                     .verified_on
@@ -194,10 +190,10 @@ pub async fn render(
         checkpoint_form,
         current_title,
         forms: shown.forms,
-        end_reasons: END_REASONS,
-        outcomes: OUTCOMES,
-        kinds: KINDS,
-        staff_groups: STAFF_GROUPS,
+        end_reasons: EndReason::OPTIONS,
+        outcomes: CheckpointOutcome::OPTIONS,
+        kinds: ProgressionKind::OPTIONS,
+        staff_groups: StaffGroup::OPTIONS,
         notice: shown.notice,
         errors,
     };
