@@ -1,17 +1,16 @@
 //! The demo's jobs: each job start, then its end, checkpoints and progressions replayed in
 //! date order through the same functions HR's pages call.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
-use super::history::{Cast, at, missing};
 use crate::actions::employments::{
     CheckpointInput, EmploymentInput, EndInput, ProgressionInput, add_progression, end_employment,
     record_checkpoint, record_employment,
 };
 use crate::db::DbConnection;
 use crate::domain::{Actor, Role};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::models::Enrolment;
 
 #[derive(Debug, Deserialize)]
@@ -44,21 +43,32 @@ pub(super) struct ProgressionRow {
     notes: Option<String>,
 }
 
-/// The cast's HR member acting on `day`.
-fn hr_on(cast: Cast, day: NaiveDate) -> Actor {
+/// Nine in the morning of `day`: when the demo's actions happen.
+pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+}
+
+/// The error for a fixture naming something the demo does not hold.
+pub(super) fn missing(what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
+}
+
+/// Trust HR (user id, organisation id) acting on `day`.
+fn hr_on((user_id, organisation_id): (i32, i32), day: NaiveDate) -> Actor {
     Actor {
-        user_id: cast.hr.0,
+        user_id,
         role: Role::Hr,
-        organisation_id: cast.hr.1,
+        organisation_id,
         today: day,
         now: at(day),
     }
 }
 
-/// A job, then its end, checkpoints and progressions in date order.
+/// A job recorded by trust HR (user id, organisation id), then its end, checkpoints and
+/// progressions in date order.
 pub(super) fn run_job(
     conn: &mut DbConnection,
-    cast: Cast,
+    hr: (i32, i32),
     enrolment: &Enrolment,
     job: &EmploymentRow,
     steps: &[&ProgressionRow],
@@ -66,7 +76,7 @@ pub(super) fn run_job(
     let input = EmploymentInput {
         participant_id: Some(enrolment.participant_id),
         enrolment_id: Some(enrolment.id),
-        employer_organisation_id: Some(cast.hr.1),
+        employer_organisation_id: Some(hr.1),
         site: Some(job.site.clone()),
         job_title: Some(job.job_title.clone()),
         staff_group: Some(job.staff_group.clone()),
@@ -76,23 +86,23 @@ pub(super) fn run_job(
         start_date: Some(job.start_date.clone()),
     };
     let start = crate::validate::date(&job.start_date).ok_or_else(|| missing("job start"))?;
-    let employment = record_employment(conn, &hr_on(cast, start), &input)?;
+    let employment = record_employment(conn, &hr_on(hr, start), &input)?;
     for (day, _, event) in events(job, steps)? {
-        let hr = hr_on(cast, day);
+        let actor = hr_on(hr, day);
         match event {
             Event::End => {
                 let input = EndInput {
                     end_date: job.end_date.clone(),
                     end_reason: job.end_reason.clone(),
                 };
-                end_employment(conn, &hr, employment.id, &input)?;
+                end_employment(conn, &actor, employment.id, &input)?;
             }
             Event::Checkpoint(weeks, status) => {
                 let input = CheckpointInput {
                     status: Some(status),
                     verified_on: Some(day.to_string()),
                 };
-                record_checkpoint(conn, &hr, employment.id, weeks, &input)?;
+                record_checkpoint(conn, &actor, employment.id, weeks, &input)?;
             }
             Event::Step(s) => {
                 let input = ProgressionInput {
@@ -103,7 +113,7 @@ pub(super) fn run_job(
                     staff_group: s.staff_group.clone(),
                     notes: s.notes.clone(),
                 };
-                add_progression(conn, &hr, employment.id, &input)?;
+                add_progression(conn, &actor, employment.id, &input)?;
             }
         }
     }

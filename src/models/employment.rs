@@ -10,9 +10,6 @@ use crate::domain::Actor;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::schema::{cohorts, employments, enrolments, programme_partners};
 
-/// (code, label) of the staff groups, for pages showing a code read as text.
-pub const STAFF_GROUPS: &[(&str, &str)] = StaffGroup::OPTIONS;
-
 /// The Leeds Teaching Hospitals sites offered for that trust's jobs.
 pub const LEEDS_SITES: [&str; 6] = [
     "St James's University Hospital",
@@ -27,14 +24,6 @@ pub const LEEDS_SITES: [&str; 6] = [
 /// [`StaffGroup::is_clinical`]).
 pub fn is_clinical(staff_group: &str) -> bool {
     StaffGroup::parse(staff_group).is_some_and(StaffGroup::is_clinical)
-}
-
-/// The label of a code in a (code, label) list.
-pub fn label(options: &[(&'static str, &'static str)], code: &str) -> &'static str {
-    options
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("Unknown", |(_, l)| l)
 }
 
 /// An employment row.

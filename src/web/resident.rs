@@ -12,10 +12,10 @@ use serde::Deserialize;
 use super::timeline::Career;
 use super::{Layout, Section, WebForm, see_other};
 use crate::auth::{CurrentUser, Permission};
+use crate::domain::employment::StaffGroup;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
-use crate::models::employment::{STAFF_GROUPS, label as label_of};
 use crate::models::enrolment::{reason_label, stage_label};
 use crate::models::enrolment_input::enrol;
 use crate::models::information_session::{self, InformationSession};
@@ -58,7 +58,7 @@ impl ResidentPage {
         reason_label(code)
     }
     fn staff_group(&self, code: &str) -> &'static str {
-        label_of(&STAFF_GROUPS, code)
+        StaffGroup::parse(code).map_or("Unknown", StaffGroup::label)
     }
 }
 

@@ -25,10 +25,25 @@ pub struct EndForm {
     pub(super) end_reason: String,
 }
 
-impl EndForm {
-    /// What the form submits; the end date is required here (a blank form does not
-    /// reopen the job).
-    pub fn input(&self) -> Result<EndInput, FieldErrors> {
+/// One of the page's forms: what it submits, the notice after a save, and where its
+/// values go when the page is shown again.
+pub trait PageForm: Send + 'static {
+    /// What the form submits to its action.
+    type Input: Send + 'static;
+    /// The `?notice=` after a save.
+    const NOTICE: &'static str;
+    /// The input, or the boxes that could not be read.
+    fn input(&self) -> Result<Self::Input, FieldErrors>;
+    /// `forms` with this form's values.
+    fn into_forms(self, forms: Forms) -> Forms;
+}
+
+impl PageForm for EndForm {
+    type Input = EndInput;
+    const NOTICE: &'static str = "ended";
+
+    /// The end date is required here (a blank form does not reopen the job).
+    fn input(&self) -> Result<EndInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let date = boxes(
             &self.end_date_day,
@@ -43,6 +58,10 @@ impl EndForm {
             end_reason: Some(self.end_reason.clone()),
         };
         errors.is_empty().then_some(input).ok_or(errors)
+    }
+
+    fn into_forms(self, forms: Forms) -> Forms {
+        Forms { end: self, ..forms }
     }
 }
 
@@ -65,9 +84,13 @@ impl CheckpointForm {
             self.verified_on_year,
         ) = (date.day, date.month, date.year);
     }
+}
 
-    /// What the form submits.
-    pub fn input(&self) -> Result<CheckpointInput, FieldErrors> {
+impl PageForm for CheckpointForm {
+    type Input = CheckpointInput;
+    const NOTICE: &'static str = "checkpoint";
+
+    fn input(&self) -> Result<CheckpointInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let date = boxes(
             &self.verified_on_day,
@@ -79,6 +102,13 @@ impl CheckpointForm {
             verified_on: date.to_iso("verified_on", "Date checked", &mut errors),
         };
         errors.is_empty().then_some(input).ok_or(errors)
+    }
+
+    fn into_forms(self, forms: Forms) -> Forms {
+        Forms {
+            checkpoint: self,
+            ..forms
+        }
     }
 }
 
@@ -96,9 +126,11 @@ pub struct ProgressionForm {
     pub(super) notes: String,
 }
 
-impl ProgressionForm {
-    /// What the form submits.
-    pub fn input(&self) -> Result<ProgressionInput, FieldErrors> {
+impl PageForm for ProgressionForm {
+    type Input = ProgressionInput;
+    const NOTICE: &'static str = "progression";
+
+    fn input(&self) -> Result<ProgressionInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let date = boxes(
             &self.effective_on_day,
@@ -121,6 +153,13 @@ impl ProgressionForm {
             notes: Some(self.notes.clone()),
         };
         errors.is_empty().then_some(input).ok_or(errors)
+    }
+
+    fn into_forms(self, forms: Forms) -> Forms {
+        Forms {
+            progression: self,
+            ..forms
+        }
     }
 }
 

@@ -5,34 +5,40 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::fields::{CheckpointForm, EndForm, Forms, ProgressionForm};
+use super::fields::{CheckpointForm, EndForm, Forms, PageForm, ProgressionForm};
 use super::show::{Shown, render};
 use crate::actions::employments::{add_progression, end_employment, record_checkpoint, refuse};
 use crate::auth::CurrentUser;
 use crate::db::DbConnection;
 use crate::domain::Actor;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
 use crate::state::AppState;
 use crate::web::{WebForm, see_other};
 
 /// Runs `save` with the form's input when every box could be read, then redirects with
-/// `notice`, or shows the page again with the problems and `shown`'s values.
-async fn submit<I: Send + 'static>(
+/// the form's notice, or shows the page again with the problems and the values typed
+/// (the checkpoint form of `weeks` open).
+async fn submit<F: PageForm>(
     state: &AppState,
     (actor, user): (Actor, &CurrentUser),
-    id: i32,
-    (input, notice): (Result<I, FieldErrors>, &'static str),
-    shown: Shown,
-    save: impl FnOnce(&mut DbConnection, &Actor, I) -> AppResult<()> + Send + 'static,
+    (id, weeks): (i32, Option<i32>),
+    form: F,
+    save: impl FnOnce(&mut DbConnection, &Actor, F::Input) -> AppResult<()> + Send + 'static,
 ) -> AppResult<Response> {
-    let result = match input {
+    let result = match form.input() {
         Ok(input) => state.db.run(move |conn| save(conn, &actor, input)).await,
         Err(errors) => Err(refuse(&actor, AppError::Validation(errors))),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/employments/{id}?notice={notice}"))),
-        Err(AppError::Validation(errors)) => render(state, actor, user, id, shown, errors).await,
+        Ok(()) => Ok(see_other(&format!(
+            "/employments/{id}?notice={}",
+            F::NOTICE
+        ))),
+        Err(AppError::Validation(errors)) => {
+            let shown = Shown::with(form.into_forms(Forms::new(actor.today)), weeks);
+            render(state, actor, user, id, shown, errors).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -45,16 +51,11 @@ pub async fn end(
     PathId(id): PathId,
     WebForm(form): WebForm<EndForm>,
 ) -> AppResult<Response> {
-    let input = (form.input(), "ended");
-    let mut forms = Forms::new(actor.today);
-    forms.end = form;
-    let shown = Shown::with(forms, None);
     submit(
         &state,
         (actor, &user),
-        id,
-        input,
-        shown,
+        (id, None),
+        form,
         move |conn, actor, input| end_employment(conn, actor, id, &input).map(drop),
     )
     .await
@@ -72,16 +73,12 @@ pub async fn checkpoint(
     let (Ok(id), Ok(weeks)) = (id.parse::<i32>(), weeks.parse::<i32>()) else {
         return Err(refuse(&actor, AppError::NotFound));
     };
-    let input = (form.input(), "checkpoint");
-    let mut forms = Forms::new(actor.today);
-    forms.checkpoint = form;
-    let shown = Shown::with(forms, Some(weeks));
+    let at = (id, Some(weeks));
     submit(
         &state,
         (actor, &user),
-        id,
-        input,
-        shown,
+        at,
+        form,
         move |conn, actor, input| record_checkpoint(conn, actor, id, weeks, &input).map(drop),
     )
     .await
@@ -96,16 +93,11 @@ pub async fn progression(
     PathId(id): PathId,
     WebForm(form): WebForm<ProgressionForm>,
 ) -> AppResult<Response> {
-    let input = (form.input(), "progression");
-    let mut forms = Forms::new(actor.today);
-    forms.progression = form;
-    let shown = Shown::with(forms, None);
     submit(
         &state,
         (actor, &user),
-        id,
-        input,
-        shown,
+        (id, None),
+        form,
         move |conn, actor, input| add_progression(conn, actor, id, &input).map(drop),
     )
     .await
