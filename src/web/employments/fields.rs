@@ -15,6 +15,17 @@ fn boxes(day: &str, month: &str, year: &str) -> DateBoxes {
     }
 }
 
+/// A band typed in a box: blank is none; anything but a whole number is a problem.
+pub(super) fn band_box(value: &str, errors: &mut FieldErrors) -> Option<i32> {
+    match value.trim() {
+        "" => None,
+        b => b
+            .parse::<i32>()
+            .map_err(|_| errors.add("band", "Band must be a number from 1 to 9"))
+            .ok(),
+    }
+}
+
 /// Fields of the end-the-job form.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -137,13 +148,7 @@ impl PageForm for ProgressionForm {
             &self.effective_on_month,
             &self.effective_on_year,
         );
-        let band = match self.band.trim() {
-            "" => None,
-            b => b
-                .parse::<i32>()
-                .map_err(|_| errors.add("band", "Band must be a number from 1 to 9"))
-                .ok(),
-        };
+        let band = band_box(&self.band, &mut errors);
         let input = ProgressionInput {
             effective_on: date.to_iso("effective_on", "Date", &mut errors),
             kind: Some(self.kind.clone()),

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::fields::band_box;
 use crate::actions::employments::{
     EmploymentInput, JobStartChoices, job_start_choices, record_employment,
 };
@@ -123,13 +124,7 @@ pub async fn create(
 fn parse(participant: i32, form: &JobStartForm) -> (EmploymentInput, FieldErrors) {
     let mut errors = FieldErrors::new();
     let id = |s: &str| s.trim().parse::<i32>().ok();
-    let band = match form.band.trim() {
-        "" => None,
-        b => b
-            .parse::<i32>()
-            .map_err(|_| errors.add("band", "Band must be a number from 1 to 9"))
-            .ok(),
-    };
+    let band = band_box(&form.band, &mut errors);
     let hours = match form.hours_per_week.trim() {
         "" => None,
         h => h.parse::<f64>().ok().filter(|h| h.is_finite()).or_else(|| {
