@@ -1,7 +1,7 @@
 //! What a 13-, 26- or 52-week checkpoint found, stored as TEXT under the same codes on both
 //! databases; the code strings live only here.
 
-use super::employment::code_list;
+use super::code_list::code_list;
 
 code_list! {
     /// A recorded checkpoint outcome.

@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod checkpoint;
+pub mod code_list;
 pub mod employment;
 pub mod progression;
 pub mod role;

@@ -1,7 +1,7 @@
 //! The kinds of progression step, stored as TEXT under the same codes on both databases;
 //! the code strings live only here.
 
-use super::employment::code_list;
+use super::code_list::code_list;
 
 code_list! {
     /// A kind of career step on a job.
