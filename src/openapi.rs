@@ -9,7 +9,10 @@ use utoipa::openapi::schema::{
     KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 
-use crate::models::{checkpoint, cohort, employment, enrolment, participant_input, progression};
+use crate::domain::checkpoint::CheckpointOutcome;
+use crate::domain::employment::{Contract, EndReason, StaffGroup};
+use crate::domain::progression::ProgressionKind;
+use crate::models::{cohort, enrolment, participant_input};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
 /// `format: date`.
@@ -100,27 +103,27 @@ pub fn withdrawal_reason() -> Object {
 
 /// An NHS staff group.
 pub fn staff_group() -> Object {
-    code(codes_of(&employment::STAFF_GROUPS))
+    code(codes_of(StaffGroup::OPTIONS))
 }
 
 /// A kind of contract.
 pub fn contract() -> Object {
-    code(codes_of(&employment::CONTRACTS))
+    code(codes_of(Contract::OPTIONS))
 }
 
 /// Why a job ended.
 pub fn end_reason() -> Object {
-    code(codes_of(&employment::END_REASONS))
+    code(codes_of(EndReason::OPTIONS))
 }
 
 /// A checkpoint's outcome.
 pub fn checkpoint_outcome() -> Object {
-    code(codes_of(&checkpoint::OUTCOMES))
+    code(codes_of(CheckpointOutcome::OPTIONS))
 }
 
 /// A kind of progression.
 pub fn progression_kind() -> Object {
-    code(codes_of(&progression::KINDS))
+    code(codes_of(ProgressionKind::OPTIONS))
 }
 
 /// Employment status at enrolment.

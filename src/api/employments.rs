@@ -8,17 +8,15 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
-use crate::auth::{CurrentUser, Permission};
-use crate::db::DbConnection;
+use crate::actions::employments::{
+    self as jobs, CheckpointInput, EmploymentInput, EndInput, ProgressionInput,
+};
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
+use crate::models::Progression;
 use crate::models::checkpoint::CheckpointView;
-use crate::models::employment_input::{
-    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
-    end_employment, record_checkpoint, record_employment,
-};
-use crate::models::employment_view::{EmploymentView, views};
-use crate::models::{Employment, Progression, access};
+use crate::models::employment_view::EmploymentView;
 use crate::state::AppState;
 
 /// Jobs, oldest first.
@@ -28,15 +26,6 @@ pub struct EmploymentList {
     pub items: Vec<EmploymentView>,
     /// Always null: a person's jobs come whole.
     pub next_cursor: Option<String>,
-}
-
-fn visible(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Employment> {
-    Ok(Employment::find_visible(
-        conn,
-        id,
-        who.scope,
-        who.employer_only,
-    )?)
 }
 
 crate::openapi::required_body!(
@@ -50,18 +39,16 @@ crate::openapi::required_body!(
     responses((status = 201, description = "Recorded", body = EmploymentView), (status = 403, description = "Role may not record jobs", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     body: ApiJson<NewEmployment>,
 ) -> AppResult<(StatusCode, Json<EmploymentView>)> {
-    user.require(Permission::RecordEmployments)?;
-    let body = body.into_inner()?.0;
-    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
+    let body = body.into_inner().map_err(|e| jobs::refuse(&actor, e))?.0;
     let view = state
         .db
         .run(move |conn| {
-            let e = record_employment(conn, who, body, now)?;
-            views(conn, vec![e], today)?.pop().ok_or(AppError::NotFound)
+            let e = jobs::record_employment(conn, &actor, &body)?;
+            jobs::view(conn, &actor, e)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -71,18 +58,13 @@ pub async fn create(
 #[utoipa::path(get, path = "/employments/{id}", tag = "employments", params(("id" = i32, Path, description = "Employment id")),
     responses((status = 200, description = "The job", body = EmploymentView), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn show(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<EmploymentView>> {
-    user.require(Permission::ViewParticipants)?;
-    let (who, today) = (user.recorder(), state.clock.today());
     let view = state
         .db
-        .run(move |conn| {
-            let e = visible(conn, id, who)?;
-            views(conn, vec![e], today)?.pop().ok_or(AppError::NotFound)
-        })
+        .run(move |conn| jobs::job(conn, &actor, id))
         .await?;
     Ok(Json(view))
 }
@@ -92,20 +74,17 @@ pub async fn show(
     responses((status = 200, description = "Changed", body = EmploymentView), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<EndInput>,
 ) -> AppResult<Json<EmploymentView>> {
-    user.require(Permission::RecordEmployments)?;
-    let body = body.into_inner()?;
-    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
+    let body = body.into_inner().map_err(|e| jobs::refuse(&actor, e))?;
     let view = state
         .db
         .run(move |conn| {
-            let before = visible(conn, id, who)?;
-            let e = end_employment(conn, who.actor, &before, body, now)?;
-            views(conn, vec![e], today)?.pop().ok_or(AppError::NotFound)
+            let e = jobs::end_employment(conn, &actor, id, &body)?;
+            jobs::view(conn, &actor, e)
         })
         .await?;
     Ok(Json(view))
@@ -123,26 +102,21 @@ crate::openapi::required_body!(
     responses((status = 200, description = "Recorded", body = CheckpointView), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Not yet due, or invalid fields", body = ErrorBody)))]
 pub async fn checkpoint(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     Path((id, weeks)): Path<(String, String)>,
     body: ApiJson<CheckpointOutcome>,
 ) -> AppResult<Json<CheckpointView>> {
-    user.require(Permission::RecordEmployments)?;
-    let (id, weeks): (i32, i32) = match (id.parse(), weeks.parse()) {
-        (Ok(id), Ok(weeks)) => (id, weeks),
-        _ => return Err(AppError::NotFound),
+    let (Ok(id), Ok(weeks)) = (id.parse::<i32>(), weeks.parse::<i32>()) else {
+        return Err(jobs::refuse(&actor, AppError::NotFound));
     };
-    let body = body.into_inner()?.0;
-    let (who, today, now) = (user.recorder(), state.clock.today(), state.clock.now());
-    let view = state
+    let body = body.into_inner().map_err(|e| jobs::refuse(&actor, e))?.0;
+    let today = actor.today;
+    let checkpoint = state
         .db
-        .run(move |conn| {
-            let e = visible(conn, id, who)?;
-            Ok(record_checkpoint(conn, who.actor, &e, weeks, body, today, now)?.view(today))
-        })
+        .run(move |conn| jobs::record_checkpoint(conn, &actor, id, weeks, &body))
         .await?;
-    Ok(Json(view))
+    Ok(Json(checkpoint.view(today)))
 }
 
 crate::openapi::required_body!(
@@ -157,20 +131,15 @@ crate::openapi::required_body!(
     responses((status = 201, description = "Added", body = Progression), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn progression(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<NewProgression>,
 ) -> AppResult<(StatusCode, Json<Progression>)> {
-    user.require(Permission::RecordEmployments)?;
-    let body = body.into_inner()?.0;
-    let (who, now) = (user.recorder(), state.clock.now());
+    let body = body.into_inner().map_err(|e| jobs::refuse(&actor, e))?.0;
     let p = state
         .db
-        .run(move |conn| {
-            let e = visible(conn, id, who)?;
-            add_progression(conn, who.actor, &e, body, now)
-        })
+        .run(move |conn| jobs::add_progression(conn, &actor, id, &body))
         .await?;
     Ok((StatusCode::CREATED, Json(p)))
 }
@@ -179,19 +148,13 @@ pub async fn progression(
 #[utoipa::path(get, path = "/participants/{id}/employments", tag = "employments", params(("id" = i32, Path, description = "Participant id")),
     responses((status = 200, description = "Jobs, oldest first", body = EmploymentList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn for_participant(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<EmploymentList>> {
-    user.require(Permission::ViewParticipants)?;
-    let (who, today) = (user.recorder(), state.clock.today());
     let items = state
         .db
-        .run(move |conn| {
-            access::participant(conn, id, who.scope)?;
-            let jobs = Employment::for_participant(conn, id, who.scope, who.employer_only)?;
-            views(conn, jobs, today)
-        })
+        .run(move |conn| jobs::for_participant(conn, &actor, id))
         .await?;
     Ok(Json(EmploymentList {
         items,

@@ -68,15 +68,6 @@ impl CurrentUser {
         }
     }
 
-    /// Who is recording a job outcome: HR only at their own organisation.
-    pub fn recorder(&self) -> crate::models::employment_input::Recorder {
-        crate::models::employment_input::Recorder {
-            actor: self.id,
-            scope: self.scope(),
-            employer_only: self.role == Role::Hr,
-        }
-    }
-
     /// Whether the role grants `permission`.
     pub fn can(&self, permission: Permission) -> bool {
         self.role.permissions().contains(&permission)

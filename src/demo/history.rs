@@ -6,10 +6,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::jobs;
+use super::jobs::{self, at, missing};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::models::attendance::RegisterEntry;
@@ -104,15 +104,6 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppR
         .map_err(|e| AppError::Internal(anyhow::anyhow!("fixtures/{file} is malformed: {e}")))
 }
 
-/// Nine in the morning of `day`: when the demo's actions happen.
-pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
-    day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
-}
-
-pub(super) fn missing(what: &str) -> AppError {
-    AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
-}
-
 fn stage(
     conn: &mut DbConnection,
     actor: i32,
@@ -159,7 +150,7 @@ pub fn load(conn: &mut DbConnection, cast: Cast, progress: &mut dyn FnMut(&str))
             .iter()
             .filter(|s| s.r#ref == job.r#ref && s.job_start == job.start_date)
             .collect();
-        jobs::run_job(conn, cast, enrolment, &job, &mine)?;
+        jobs::run_job(conn, cast.hr, enrolment, &job, &mine)?;
     }
     Ok(())
 }

@@ -1,17 +1,17 @@
 //! The demo's jobs: each job start, then its end, checkpoints and progressions replayed in
 //! date order through the same functions HR's pages call.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
-use super::history::{Cast, at, missing};
-use crate::db::DbConnection;
-use crate::error::AppResult;
-use crate::models::Enrolment;
-use crate::models::employment_input::{
-    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, Recorder, add_progression,
-    end_employment, record_checkpoint, record_employment,
+use crate::actions::employments::{
+    CheckpointInput, EmploymentInput, EndInput, ProgressionInput, add_progression, end_employment,
+    record_checkpoint, record_employment,
 };
+use crate::db::DbConnection;
+use crate::domain::{Actor, Role};
+use crate::error::{AppError, AppResult};
+use crate::models::Enrolment;
 
 #[derive(Debug, Deserialize)]
 pub(super) struct EmploymentRow {
@@ -43,23 +43,40 @@ pub(super) struct ProgressionRow {
     notes: Option<String>,
 }
 
-/// A job, then its end, checkpoints and progressions in date order.
+/// Nine in the morning of `day`: when the demo's actions happen.
+pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+}
+
+/// The error for a fixture naming something the demo does not hold.
+pub(super) fn missing(what: &str) -> AppError {
+    AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
+}
+
+/// Trust HR (user id, organisation id) acting on `day`.
+fn hr_on((user_id, organisation_id): (i32, i32), day: NaiveDate) -> Actor {
+    Actor {
+        user_id,
+        role: Role::Hr,
+        organisation_id,
+        today: day,
+        now: at(day),
+    }
+}
+
+/// A job recorded by trust HR (user id, organisation id), then its end, checkpoints and
+/// progressions in date order.
 pub(super) fn run_job(
     conn: &mut DbConnection,
-    cast: Cast,
+    hr: (i32, i32),
     enrolment: &Enrolment,
     job: &EmploymentRow,
     steps: &[&ProgressionRow],
 ) -> AppResult<()> {
-    let who = Recorder {
-        actor: cast.hr.0,
-        scope: Some(cast.hr.1),
-        employer_only: true,
-    };
     let input = EmploymentInput {
         participant_id: Some(enrolment.participant_id),
         enrolment_id: Some(enrolment.id),
-        employer_organisation_id: Some(cast.hr.1),
+        employer_organisation_id: Some(hr.1),
         site: Some(job.site.clone()),
         job_title: Some(job.job_title.clone()),
         staff_group: Some(job.staff_group.clone()),
@@ -69,8 +86,46 @@ pub(super) fn run_job(
         start_date: Some(job.start_date.clone()),
     };
     let start = crate::validate::date(&job.start_date).ok_or_else(|| missing("job start"))?;
-    let mut employment = record_employment(conn, who, input, at(start))?;
-    // (date, order within the day, what): an end comes before a checkpoint saying "left".
+    let employment = record_employment(conn, &hr_on(hr, start), &input)?;
+    for (day, _, event) in events(job, steps)? {
+        let actor = hr_on(hr, day);
+        match event {
+            Event::End => {
+                let input = EndInput {
+                    end_date: job.end_date.clone(),
+                    end_reason: job.end_reason.clone(),
+                };
+                end_employment(conn, &actor, employment.id, &input)?;
+            }
+            Event::Checkpoint(weeks, status) => {
+                let input = CheckpointInput {
+                    status: Some(status),
+                    verified_on: Some(day.to_string()),
+                };
+                record_checkpoint(conn, &actor, employment.id, weeks, &input)?;
+            }
+            Event::Step(s) => {
+                let input = ProgressionInput {
+                    effective_on: Some(s.effective_on.to_string()),
+                    kind: Some(s.kind.clone()),
+                    job_title: s.job_title.clone(),
+                    band: s.band,
+                    staff_group: s.staff_group.clone(),
+                    notes: s.notes.clone(),
+                };
+                add_progression(conn, &actor, employment.id, &input)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What happened to the job after its start, as (date, order within the day, what),
+/// sorted: an end comes before a checkpoint saying "left".
+fn events<'a>(
+    job: &EmploymentRow,
+    steps: &[&'a ProgressionRow],
+) -> AppResult<Vec<(NaiveDate, u8, Event<'a>)>> {
     let mut events: Vec<(NaiveDate, u8, Event)> = Vec::new();
     if let Some(end) = job.end_date.as_deref().and_then(crate::validate::date) {
         events.push((end, 0, Event::End));
@@ -85,45 +140,15 @@ pub(super) fn run_job(
             events.push((day, 1, Event::Checkpoint(weeks, status.to_owned())));
         }
     }
-    for (i, step) in steps.iter().enumerate() {
-        events.push((step.effective_on, 2, Event::Step(i)));
+    for step in steps {
+        events.push((step.effective_on, 2, Event::Step(step)));
     }
     events.sort_by_key(|(day, order, _)| (*day, *order));
-    for (day, _, event) in events {
-        match event {
-            Event::End => {
-                let input = EndInput {
-                    end_date: job.end_date.clone(),
-                    end_reason: job.end_reason.clone(),
-                };
-                employment = end_employment(conn, who.actor, &employment, input, at(day))?;
-            }
-            Event::Checkpoint(weeks, status) => {
-                let input = CheckpointInput {
-                    status: Some(status),
-                    verified_on: Some(day.to_string()),
-                };
-                record_checkpoint(conn, who.actor, &employment, weeks, input, day, at(day))?;
-            }
-            Event::Step(i) => {
-                let s = steps[i];
-                let input = ProgressionInput {
-                    effective_on: Some(s.effective_on.to_string()),
-                    kind: Some(s.kind.clone()),
-                    job_title: s.job_title.clone(),
-                    band: s.band,
-                    staff_group: s.staff_group.clone(),
-                    notes: s.notes.clone(),
-                };
-                add_progression(conn, who.actor, &employment, input, at(day))?;
-            }
-        }
-    }
-    Ok(())
+    Ok(events)
 }
 
-enum Event {
+enum Event<'a> {
     End,
     Checkpoint(i32, String),
-    Step(usize),
+    Step(&'a ProgressionRow),
 }

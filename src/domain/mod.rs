@@ -3,6 +3,10 @@
 //! builds on this folder; it imports nothing from the rest of the crate but the error type.
 
 pub mod actor;
+pub mod checkpoint;
+pub mod code_list;
+pub mod employment;
+pub mod progression;
 pub mod role;
 
 pub use actor::Actor;

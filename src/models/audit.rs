@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::domain::Actor;
 use crate::schema::audit_events;
 
 /// What happened.
@@ -117,6 +118,36 @@ impl NewAuditEvent<'_> {
         self.after = after.and_then(|a| serde_json::to_value(a).ok());
         self
     }
+}
+
+/// What an action changed on a resident's record: the entity and its id, the resident,
+/// and the record before (`None` when created) and after.
+#[derive(Debug)]
+pub struct Change<'a, B: Serialize, A: Serialize> {
+    /// Entity name (`employment`, `checkpoint`, …).
+    pub entity: &'a str,
+    /// The entity's id.
+    pub id: i32,
+    /// The resident concerned, for their trail.
+    pub participant_id: i32,
+    /// The record before.
+    pub before: Option<&'a B>,
+    /// The record after.
+    pub after: &'a A,
+}
+
+/// Appends the audit row of `actor`'s `change`, at the actor's instant: the one helper
+/// actions use, inside the transaction that makes the change.
+pub fn record<B: Serialize, A: Serialize>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: AuditAction,
+    change: Change<'_, B, A>,
+) -> QueryResult<()> {
+    let mut event = NewAuditEvent::simple(Some(actor.user_id), action, change.entity, change.id)
+        .with_change(change.before, Some(change.after));
+    event.participant_id = Some(change.participant_id);
+    AuditEvent::record(conn, event, actor.now)
 }
 
 impl AuditEvent {

@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::domain::checkpoint::{CheckpointOutcome, CheckpointStatus};
+use crate::domain::{Actor, Role};
 use crate::schema::{
     checkpoints, cohorts, employments, enrolments, participants, programme_partners,
 };
@@ -14,13 +16,6 @@ use crate::schema::{
 pub const WEEKS: [i32; 3] = [13, 26, 52];
 /// A due checkpoint becomes overdue this long after its due date.
 pub const GRACE: TimeDelta = TimeDelta::days(14);
-
-/// Recorded outcomes.
-pub const OUTCOMES: [(&str, &str); 3] = [
-    ("in_post", "In post"),
-    ("left", "Left"),
-    ("unable_to_contact", "Unable to contact"),
-];
 
 /// A checkpoint row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -36,7 +31,8 @@ pub struct Checkpoint {
     pub due_on: NaiveDate,
     /// Recorded outcome, if any.
     #[serde(rename = "recorded_status")]
-    pub status: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub status: Option<CheckpointOutcome>,
     /// The day it was verified.
     pub verified_on: Option<NaiveDate>,
     /// Who verified it.
@@ -57,28 +53,25 @@ pub struct CheckpointView {
 }
 
 impl Checkpoint {
-    /// The status as of `today`: the recorded outcome, or `not_yet_due` before the due
-    /// date, `due` for 14 days from it, `overdue` after that.
-    pub fn status_on(&self, today: NaiveDate) -> &str {
-        match &self.status {
-            Some(s) => s,
-            None if today < self.due_on => "not_yet_due",
-            None if today < self.due_on + GRACE => "due",
-            None => "overdue",
+    /// The status as of `today`: the recorded outcome, or not yet due before the due
+    /// date, due for 14 days from it, overdue after that.
+    pub fn status_at(&self, today: NaiveDate) -> CheckpointStatus {
+        match self.status {
+            Some(outcome) => CheckpointStatus::Recorded(outcome),
+            None if today < self.due_on => CheckpointStatus::NotYetDue,
+            None if today < self.due_on + GRACE => CheckpointStatus::Due,
+            None => CheckpointStatus::Overdue,
         }
+    }
+
+    /// The code of the status as of `today` (`overdue`, `in_post`, …).
+    pub fn status_on(&self, today: NaiveDate) -> &'static str {
+        self.status_at(today).as_str()
     }
 
     /// The label of the status as of `today`.
     pub fn status_label(&self, today: NaiveDate) -> &'static str {
-        match self.status_on(today) {
-            "not_yet_due" => "Not yet due",
-            "due" => "Due",
-            "overdue" => "Overdue",
-            "in_post" => "In post",
-            "left" => "Left",
-            "unable_to_contact" => "Unable to contact",
-            _ => "Unknown",
-        }
+        self.status_at(today).label()
     }
 
     /// With its status, for JSON.
@@ -134,7 +127,7 @@ impl Checkpoint {
     pub fn record(
         conn: &mut DbConnection,
         id: i32,
-        status: &str,
+        status: CheckpointOutcome,
         verified_on: NaiveDate,
         actor: i32,
         now: NaiveDateTime,
@@ -218,6 +211,22 @@ pub enum QueueScope {
     PartnerOf(i32),
 }
 
+impl QueueScope {
+    /// Whose checkpoints `role` at `organisation_id` works on: the same jobs they may see.
+    pub fn of(role: Role, organisation_id: i32) -> Self {
+        match role {
+            Role::Admin => Self::All,
+            Role::Hr => Self::Employer(organisation_id),
+            Role::Coordinator | Role::Manager => Self::PartnerOf(organisation_id),
+        }
+    }
+
+    /// The queue `actor` works on.
+    pub fn of_actor(actor: &Actor) -> Self {
+        Self::of(actor.role, actor.organisation_id)
+    }
+}
+
 /// One line of the work queue.
 #[derive(Debug, Clone)]
 pub struct QueueItem {
@@ -255,7 +264,7 @@ mod tests {
         assert_eq!(c.status_on(due + TimeDelta::days(13)), "due");
         assert_eq!(c.status_on(due + TimeDelta::days(14)), "overdue");
         let recorded = Checkpoint {
-            status: Some("in_post".into()),
+            status: Some(CheckpointOutcome::InPost),
             ..c
         };
         assert_eq!(recorded.status_on(due + TimeDelta::days(100)), "in_post");

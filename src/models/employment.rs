@@ -6,36 +6,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::domain::Actor;
+use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::schema::{cohorts, employments, enrolments, programme_partners};
-
-/// NHS staff groups.
-pub const STAFF_GROUPS: [(&str, &str); 5] = [
-    ("estates_and_facilities", "Estates and facilities"),
-    ("admin_and_clerical", "Administrative and clerical"),
-    (
-        "additional_clinical_services",
-        "Additional clinical services",
-    ),
-    ("nursing_and_midwifery", "Nursing and midwifery"),
-    ("other", "Other"),
-];
-
-/// Contract types.
-pub const CONTRACTS: [(&str, &str); 4] = [
-    ("permanent", "Permanent"),
-    ("fixed_term", "Fixed term"),
-    ("bank", "Bank"),
-    ("apprenticeship", "Apprenticeship"),
-];
-
-/// Why a job ended.
-pub const END_REASONS: [(&str, &str); 5] = [
-    ("resigned", "Resigned"),
-    ("dismissed", "Dismissed"),
-    ("end_of_contract", "End of contract"),
-    ("moved_employer", "Moved to another employer"),
-    ("other", "Other"),
-];
 
 /// The Leeds Teaching Hospitals sites offered for that trust's jobs.
 pub const LEEDS_SITES: [&str; 6] = [
@@ -47,20 +20,10 @@ pub const LEEDS_SITES: [&str; 6] = [
     "Leeds Dental Institute",
 ];
 
-/// Staff groups that count as clinical for "moved to a clinical role".
+/// Whether a staff group code read as text counts as clinical (see
+/// [`StaffGroup::is_clinical`]).
 pub fn is_clinical(staff_group: &str) -> bool {
-    matches!(
-        staff_group,
-        "additional_clinical_services" | "nursing_and_midwifery"
-    )
-}
-
-/// The label of a code in one of the lists above.
-pub fn label(options: &[(&'static str, &'static str)], code: &str) -> &'static str {
-    options
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("Unknown", |(_, l)| l)
+    StaffGroup::parse(staff_group).is_some_and(StaffGroup::is_clinical)
 }
 
 /// An employment row.
@@ -80,19 +43,22 @@ pub struct Employment {
     /// Job title.
     pub job_title: String,
     /// Staff group code.
-    pub staff_group: String,
+    #[schema(value_type = String)]
+    pub staff_group: StaffGroup,
     /// Agenda for Change band, 1–9.
     pub band: i32,
     /// Contracted hours per week.
     pub hours_per_week: f64,
     /// Contract code.
-    pub contract: String,
+    #[schema(value_type = String)]
+    pub contract: Contract,
     /// First day.
     pub start_date: NaiveDate,
     /// Last day, when it ended.
     pub end_date: Option<NaiveDate>,
     /// Why it ended.
-    pub end_reason: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub end_reason: Option<EndReason>,
     /// Creation time.
     #[serde(skip)]
     pub created_at: NaiveDateTime,
@@ -116,13 +82,13 @@ pub struct NewEmployment {
     /// Title.
     pub job_title: String,
     /// Staff group.
-    pub staff_group: String,
+    pub staff_group: StaffGroup,
     /// Band.
     pub band: i32,
     /// Hours.
     pub hours_per_week: f64,
     /// Contract.
-    pub contract: String,
+    pub contract: Contract,
     /// Start.
     pub start_date: NaiveDate,
 }
@@ -130,12 +96,12 @@ pub struct NewEmployment {
 impl Employment {
     /// The label of the staff group.
     pub fn staff_group_label(&self) -> &'static str {
-        label(&STAFF_GROUPS, &self.staff_group)
+        self.staff_group.label()
     }
 
     /// The label of the contract.
     pub fn contract_label(&self) -> &'static str {
-        label(&CONTRACTS, &self.contract)
+        self.contract.label()
     }
 
     /// One employment by id.
@@ -161,31 +127,27 @@ impl Employment {
         }
     }
 
-    /// The employment if the caller may see it: HR only at their own organisation;
-    /// others when the job's enrolment is in a programme their organisation partners in.
-    /// `employer_only` is the HR rule; `scope` is `None` for admins.
+    /// The employment if `actor` may see it: HR only at their own organisation; others
+    /// when the job's enrolment is in a programme their organisation partners in; admins
+    /// all. `NotFound` otherwise.
     pub fn find_visible(
         conn: &mut DbConnection,
         id: i32,
-        scope: Option<i32>,
-        employer_only: bool,
+        actor: &Actor,
     ) -> QueryResult<Employment> {
         let employment = Self::find(conn, id)?;
-        if Self::visible(conn, &employment, scope, employer_only)? {
+        if Self::visible(conn, &employment, actor)? {
             Ok(employment)
         } else {
             Err(diesel::result::Error::NotFound)
         }
     }
 
-    fn visible(
-        conn: &mut DbConnection,
-        e: &Employment,
-        scope: Option<i32>,
-        employer_only: bool,
-    ) -> QueryResult<bool> {
-        let Some(org) = scope else { return Ok(true) };
-        if employer_only {
+    fn visible(conn: &mut DbConnection, e: &Employment, actor: &Actor) -> QueryResult<bool> {
+        let Some(org) = actor.scope() else {
+            return Ok(true);
+        };
+        if actor.employer_only() {
             return Ok(e.employer_organisation_id == org);
         }
         let n: i64 = enrolments::table
@@ -202,9 +164,9 @@ impl Employment {
         Ok(n > 0)
     }
 
-    /// A person's jobs the caller may see, oldest first, in one query: HR only at their
-    /// own organisation; others only jobs whose enrolment is in a programme their
-    /// organisation partners in; admins (`scope` = `None`) all.
+    /// A person's jobs the caller may see, oldest first, in one query: the rule of
+    /// [`Employment::find_visible`] with `scope` = [`Actor::scope`] and `employer_only` =
+    /// [`Actor::employer_only`] (admins: `None`, all jobs).
     pub fn for_participant(
         conn: &mut DbConnection,
         participant_id: i32,
@@ -253,7 +215,7 @@ impl Employment {
         conn: &mut DbConnection,
         id: i32,
         end_date: Option<NaiveDate>,
-        end_reason: Option<&str>,
+        end_reason: Option<EndReason>,
         now: NaiveDateTime,
     ) -> QueryResult<Employment> {
         diesel::update(employments::table.find(id))
@@ -266,3 +228,38 @@ impl Employment {
             .get_result(conn)
     }
 }
+
+/// Reads and writes a domain code list through the connection that is either database:
+/// the enums convert themselves on SQLite and PostgreSQL; this hands each value to the one
+/// in use.
+macro_rules! text_on_either_database {
+    ($($name:ty),+) => {$(
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, crate::db::MultiBackend>
+            for $name
+        {
+            fn from_sql(
+                bytes: <crate::db::MultiBackend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> diesel::deserialize::Result<Self> {
+                bytes.from_sql::<$name, diesel::sql_types::Text>()
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, crate::db::MultiBackend> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, crate::db::MultiBackend>,
+            ) -> diesel::serialize::Result {
+                out.set_value((diesel::sql_types::Text, self));
+                Ok(diesel::serialize::IsNull::No)
+            }
+        }
+    )+};
+}
+
+text_on_either_database!(
+    StaffGroup,
+    Contract,
+    EndReason,
+    crate::domain::checkpoint::CheckpointOutcome,
+    crate::domain::progression::ProgressionKind
+);

@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::checkpoint::CheckpointView;
-use super::employment::is_clinical;
-use super::employment_input::current_position;
+use super::progression::current_position;
 use super::{Checkpoint, Employment, Progression};
 use crate::db::DbConnection;
+use crate::domain::employment::StaffGroup;
 use crate::error::AppResult;
 
 /// A job with its checkpoints and progression.
@@ -54,13 +54,13 @@ pub fn views(
                     .cloned()
                     .map(|c| c.view(today))
                     .collect(),
-                moved_to_clinical: !is_clinical(&employment.staff_group)
+                moved_to_clinical: !employment.staff_group.is_clinical()
                     && mine
                         .iter()
-                        .any(|p| p.staff_group.as_deref().is_some_and(is_clinical)),
+                        .any(|p| p.staff_group.is_some_and(StaffGroup::is_clinical)),
                 progressions: mine,
                 current_band,
-                current_staff_group,
+                current_staff_group: current_staff_group.as_str().to_owned(),
                 employment,
             }
         })

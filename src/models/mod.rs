@@ -12,7 +12,6 @@ pub mod cohort_input;
 pub mod course_session;
 pub mod deprivation;
 pub mod employment;
-pub mod employment_input;
 pub mod employment_view;
 pub mod enrolment;
 pub mod enrolment_input;

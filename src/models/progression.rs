@@ -5,17 +5,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::Employment;
 use crate::db::DbConnection;
+use crate::domain::employment::StaffGroup;
+use crate::domain::progression::ProgressionKind;
 use crate::schema::progressions;
-
-/// Kinds of step.
-pub const KINDS: [(&str, &str); 5] = [
-    ("band_increase", "Band increase"),
-    ("role_change", "Role change"),
-    ("staff_group_change", "Staff group change"),
-    ("apprenticeship_start", "Apprenticeship started"),
-    ("qualification", "Qualification gained"),
-];
 
 /// A progression row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -28,13 +22,15 @@ pub struct Progression {
     /// When it took effect.
     pub effective_on: NaiveDate,
     /// Kind code.
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: ProgressionKind,
     /// New job title, if it changed.
     pub job_title: Option<String>,
     /// New band, if it changed.
     pub band: Option<i32>,
     /// New staff group, if it changed.
-    pub staff_group: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub staff_group: Option<StaffGroup>,
     /// Notes.
     pub notes: String,
     /// Creation time.
@@ -54,21 +50,41 @@ pub struct NewProgression {
     /// Date.
     pub effective_on: NaiveDate,
     /// Kind.
-    pub kind: String,
+    pub kind: ProgressionKind,
     /// Title.
     pub job_title: Option<String>,
     /// Band.
     pub band: Option<i32>,
     /// Staff group.
-    pub staff_group: Option<String>,
+    pub staff_group: Option<StaffGroup>,
     /// Notes.
     pub notes: String,
+}
+
+/// The band, staff group and job title a job has reached after its progressions (steps
+/// of other jobs in `progressions` are skipped).
+pub fn current_position(
+    employment: &Employment,
+    progressions: &[Progression],
+) -> (i32, StaffGroup, String) {
+    let mut band = employment.band;
+    let mut group = employment.staff_group;
+    let mut title = employment.job_title.clone();
+    for p in progressions
+        .iter()
+        .filter(|p| p.employment_id == employment.id)
+    {
+        band = p.band.unwrap_or(band);
+        group = p.staff_group.unwrap_or(group);
+        title = p.job_title.clone().unwrap_or(title);
+    }
+    (band, group, title)
 }
 
 impl Progression {
     /// The label of the kind.
     pub fn kind_label(&self) -> &'static str {
-        super::employment::label(&KINDS, &self.kind)
+        self.kind.label()
     }
 
     /// The progressions of some jobs, in date order.

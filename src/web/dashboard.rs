@@ -60,7 +60,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
     // The same checkpoints as the work queue: HR's employer, partners' programmes, or all.
     let (sees_checkpoints, queue) = (
         user.can(Permission::ViewParticipants),
-        super::work_queue::scope_of(&user),
+        super::checkpoints::scope_of(&user),
     );
     let (programmes, cohorts, rosters, attendance, (headlines, due)) = state
         .db

@@ -5,9 +5,9 @@ pub mod account;
 pub mod admin_organisations;
 pub mod admin_users;
 pub mod assets;
+pub mod checkpoints;
 pub mod cohorts;
 pub mod dashboard;
-pub mod employment_forms;
 pub mod employments;
 pub mod enrolment_page;
 pub mod equality;
@@ -16,7 +16,6 @@ pub mod errors;
 pub mod forms;
 pub mod help;
 pub mod imports;
-pub mod job_start;
 mod layout;
 pub mod participants;
 pub mod programme_admin;
@@ -26,7 +25,6 @@ pub mod resident;
 pub mod sessions;
 pub mod signin;
 pub mod timeline;
-pub mod work_queue;
 
 use axum::Router;
 use axum::extract::{FromRequest, Request};
@@ -156,30 +154,30 @@ pub fn routes() -> Vec<WebRoute> {
         route(
             M::GET,
             "/participants/{id}/employments/new",
-            get(job_start::new),
+            get(employments::job_start::new),
         ),
         route(
             M::POST,
             "/participants/{id}/employments",
-            post(job_start::create),
+            post(employments::job_start::create),
         ),
-        route(M::GET, "/employments/{id}", get(employments::show)),
+        route(M::GET, "/employments/{id}", get(employments::show::show)),
         route(
             M::POST,
             "/employments/{id}/end",
-            post(employment_forms::end),
+            post(employments::forms::end),
         ),
         route(
             M::POST,
             "/employments/{id}/checkpoints/{weeks}",
-            post(employment_forms::checkpoint),
+            post(employments::forms::checkpoint),
         ),
         route(
             M::POST,
             "/employments/{id}/progressions",
-            post(employment_forms::progression),
+            post(employments::forms::progression),
         ),
-        route(M::GET, "/checkpoints", get(work_queue::list)),
+        route(M::GET, "/checkpoints", get(checkpoints::list)),
         route(
             M::GET,
             "/enrolments/{id}",

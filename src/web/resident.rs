@@ -12,10 +12,10 @@ use serde::Deserialize;
 use super::timeline::Career;
 use super::{Layout, Section, WebForm, see_other};
 use crate::auth::{CurrentUser, Permission};
+use crate::domain::employment::StaffGroup;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
-use crate::models::employment::{STAFF_GROUPS, label as label_of};
 use crate::models::enrolment::{reason_label, stage_label};
 use crate::models::enrolment_input::enrol;
 use crate::models::information_session::{self, InformationSession};
@@ -58,7 +58,7 @@ impl ResidentPage {
         reason_label(code)
     }
     fn staff_group(&self, code: &str) -> &'static str {
-        label_of(&STAFF_GROUPS, code)
+        StaffGroup::parse(code).map_or("Unknown", StaffGroup::label)
     }
 }
 
@@ -108,7 +108,7 @@ async fn render(
         user.scope(),
         state.clock.today(),
         user.can(Permission::ViewEqualityData),
-        user.recorder(),
+        user.actor(state.clock.as_ref()),
     );
     let (participant, enrolments, open_cohorts, (trail, career), sessions) = state
         .db
@@ -134,7 +134,7 @@ async fn render(
                 .filter(|c| !cards.iter().any(|e| e.cohort.id == c.id))
                 .collect();
             let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();
-            let career = Career::load(conn, id, who, courses, today)?;
+            let career = Career::load(conn, id, &who, courses, today)?;
             let reader = TrailReader {
                 scope,
                 equality: can_see_equality,

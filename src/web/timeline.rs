@@ -5,9 +5,10 @@
 use chrono::NaiveDate;
 
 use crate::db::DbConnection;
+use crate::domain::Actor;
+use crate::domain::checkpoint::CheckpointStatus;
+use crate::domain::employment::EndReason;
 use crate::error::AppResult;
-use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
-use crate::models::employment_input::Recorder;
 use crate::models::employment_view::{EmploymentView, views};
 use crate::models::enrolment::StageChange;
 use crate::models::{Cohort, Employment, Enrolment, Organisation, Progression};
@@ -74,8 +75,8 @@ fn progression_text(p: &Progression) -> String {
     if let Some(band) = p.band {
         parts.push(format!("band {band}"));
     }
-    if let Some(group) = &p.staff_group {
-        parts.push(label(&STAFF_GROUPS, group).to_owned());
+    if let Some(group) = p.staff_group {
+        parts.push(group.label().to_owned());
     }
     if parts.is_empty() {
         p.kind_label().to_owned()
@@ -148,16 +149,13 @@ pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
                         "Checkpoint",
                         text,
                         link,
-                        c.status == "not_yet_due",
+                        cp.status_at(sources.today) == CheckpointStatus::NotYetDue,
                     );
                 }
             }
         }
         if let Some(end) = e.end_date {
-            let reason = e
-                .end_reason
-                .as_deref()
-                .map_or("", |r| label(&END_REASONS, r));
+            let reason = e.end_reason.map_or("", EndReason::label);
             let text = format!(
                 "Left {} at {employer}: {}",
                 e.job_title,
@@ -186,11 +184,11 @@ impl Career {
     pub fn load(
         conn: &mut DbConnection,
         id: i32,
-        who: Recorder,
+        who: &Actor,
         enrolments: Vec<(&Enrolment, &Cohort)>,
         today: NaiveDate,
     ) -> AppResult<Career> {
-        let jobs = Employment::for_participant(conn, id, who.scope, who.employer_only)?;
+        let jobs = Employment::for_participant(conn, id, who.scope(), who.employer_only())?;
         let jobs = views(conn, jobs, today)?;
         let ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
         let history = Enrolment::history(conn, &ids)?;
@@ -226,6 +224,9 @@ mod tests {
     use chrono::NaiveDateTime;
 
     use super::*;
+    use crate::domain::checkpoint::CheckpointOutcome;
+    use crate::domain::employment::{Contract, StaffGroup};
+    use crate::domain::progression::ProgressionKind;
     use crate::models::Checkpoint;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -241,22 +242,22 @@ mod tests {
             employer_organisation_id: 3,
             site: "Seacroft Hospital".into(),
             job_title: "Porter".into(),
-            staff_group: "estates_and_facilities".into(),
+            staff_group: StaffGroup::EstatesAndFacilities,
             band: 2,
             hours_per_week: 37.5,
-            contract: "permanent".into(),
+            contract: Contract::Permanent,
             start_date: day(2027, 1, 4),
             end_date: Some(day(2027, 4, 5)),
-            end_reason: Some("resigned".into()),
+            end_reason: Some(EndReason::Resigned),
             created_at: at,
             updated_at: at,
         };
-        let checkpoint = |id, weeks, due_on, status: Option<&str>| Checkpoint {
+        let checkpoint = |id, weeks, due_on, status: Option<CheckpointOutcome>| Checkpoint {
             id,
             employment_id: 7,
             weeks,
             due_on,
-            status: status.map(str::to_owned),
+            status,
             verified_on: status.map(|_| due_on),
             verified_by_user_id: None,
             recorded_at: None,
@@ -265,7 +266,7 @@ mod tests {
             id: 9,
             employment_id: 7,
             effective_on: day(2027, 4, 5),
-            kind: "band_increase".into(),
+            kind: ProgressionKind::BandIncrease,
             job_title: None,
             band: Some(3),
             staff_group: None,
@@ -276,7 +277,7 @@ mod tests {
         EmploymentView {
             employment,
             checkpoints: vec![
-                checkpoint(11, 13, day(2027, 4, 5), Some("left")),
+                checkpoint(11, 13, day(2027, 4, 5), Some(CheckpointOutcome::Left)),
                 checkpoint(12, 26, day(2027, 7, 5), None),
             ]
             .into_iter()

@@ -341,13 +341,14 @@ pub struct Delivery {
 /// 7 December 2026, band 2, as an admin would.
 pub async fn employment(app: &TestApp, d: &Delivery, employer: &str) -> i32 {
     let employer = app.organisation(employer).await;
-    let (participant, enrolment, now) = (d.participant, d.enrolment, app.state.clock.now());
+    let clock = &app.state.clock;
+    let (participant, enrolment, today, now) =
+        (d.participant, d.enrolment, clock.today(), clock.now());
     app.state
         .db
         .run(move |conn| {
-            use pathways::models::employment_input::{
-                EmploymentInput, Recorder, record_employment,
-            };
+            use pathways::actions::employments::{EmploymentInput, record_employment};
+            use pathways::domain::{Actor, Role};
             let input = EmploymentInput {
                 participant_id: Some(participant),
                 enrolment_id: Some(enrolment),
@@ -360,12 +361,14 @@ pub async fn employment(app: &TestApp, d: &Delivery, employer: &str) -> i32 {
                 contract: Some("permanent".into()),
                 start_date: Some("2026-12-07".into()),
             };
-            let who = Recorder {
-                actor: 1,
-                scope: None,
-                employer_only: false,
+            let admin = Actor {
+                user_id: 1,
+                role: Role::Admin,
+                organisation_id: 1,
+                today,
+                now,
             };
-            Ok(record_employment(conn, who, input, now)?.id)
+            Ok(record_employment(conn, &admin, &input)?.id)
         })
         .await
         .unwrap()

@@ -9,6 +9,7 @@ mod api;
 mod api_contract;
 mod backup;
 mod browser;
+mod checkpoint_rule;
 mod cli;
 mod concurrency;
 mod csrf;

@@ -1,7 +1,7 @@
 //! Recording a job start from the resident's page: the enrolment it is attributed to, the
 //! employer (a partner of the programme; HR only their own organisation), the site, title,
 //! staff group, band, hours, contract and start date. The rules are in
-//! `models::employment_input::record_employment`.
+//! `actions::employments::record_employment`.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -10,17 +10,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
-use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
-use crate::db::DbConnection;
+use super::fields::band_box;
+use crate::actions::employments::{
+    EmploymentInput, JobStartChoices, job_start_choices, record_employment,
+};
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
+use crate::domain::employment::{Contract, StaffGroup};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::employment::{CONTRACTS, LEEDS_SITES, STAFF_GROUPS};
-use crate::models::employment_input::{EmploymentInput, Recorder, record_employment};
+use crate::models::employment::LEEDS_SITES;
 use crate::models::enrolment::stage_label;
-use crate::models::{Cohort, Enrolment, Organisation, Participant, Programme, access};
+use crate::models::{Cohort, Enrolment, Organisation, Participant};
 use crate::state::AppState;
+use crate::web::forms::{DateBoxes, merge};
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// Fields of the job start form, as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -48,8 +52,8 @@ pub struct JobStartPage {
     enrolments: Vec<(Enrolment, Cohort)>,
     employers: Vec<Organisation>,
     sites: [&'static str; 6],
-    staff_groups: [(&'static str, &'static str); 5],
-    contracts: [(&'static str, &'static str); 4],
+    staff_groups: &'static [(&'static str, &'static str)],
+    contracts: &'static [(&'static str, &'static str)],
     form: JobStartForm,
     errors: FieldErrors,
 }
@@ -60,48 +64,16 @@ impl JobStartPage {
     }
 }
 
-/// What the form offers: the resident, their enrolments the caller may see, and the
-/// employers they may choose.
-pub struct Choices {
-    participant: Participant,
-    enrolments: Vec<(Enrolment, Cohort)>,
-    employers: Vec<Organisation>,
-}
-
-impl Choices {
-    /// Loads the choices (404 unless the caller may see the resident). Employers are the
-    /// partners of the enrolments' programmes; HR only their own organisation.
-    fn load(conn: &mut DbConnection, id: i32, who: Recorder) -> AppResult<Choices> {
-        let participant = access::participant(conn, id, who.scope)?;
-        let enrolments = Enrolment::visible_for_participant(conn, id, who.scope)?;
-        let programmes: Vec<i32> = enrolments.iter().map(|(_, c)| c.programme_id).collect();
-        let mut employers: Vec<Organisation> = Vec::new();
-        for (_, org) in Programme::partners_of(conn, &programmes)? {
-            let own = !who.employer_only || who.scope == Some(org.id);
-            if own && !employers.iter().any(|o| o.id == org.id) {
-                employers.push(org);
-            }
-        }
-        employers.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Choices {
-            participant,
-            enrolments,
-            employers,
-        })
-    }
-}
-
 /// `GET /participants/{id}/employments/new`
 pub async fn new(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::RecordEmployments)?;
-    let who = user.recorder();
     let choices = state
         .db
-        .run(move |conn| Choices::load(conn, id, who))
+        .run(move |conn| job_start_choices(conn, &actor, id))
         .await?;
     let mut form = JobStartForm::default();
     // With one choice there is nothing to choose.
@@ -115,26 +87,27 @@ pub async fn new(
 }
 
 /// `POST /participants/{id}/employments`: records the job and its three checkpoints,
-/// then shows the employment page.
+/// then shows the employment page. The choices are loaded first: they check the resident
+/// is visible (404 otherwise) and are needed again if the form is shown with errors. The
+/// action checks the form even when a box did not parse, so every problem is listed at
+/// once; it cannot save then, because an unreadable band, hours or date reaches it as
+/// missing.
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<JobStartForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::RecordEmployments)?;
     let (input, form_errors) = parse(id, &form);
-    let (who, now) = (user.recorder(), state.clock.now());
-    // The choices are loaded first: they check the resident is visible (404 otherwise)
-    // and are needed again if the form is shown with errors. The model checks the form
-    // even when a box did not parse, so every problem is listed at once; it cannot save
-    // then, because an unreadable band, hours or date reaches it as missing.
     let (choices, result) = state
         .db
         .run(move |conn| {
-            let choices = Choices::load(conn, id, who)?;
-            let result = record_employment(conn, who, input, now).map(|e| e.id);
-            Ok((choices, result))
+            let choices = job_start_choices(conn, &actor, id)?;
+            Ok((
+                choices,
+                record_employment(conn, &actor, &input).map(|e| e.id),
+            ))
         })
         .await?;
     match result {
@@ -151,13 +124,7 @@ pub async fn create(
 fn parse(participant: i32, form: &JobStartForm) -> (EmploymentInput, FieldErrors) {
     let mut errors = FieldErrors::new();
     let id = |s: &str| s.trim().parse::<i32>().ok();
-    let band = match form.band.trim() {
-        "" => None,
-        b => b
-            .parse::<i32>()
-            .map_err(|_| errors.add("band", "Band must be a number from 1 to 9"))
-            .ok(),
-    };
+    let band = band_box(&form.band, &mut errors);
     let hours = match form.hours_per_week.trim() {
         "" => None,
         h => h.parse::<f64>().ok().filter(|h| h.is_finite()).or_else(|| {
@@ -190,7 +157,7 @@ fn parse(participant: i32, form: &JobStartForm) -> (EmploymentInput, FieldErrors
 
 fn render(
     user: &CurrentUser,
-    choices: Choices,
+    choices: JobStartChoices,
     form: JobStartForm,
     errors: FieldErrors,
 ) -> Response {
@@ -205,8 +172,8 @@ fn render(
         enrolments: choices.enrolments,
         employers: choices.employers,
         sites: LEEDS_SITES,
-        staff_groups: STAFF_GROUPS,
-        contracts: CONTRACTS,
+        staff_groups: StaffGroup::OPTIONS,
+        contracts: Contract::OPTIONS,
         form,
         errors,
     };
