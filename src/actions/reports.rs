@@ -24,6 +24,15 @@ pub struct ProgrammeReport {
     pub total: ReportLine,
 }
 
+impl ProgrammeReport {
+    /// The cohort lines, then the total, as the command line and CSV list them.
+    pub fn lines_and_total(self) -> Vec<ReportLine> {
+        let mut lines = self.lines;
+        lines.push(self.total);
+        lines
+    }
+}
+
 /// A cohort's report as at `as_at` (default: the actor's today), with the equality
 /// breakdowns only for those allowed to see equality data.
 pub fn cohort_report(

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::history::{Cast, at, missing};
+use super::cast::{Cast, at, missing};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::models::Enrolment;
