@@ -54,6 +54,28 @@ struct File {
     columns: &'static [&'static str],
 }
 
+impl File {
+    /// `cohort-{id}-{what}-{as_at}.csv`.
+    fn of_cohort(
+        id: i32,
+        what: &str,
+        as_at: NaiveDate,
+        bom: bool,
+        columns: &'static [&'static str],
+    ) -> File {
+        let name = format!("cohort-{id}-{what}-{as_at}.csv");
+        File { name, bom, columns }
+    }
+}
+
+/// The check before a cohort's download: the actor may export and may see the cohort.
+fn cohort_check(
+    actor: Actor,
+    id: i32,
+) -> impl FnOnce(&mut DbConnection) -> AppResult<()> + Send + 'static {
+    move |conn| reports::cohort_export(conn, &actor, id)
+}
+
 /// The shape every report download shares: `check` (permission and visibility, 404 before
 /// anything is sent), then a turn among the exports (busy answers at once), then the
 /// audit row when `audited` names the actor and cohort whose participant list leaves the
@@ -98,16 +120,17 @@ pub async fn cohort_csv(
     q: ReportQuery,
 ) -> AppResult<Response> {
     let as_at = q.as_at.unwrap_or(actor.today);
-    let file = File {
-        name: format!("cohort-{id}-report-{as_at}.csv"),
-        bom: q.bom,
-        columns: &REPORT_COLUMNS,
-    };
-    let check = move |conn: &mut DbConnection| reports::cohort_export(conn, &actor, id);
-    download(&state, check, None, file, move |conn, w, ()| {
-        let report = cohort_report(conn, id, as_at, false)?;
-        w.write_record(report_cells(&report.line)).map_err(io)
-    })
+    let file = File::of_cohort(id, "report", as_at, q.bom, &REPORT_COLUMNS);
+    download(
+        &state,
+        cohort_check(actor, id),
+        None,
+        file,
+        move |conn, w, ()| {
+            let report = cohort_report(conn, id, as_at, false)?;
+            w.write_record(report_cells(&report.line)).map_err(io)
+        },
+    )
     .await
 }
 
@@ -122,15 +145,10 @@ pub async fn participants_csv(
     q: ReportQuery,
 ) -> AppResult<Response> {
     let as_at = q.as_at.unwrap_or(actor.today);
-    let file = File {
-        name: format!("cohort-{id}-participants-{as_at}.csv"),
-        bom: q.bom,
-        columns: &PARTICIPANT_COLUMNS,
-    };
-    let check = move |conn: &mut DbConnection| reports::cohort_export(conn, &actor, id);
+    let file = File::of_cohort(id, "participants", as_at, q.bom, &PARTICIPANT_COLUMNS);
     download(
         &state,
-        check,
+        cohort_check(actor, id),
         Some((actor, id)),
         file,
         move |conn, w, ()| write_participants(conn, &[id], as_at, w, |_| {}),
