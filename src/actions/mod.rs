@@ -4,4 +4,5 @@
 //! one function. Web pages, the JSON API and the command line call these and only render.
 //!
 //! [`Actor`]: crate::domain::Actor
+
 pub mod reports;

@@ -59,10 +59,7 @@ pub fn programme_report(
     as_at: NaiveDate,
 ) -> AppResult<ProgrammeReport> {
     actor.require(Permission::ViewReports)?;
-    let filter = ProgrammeFilter {
-        scope: actor.scope(),
-        ..filter
-    };
+    let filter = in_scope(actor, filter);
     let mut lines = Vec::new();
     let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
     let programmes = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?;
@@ -108,10 +105,15 @@ pub fn programme_export(
     filter: ProgrammeFilter,
 ) -> AppResult<ProgrammeFilter> {
     actor.require(Permission::ExportData)?;
-    let filter = ProgrammeFilter {
-        scope: actor.scope(),
-        ..filter
-    };
+    let filter = in_scope(actor, filter);
     check_visible(conn, &filter)?;
     Ok(filter)
+}
+
+/// `filter` limited to the programmes the actor's organisation partners in.
+fn in_scope(actor: &Actor, filter: ProgrammeFilter) -> ProgrammeFilter {
+    ProgrammeFilter {
+        scope: actor.scope(),
+        ..filter
+    }
 }

@@ -1,5 +1,6 @@
 //! The data commands of the command line: `import participants`, `backup`, `erase
-//! participant` and `retention`. Kept apart from `cli.rs`, which only names them.
+//! participant` and `retention`. Kept apart from `cli/mod.rs`, which only names them. `--as` names the
+//! user the command acts as, built into an [`Actor`] as the web builds one per request.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
