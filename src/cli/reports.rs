@@ -108,16 +108,7 @@ pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<
     let actor = operator(state);
     let text = match command {
         ReportCommand::Cohort { id, format, as_at } => {
-            let report = state
-                .db
-                .run(move |conn| reports::cohort_report(conn, &actor, id, as_at))
-                .await
-                .map_err(not_found(format!("there is no cohort {id}")))?;
-            match format {
-                Format::Text => cohort_text(&report),
-                Format::Json => format!("{:#}\n", report_json(&report, false)),
-                Format::Csv => csv_text(&[report.line])?,
-            }
+            cohort(state, actor, id, as_at, format).await?
         }
         ReportCommand::Programme {
             id,
@@ -132,21 +123,52 @@ pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<
                 to,
                 scope: None,
             };
-            let as_at = as_at.unwrap_or(actor.today);
-            let lines = state
-                .db
-                .run(move |conn| reports::programme_report(conn, &actor, filter, as_at))
-                .await
-                .map_err(not_found(format!(
-                    "there is no programme {}",
-                    id.unwrap_or_default()
-                )))?
-                .lines_and_total();
-            programme_output(format, &lines)?
+            programme(state, actor, filter, as_at, format).await?
         }
     };
     std::io::stdout().write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// `report cohort`: one cohort's figures in `format`.
+async fn cohort(
+    state: &AppState,
+    actor: Actor,
+    id: i32,
+    as_at: Option<NaiveDate>,
+    format: Format,
+) -> anyhow::Result<String> {
+    let report = state
+        .db
+        .run(move |conn| reports::cohort_report(conn, &actor, id, as_at))
+        .await
+        .map_err(not_found(format!("there is no cohort {id}")))?;
+    Ok(match format {
+        Format::Text => cohort_text(&report),
+        Format::Json => format!("{:#}\n", report_json(&report, false)),
+        Format::Csv => csv_text(&[report.line])?,
+    })
+}
+
+/// `report programme`: a line per cohort of the filter, then the total, in `format`.
+async fn programme(
+    state: &AppState,
+    actor: Actor,
+    filter: ProgrammeFilter,
+    as_at: Option<NaiveDate>,
+    format: Format,
+) -> anyhow::Result<String> {
+    let (id, as_at) = (filter.programme_id, as_at.unwrap_or(actor.today));
+    let lines = state
+        .db
+        .run(move |conn| reports::programme_report(conn, &actor, filter, as_at))
+        .await
+        .map_err(not_found(format!(
+            "there is no programme {}",
+            id.unwrap_or_default()
+        )))?
+        .lines_and_total();
+    programme_output(format, &lines)
 }
 
 /// A programme report's lines (the total last) in `format`.
