@@ -220,6 +220,24 @@ async fn the_pilot_reads_49_started_29_employed_and_nobody_before_it_began() {
         !ok && err.trim().lines().count() == 1 && err.contains("no cohort 999"),
         "{err}"
     );
+    let (ok, out, err) = run(&[
+        "report",
+        "programme",
+        "--format",
+        "csv",
+        "--as-at",
+        "2026-11-20",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        std::fs::read_to_string(root.join("programme.csv")).unwrap()
+    );
+    let (ok, _, err) = run(&["report", "programme", "999"]);
+    assert!(
+        !ok && err.trim().lines().count() == 1 && err.contains("no programme 999"),
+        "{err}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("people.csv");
     let file_arg = file.to_str().unwrap();
