@@ -388,3 +388,31 @@ fn trigger(name: &str, table: &str, timing: &str, event: &str) -> String {
         event.to_lowercase()
     )
 }
+
+#[test]
+fn both_dialects_checks_read_the_same() {
+    let sqlite = check("cohorts", "status", "(status IN ('planned', 'recruiting'))");
+    let postgres = check(
+        "cohorts",
+        "status",
+        "CHECK ((status = ANY (ARRAY['planned'::text, 'recruiting'::text])))",
+    );
+    assert_eq!(sqlite, "check cohorts (status) in (planned, recruiting)");
+    assert_eq!(sqlite, postgres);
+    let weeks = check("checkpoints", "weeks", "(weeks IN (13, 26, 52))");
+    assert_eq!(
+        weeks,
+        check(
+            "checkpoints",
+            "weeks",
+            "CHECK ((weeks = ANY (ARRAY[13, 26, 52])))"
+        )
+    );
+    assert_eq!(weeks, "check checkpoints (weeks) in (13, 26, 52)");
+    let columns = ["checkpoint_id".to_owned(), "weeks".to_owned()];
+    let found = sqlite_checks(
+        "CREATE TABLE t (checkpoint_id INTEGER REFERENCES checkpoints (id), weeks INTEGER CHECK (weeks > 0))",
+        &columns,
+    );
+    assert_eq!(found, [("weeks".to_owned(), "(weeks > 0)".to_owned())]);
+}
