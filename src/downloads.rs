@@ -318,25 +318,7 @@ where
             .unwrap_or_else(Ended::Failed);
         // The connection is back in the pool; let the next download start.
         drop(turn);
-        match ended {
-            Ended::Done => tracing::debug!("CSV download sent"),
-            Ended::Stopped(Stop::ClientGone) => {
-                tracing::info!("CSV download ended early: the client closed the connection");
-            }
-            Ended::Stopped(Stop::Stalled) => tracing::info!(
-                stall_secs = limits.stall.as_secs_f64(),
-                "CSV download cut off: client stalled"
-            ),
-            Ended::Stopped(Stop::TooLong) => tracing::warn!(
-                total_secs = limits.total.as_secs_f64(),
-                "CSV download cut off: it ran past its time limit"
-            ),
-            // The body logs the error as it aborts; if it cannot be told, log it here.
-            Ended::Failed(e) => match tokio::time::timeout(limits.stall, tx.reserve()).await {
-                Ok(Ok(permit)) => permit.send(Piece::Failed(e)),
-                _ => tracing::error!(error = %cause(&e), "CSV download failed part-way"),
-            },
-        }
+        report_end(ended, limits, &tx).await;
     };
     tokio::spawn(task.instrument(tracing::Span::current()));
 
@@ -350,6 +332,35 @@ where
             )));
         }
     };
+    Ok(streamed(filename, first, rx))
+}
+
+/// Logs how a download ended; a failure is sent to the body (which aborts the transfer
+/// and logs it), or logged here when the body cannot be told.
+async fn report_end(ended: Ended, limits: ExportLimits, tx: &mpsc::Sender<Piece>) {
+    match ended {
+        Ended::Done => tracing::debug!("CSV download sent"),
+        Ended::Stopped(Stop::ClientGone) => {
+            tracing::info!("CSV download ended early: the client closed the connection");
+        }
+        Ended::Stopped(Stop::Stalled) => tracing::info!(
+            stall_secs = limits.stall.as_secs_f64(),
+            "CSV download cut off: client stalled"
+        ),
+        Ended::Stopped(Stop::TooLong) => tracing::warn!(
+            total_secs = limits.total.as_secs_f64(),
+            "CSV download cut off: it ran past its time limit"
+        ),
+        Ended::Failed(e) => match tokio::time::timeout(limits.stall, tx.reserve()).await {
+            Ok(Ok(permit)) => permit.send(Piece::Failed(e)),
+            _ => tracing::error!(error = %cause(&e), "CSV download failed part-way"),
+        },
+    }
+}
+
+/// The response: CSV headers, then the first chunk and whatever follows it on `rx`
+/// (none when the download ended with its first chunk).
+fn streamed(filename: String, first: Bytes, rx: Option<mpsc::Receiver<Piece>>) -> Response {
     let rest = futures_util::stream::unfold(rx, |rx| async move {
         let mut rx = rx?;
         match rx.recv().await {
@@ -364,7 +375,7 @@ where
         }
     });
     let body = futures_util::stream::once(async move { Ok(first) }).chain(rest);
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
@@ -374,5 +385,5 @@ where
         ],
         Body::from_stream(body),
     )
-        .into_response())
+        .into_response()
 }

@@ -78,13 +78,13 @@ struct RawReportQuery {
 }
 
 impl ReportQuery {
-    /// The programme report's filter for a caller in organisation `scope`.
-    pub fn filter(&self, scope: Option<i32>) -> crate::reports::ProgrammeFilter {
+    /// The programme report's filter; the report action limits it to the actor's scope.
+    pub fn filter(&self) -> crate::reports::ProgrammeFilter {
         crate::reports::ProgrammeFilter {
             programme_id: self.programme_id,
             from: self.from,
             to: self.to,
-            scope,
+            scope: None,
         }
     }
 }

@@ -6,3 +6,4 @@
 //! [`Actor`]: crate::domain::Actor
 
 pub mod employments;
+pub mod reports;

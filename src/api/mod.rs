@@ -272,6 +272,29 @@ impl<T> Page<T> {
     }
 }
 
+/// A page of a list: `fetch(conn, after, how_many)` reads up to `how_many` items after
+/// the cursor's id (one more than the page, which only shows that more exist), and the
+/// page ends at the last item's `id_of`. The shape every list handler shares.
+pub async fn list_page<T, F>(
+    state: &AppState,
+    cursor: Cursor,
+    fetch: F,
+    id_of: fn(&T) -> i32,
+) -> crate::error::AppResult<Json<Page<T>>>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::db::DbConnection, i32, i64) -> crate::error::AppResult<Vec<T>>
+        + Send
+        + 'static,
+{
+    let (after, limit) = (cursor.after, cursor.limit);
+    let items = state
+        .db
+        .run(move |conn| fetch(conn, after, limit + 1))
+        .await?;
+    Ok(Json(Page::from_fetched(items, limit, id_of)))
+}
+
 /// `?cursor=&limit=` for lists.
 #[derive(Debug, Clone, Copy)]
 pub struct Cursor {

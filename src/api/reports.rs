@@ -7,17 +7,20 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 
-use crate::auth::{CurrentUser, Permission};
-use crate::db::write_transaction;
-use crate::downloads;
+use chrono::NaiveDate;
+use csv::Writer;
+
+use crate::actions::reports;
+use crate::db::DbConnection;
+use crate::domain::Actor;
+use crate::downloads::{self, ChunkSender};
 use crate::error::{AppError, AppResult};
 use crate::extract::{PathId, ReportQuery};
-use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
-use crate::reports::cohort_report;
 use crate::reports::export::{
     PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants,
 };
-use crate::reports::report::{check_visible, programme_lines};
+use crate::reports::report::programme_lines;
+use crate::reports::{ProgrammeFilter, cohort_report};
 use crate::state::AppState;
 
 fn io(e: impl Into<anyhow::Error>) -> AppError {
@@ -32,34 +35,78 @@ fn io(e: impl Into<anyhow::Error>) -> AppError {
         (status = 404, description = "Not found or not visible", body = super::ErrorBody), (status = 422, description = "Bad as_at", body = super::ErrorBody)))]
 pub async fn cohort(
     State(state): State<AppState>,
-    user: CurrentUser,
+    actor: Actor,
     PathId(id): PathId,
     q: ReportQuery,
 ) -> AppResult<Json<serde_json::Value>> {
-    user.require(Permission::ViewReports)?;
-    let (scope, as_at, equality) = (
-        user.scope(),
-        q.as_at.unwrap_or(state.clock.today()),
-        user.can(Permission::ViewEqualityData),
-    );
     let report = state
         .db
-        .run(move |conn| {
-            Cohort::find_visible(conn, id, scope)?;
-            Ok(cohort_report(conn, id, as_at, equality)?)
-        })
+        .run(move |conn| reports::cohort_report(conn, &actor, id, q.as_at))
         .await?;
     Ok(Json(report_json(&report, q.publishable)))
 }
 
-/// Checks the caller may see the cohort (404 otherwise) before a download starts.
-async fn visible_cohort(state: &AppState, user: &CurrentUser, id: i32) -> AppResult<()> {
-    user.require(Permission::ExportData)?;
-    let scope = user.scope();
-    state
-        .db
-        .run(move |conn| Ok(Cohort::find_visible(conn, id, scope).map(drop)?))
-        .await
+/// A report download's file: its name, whether it starts with a byte-order mark, and
+/// its header row.
+struct File {
+    name: String,
+    bom: bool,
+    columns: &'static [&'static str],
+}
+
+impl File {
+    /// `cohort-{id}-{what}-{as_at}.csv`.
+    fn of_cohort(
+        id: i32,
+        what: &str,
+        as_at: NaiveDate,
+        bom: bool,
+        columns: &'static [&'static str],
+    ) -> File {
+        let name = format!("cohort-{id}-{what}-{as_at}.csv");
+        File { name, bom, columns }
+    }
+}
+
+/// The check before a cohort's download: the actor may export and may see the cohort.
+fn cohort_check(
+    actor: Actor,
+    id: i32,
+) -> impl FnOnce(&mut DbConnection) -> AppResult<()> + Send + 'static {
+    move |conn| reports::cohort_export(conn, &actor, id)
+}
+
+/// The shape every report download shares: `check` (permission and visibility, 404 before
+/// anything is sent), then a turn among the exports (busy answers at once), then the
+/// audit row when `audited` names the actor and cohort whose participant list leaves the
+/// system (after the turn, so a download refused as busy is not audited as taken), then
+/// the rows `produce` writes, given what `check` returned.
+async fn download<T, C, F>(
+    state: &AppState,
+    check: C,
+    audited: Option<(Actor, i32)>,
+    file: File,
+    produce: F,
+) -> AppResult<Response>
+where
+    T: Send + 'static,
+    C: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &mut Writer<ChunkSender>, T) -> AppResult<()> + Send + 'static,
+{
+    let checked = state.db.run(check).await?;
+    let turn = match state.exports.turn().await {
+        Ok(turn) => turn,
+        Err(busy) => return Ok(busy),
+    };
+    if let Some((actor, id)) = audited {
+        state
+            .db
+            .run(move |conn| reports::record_participants_export(conn, &actor, id))
+            .await?;
+    }
+    let produce =
+        move |conn: &mut DbConnection, w: &mut Writer<ChunkSender>| produce(conn, w, checked);
+    downloads::csv(&state.db, turn, file.name, file.bom, file.columns, produce).await
 }
 
 /// A cohort's figures as one CSV row.
@@ -68,24 +115,18 @@ async fn visible_cohort(state: &AppState, user: &CurrentUser, id: i32) -> AppRes
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, description = "Not found or not visible", body = super::ErrorBody)))]
 pub async fn cohort_csv(
     State(state): State<AppState>,
-    user: CurrentUser,
+    actor: Actor,
     PathId(id): PathId,
     q: ReportQuery,
 ) -> AppResult<Response> {
-    visible_cohort(&state, &user, id).await?;
-    let turn = match state.exports.turn().await {
-        Ok(turn) => turn,
-        Err(busy) => return Ok(busy),
-    };
-    let as_at = q.as_at.unwrap_or(state.clock.today());
-    let name = format!("cohort-{id}-report-{as_at}.csv");
-    downloads::csv(
-        &state.db,
-        turn,
-        name,
-        q.bom,
-        &REPORT_COLUMNS,
-        move |conn, w| {
+    let as_at = q.as_at.unwrap_or(actor.today);
+    let file = File::of_cohort(id, "report", as_at, q.bom, &REPORT_COLUMNS);
+    download(
+        &state,
+        cohort_check(actor, id),
+        None,
+        file,
+        move |conn, w, ()| {
             let report = cohort_report(conn, id, as_at, false)?;
             w.write_record(report_cells(&report.line)).map_err(io)
         },
@@ -99,41 +140,18 @@ pub async fn cohort_csv(
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, description = "Not found or not visible", body = super::ErrorBody)))]
 pub async fn participants_csv(
     State(state): State<AppState>,
-    user: CurrentUser,
+    actor: Actor,
     PathId(id): PathId,
     q: ReportQuery,
 ) -> AppResult<Response> {
-    visible_cohort(&state, &user, id).await?;
-    // The turn comes first, so a download refused as busy is not audited as taken.
-    let turn = match state.exports.turn().await {
-        Ok(turn) => turn,
-        Err(busy) => return Ok(busy),
-    };
-    let (actor, now) = (user.id, state.clock.now());
-    // Personal data leaves the system: who took which cohort's list is audited.
-    state
-        .db
-        .run(move |conn| {
-            Ok(write_transaction(conn, |conn| {
-                let event = NewAuditEvent::simple(
-                    Some(actor),
-                    AuditAction::Export,
-                    "cohort_participants",
-                    id,
-                );
-                AuditEvent::record(conn, event, now).map(drop)
-            })?)
-        })
-        .await?;
-    let as_at = q.as_at.unwrap_or(state.clock.today());
-    let name = format!("cohort-{id}-participants-{as_at}.csv");
-    downloads::csv(
-        &state.db,
-        turn,
-        name,
-        q.bom,
-        &PARTICIPANT_COLUMNS,
-        move |conn, w| write_participants(conn, &[id], as_at, w, |_| {}),
+    let as_at = q.as_at.unwrap_or(actor.today);
+    let file = File::of_cohort(id, "participants", as_at, q.bom, &PARTICIPANT_COLUMNS);
+    download(
+        &state,
+        cohort_check(actor, id),
+        Some((actor, id)),
+        file,
+        move |conn, w, ()| write_participants(conn, &[id], as_at, w, |_| {}),
     )
     .await
 }
@@ -145,43 +163,40 @@ pub async fn participants_csv(
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, description = "Programme not found or not visible", body = super::ErrorBody), (status = 422, description = "Bad dates", body = super::ErrorBody)))]
 pub async fn programme_csv(
     State(state): State<AppState>,
-    user: CurrentUser,
+    actor: Actor,
     q: ReportQuery,
 ) -> AppResult<Response> {
-    user.require(Permission::ExportData)?;
-    let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(state.clock.today()));
-    let filter = q.filter(scope);
-    // The programme is checked before the download starts, so a hidden one answers 404.
-    let check = filter.clone();
-    state
-        .db
-        .run(move |conn| Ok(check_visible(conn, &check)?))
-        .await?;
-    let turn = match state.exports.turn().await {
-        Ok(turn) => turn,
-        Err(busy) => return Ok(busy),
+    let (filter, as_at) = (q.filter(), q.as_at.unwrap_or(actor.today));
+    let file = File {
+        name: format!("programme-report-{as_at}.csv"),
+        bom: q.bom,
+        columns: &REPORT_COLUMNS,
     };
-    downloads::csv(
-        &state.db,
-        turn,
-        format!("programme-report-{as_at}.csv"),
-        q.bom,
-        &REPORT_COLUMNS,
-        move |conn, w| {
-            let mut failed = None;
-            let total = programme_lines(conn, &filter, as_at, |line| {
-                if failed.is_none() {
-                    failed = w
-                        .write_record(report_cells(line))
-                        .and_then(|()| Ok(w.flush()?))
-                        .err();
-                }
-            })?;
-            if let Some(e) = failed {
-                return Err(io(e));
-            }
-            w.write_record(report_cells(&total)).map_err(io)
-        },
-    )
+    let check = move |conn: &mut DbConnection| reports::programme_export(conn, &actor, filter);
+    download(&state, check, None, file, move |conn, w, filter| {
+        write_programme(conn, &filter, as_at, w)
+    })
     .await
+}
+
+/// The programme report's rows, each sent as soon as it is computed, then the total.
+fn write_programme(
+    conn: &mut DbConnection,
+    filter: &ProgrammeFilter,
+    as_at: NaiveDate,
+    w: &mut Writer<ChunkSender>,
+) -> AppResult<()> {
+    let mut failed = None;
+    let total = programme_lines(conn, filter, as_at, |line| {
+        if failed.is_none() {
+            failed = w
+                .write_record(report_cells(line))
+                .and_then(|()| Ok(w.flush()?))
+                .err();
+        }
+    })?;
+    match failed {
+        Some(e) => Err(io(e)),
+        None => w.write_record(report_cells(&total)).map_err(io),
+    }
 }

@@ -1,5 +1,6 @@
 //! The data commands of the command line: `import participants`, `backup`, `erase
-//! participant` and `retention`. Kept apart from `cli.rs`, which only names them.
+//! participant` and `retention`. Kept apart from `cli/mod.rs`, which only names them. `--as` names the
+//! user the command acts as, built into an [`Actor`] as the web builds one per request.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use super::describe;
 use crate::auth::session::normalise_email;
 use crate::auth::{Permission, Role};
 use crate::db::DbConnection;
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::models::erasure::{Erasure, erase_participant};
 use crate::models::participant_import::{ImportError, parse};
@@ -197,26 +199,43 @@ fn importer(
         };
         return Ok((who, cohort));
     };
-    let user = User::find_by_email(conn, &normalise_email(email))?
-        .filter(|u| u.disabled_at.is_none())
-        .ok_or_else(|| AppError::invalid("as", "no active user has that email address"))?;
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
-    if !role.permissions().contains(&Permission::ImportParticipants) {
+    let actor = user_actor(conn, email, today, now)?;
+    if !actor.can(Permission::ImportParticipants) {
         return Err(AppError::invalid(
             "as",
             "that user may not import residents",
         ));
     }
-    let scope = (role != Role::Admin).then_some(user.organisation_id);
-    let cohort = Cohort::find_visible(conn, cohort_id, scope)?;
+    let cohort = Cohort::find_visible(conn, cohort_id, actor.scope())?;
     let who = Importer {
-        actor: Some(user.id),
-        owner: user.organisation_id,
-        scope,
-        today,
-        now,
+        actor: Some(actor.user_id),
+        owner: actor.organisation_id,
+        scope: actor.scope(),
+        today: actor.today,
+        now: actor.now,
     };
     Ok((who, cohort))
+}
+
+/// The active user with `email` (named by `--as`) as the [`Actor`] the command acts as,
+/// the same the web builds for them when they sign in.
+pub fn user_actor(
+    conn: &mut DbConnection,
+    email: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> AppResult<Actor> {
+    let user = User::find_by_email(conn, &normalise_email(email))?
+        .filter(|u| u.disabled_at.is_none())
+        .ok_or_else(|| AppError::invalid("as", "no active user has that email address"))?;
+    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    Ok(Actor {
+        user_id: user.id,
+        role,
+        organisation_id: user.organisation_id,
+        today,
+        now,
+    })
 }
 
 /// Runs `pathways backup`: a consistent copy of the SQLite database, taken while the

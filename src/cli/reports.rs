@@ -7,12 +7,14 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 
+use crate::actions::reports;
+use crate::domain::{Actor, Role};
 use crate::error::AppError;
-use crate::reports::cohort_report;
+use crate::reports::ReportLine;
 use crate::reports::export::{
     PARTICIPANT_COLUMNS, REPORT_COLUMNS, report_cells, report_json, write_participants, writer,
 };
-use crate::reports::report::{ProgrammeFilter, cohorts_in, programme_lines};
+use crate::reports::report::{ProgrammeFilter, cohorts_in};
 use crate::reports::text::{cohort_text, programme_text};
 use crate::state::AppState;
 
@@ -88,22 +90,25 @@ fn not_found(message: String) -> impl FnOnce(AppError) -> anyhow::Error {
     }
 }
 
+/// The command line's actor for reading reports. Whoever runs it holds the database
+/// itself, so it reads as an administrator would (every organisation, equality breakdowns
+/// included); the report actions write nothing, so the id names nobody.
+fn operator(state: &AppState) -> Actor {
+    Actor {
+        user_id: 0,
+        role: Role::Admin,
+        organisation_id: 0,
+        today: state.clock.today(),
+        now: state.clock.now(),
+    }
+}
+
 /// Runs a `report` command.
 pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<()> {
-    let today = state.clock.today();
+    let actor = operator(state);
     let text = match command {
         ReportCommand::Cohort { id, format, as_at } => {
-            let as_at = as_at.unwrap_or(today);
-            let report = state
-                .db
-                .run(move |conn| Ok(cohort_report(conn, id, as_at, true)?))
-                .await
-                .map_err(not_found(format!("there is no cohort {id}")))?;
-            match format {
-                Format::Text => cohort_text(&report),
-                Format::Json => format!("{:#}\n", report_json(&report, false)),
-                Format::Csv => csv_text(&[report.line])?,
-            }
+            cohort(state, actor, id, as_at, format).await?
         }
         ReportCommand::Programme {
             id,
@@ -112,52 +117,84 @@ pub async fn report(state: &AppState, command: ReportCommand) -> anyhow::Result<
             to,
             as_at,
         } => {
-            let as_at = as_at.unwrap_or(today);
             let filter = ProgrammeFilter {
                 programme_id: id,
                 from,
                 to,
                 scope: None,
             };
-            let lines = state
-                .db
-                .run(move |conn| {
-                    let mut lines = Vec::new();
-                    let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
-                    lines.push(total);
-                    Ok(lines)
-                })
-                .await
-                .map_err(not_found(format!(
-                    "there is no programme {}",
-                    id.unwrap_or_default()
-                )))?;
-            match format {
-                Format::Text => programme_text(&lines),
-                Format::Csv => csv_text(&lines)?,
-                Format::Json => {
-                    let rows: Vec<serde_json::Value> = lines
-                        .iter()
-                        .map(|l| {
-                            let cells = report_cells(l);
-                            REPORT_COLUMNS
-                                .iter()
-                                .zip(cells)
-                                .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
-                                .collect::<serde_json::Map<_, _>>()
-                                .into()
-                        })
-                        .collect();
-                    format!("{:#}\n", serde_json::json!({ "items": rows }))
-                }
-            }
+            programme(state, actor, filter, as_at, format).await?
         }
     };
     std::io::stdout().write_all(text.as_bytes())?;
     Ok(())
 }
 
-fn csv_text(lines: &[crate::reports::ReportLine]) -> anyhow::Result<String> {
+/// `report cohort`: one cohort's figures in `format`.
+async fn cohort(
+    state: &AppState,
+    actor: Actor,
+    id: i32,
+    as_at: Option<NaiveDate>,
+    format: Format,
+) -> anyhow::Result<String> {
+    let report = state
+        .db
+        .run(move |conn| reports::cohort_report(conn, &actor, id, as_at))
+        .await
+        .map_err(not_found(format!("there is no cohort {id}")))?;
+    Ok(match format {
+        Format::Text => cohort_text(&report),
+        Format::Json => format!("{:#}\n", report_json(&report, false)),
+        Format::Csv => csv_text(&[report.line])?,
+    })
+}
+
+/// `report programme`: a line per cohort of the filter, then the total, in `format`.
+async fn programme(
+    state: &AppState,
+    actor: Actor,
+    filter: ProgrammeFilter,
+    as_at: Option<NaiveDate>,
+    format: Format,
+) -> anyhow::Result<String> {
+    let (id, as_at) = (filter.programme_id, as_at.unwrap_or(actor.today));
+    let lines = state
+        .db
+        .run(move |conn| reports::programme_report(conn, &actor, filter, as_at))
+        .await
+        .map_err(not_found(format!(
+            "there is no programme {}",
+            id.unwrap_or_default()
+        )))?
+        .lines_and_total();
+    programme_output(format, &lines)
+}
+
+/// A programme report's lines (the total last) in `format`.
+fn programme_output(format: Format, lines: &[ReportLine]) -> anyhow::Result<String> {
+    Ok(match format {
+        Format::Text => programme_text(lines),
+        Format::Csv => csv_text(lines)?,
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = lines
+                .iter()
+                .map(|l| {
+                    let cells = report_cells(l);
+                    REPORT_COLUMNS
+                        .iter()
+                        .zip(cells)
+                        .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
+                        .collect::<serde_json::Map<_, _>>()
+                        .into()
+                })
+                .collect();
+            format!("{:#}\n", serde_json::json!({ "items": rows }))
+        }
+    })
+}
+
+fn csv_text(lines: &[ReportLine]) -> anyhow::Result<String> {
     let mut w = writer(Vec::new(), &REPORT_COLUMNS, false)?;
     for l in lines {
         w.write_record(report_cells(l))?;

@@ -119,7 +119,7 @@ impl Db {
 ///
 /// **SQLite**: `BEGIN IMMEDIATE`, so the write lock is taken up front, writers run one at
 /// a time and a read-then-write never fails with SQLITE_BUSY halfway. `f` runs once; only
-/// the `BEGIN` is asked again while the lock stays busy (see [`begin_immediate`]).
+/// the `BEGIN` is asked again while the lock stays busy (see `begin_immediate`).
 ///
 /// **PostgreSQL**: READ COMMITTED with explicit locks, and retries. Every check-then-write
 /// first locks what its rule hangs on (`FOR NO KEY UPDATE` on the cohort row for capacity,
@@ -132,7 +132,7 @@ impl Db {
 /// register would need up to sixteen attempts each. What locks cannot rule out (a
 /// deadlock between different kinds of write, an insert clashing with a row committed
 /// after our check) is cured by running the whole closure again: on SQLSTATE 40001 and
-/// 40P01 up to [`retry::MAX_ATTEMPTS`] attempts, on a unique violation once, after a
+/// 40P01 up to `retry::MAX_ATTEMPTS` (8) attempts, on a unique violation once, after a
 /// short random wait. A retried write is never reported to the client; the last attempt's
 /// error is. `f` must therefore be callable again: it may not move out of what it captures.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, mut f: F) -> Result<T, E>

@@ -1,5 +1,5 @@
 //! The golden reports in `reports/`: the cohort CSV of every demo cohort, the programme
-//! CSV and the pilot's text report, all as at [`AS_AT`]. The tests regenerate them on
+//! CSV and the pilot's text report, all as at [`as_at`]. The tests regenerate them on
 //! both databases and compare them byte for byte (docs/REPORTS.md says how to refresh
 //! them after an intended change).
 

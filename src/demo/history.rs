@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::jobs::{self, at, missing};
+use super::cast::{Cast, at, missing};
+use super::jobs;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::models::attendance::RegisterEntry;
@@ -32,19 +33,6 @@ const PROGRESSIONS: &str = include_str!("../../fixtures/progressions.csv");
 
 /// How many cohorts `fixtures/cohorts.csv` holds.
 pub const COHORT_COUNT: usize = 22;
-
-/// Who does what in the demo.
-#[derive(Debug, Clone, Copy)]
-pub struct Cast {
-    /// The programme.
-    pub programme_id: i32,
-    /// The admin, who creates cohorts.
-    pub admin: i32,
-    /// The coordinator and their organisation, who enrol and take registers.
-    pub coordinator: (i32, i32),
-    /// Trust HR and the trust, who record jobs.
-    pub hr: (i32, i32),
-}
 
 #[derive(Debug, Deserialize)]
 struct CohortRow {
@@ -197,45 +185,7 @@ fn run_cohort(
     generate_sessions(conn, cast.admin, &cohort, false, at(created))?;
     let mut roster = Vec::new();
     for &e in enrolments {
-        let person = people.get(&e.r#ref).ok_or_else(|| missing("resident"))?;
-        let participant = create_person(conn, cast, person, e.applied_on)?;
-        for (session, named) in information {
-            if named.contains(&e.r#ref) {
-                information_session::add_attendee(
-                    conn,
-                    cast.coordinator.0,
-                    session,
-                    participant.id,
-                    at(session.held_on),
-                )?;
-            }
-        }
-        let actor = cast.coordinator.0;
-        let mut enrolment = enrol(
-            conn,
-            actor,
-            &cohort,
-            &participant,
-            e.applied_on,
-            at(e.applied_on),
-        )?;
-        if let Some(on) = e.accepted_on {
-            stage(conn, actor, &mut enrolment, to_stage("accepted", None), on)?;
-        }
-        if let Some(on) = e.not_started_on {
-            stage(
-                conn,
-                actor,
-                &mut enrolment,
-                to_stage("not_started", None),
-                on,
-            )?;
-        }
-        if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
-            let input = to_stage("withdrawn", e.withdrawal_reason.clone());
-            stage(conn, actor, &mut enrolment, input, on)?;
-        }
-        roster.push((e, enrolment));
+        roster.push((e, apply(conn, cast, &cohort, e, people, information)?));
     }
     take_registers(conn, cast, &cohort, &mut roster)?;
     finish(conn, cast, &cohort, row)?;
@@ -243,6 +193,47 @@ fn run_cohort(
         .into_iter()
         .map(|(e, enrolment)| (e.r#ref.clone(), enrolment))
         .collect())
+}
+
+/// One resident's application to `cohort`: the resident, the information sessions they
+/// came to, the enrolment and its stages before the course.
+fn apply(
+    conn: &mut DbConnection,
+    cast: Cast,
+    cohort: &Cohort,
+    e: &EnrolmentRow,
+    people: &HashMap<String, PersonRow>,
+    information: &[(InformationSession, Vec<String>)],
+) -> AppResult<Enrolment> {
+    let person = people.get(&e.r#ref).ok_or_else(|| missing("resident"))?;
+    let participant = create_person(conn, cast, person, e.applied_on)?;
+    let actor = cast.coordinator.0;
+    for (session, named) in information {
+        if named.contains(&e.r#ref) {
+            let when = at(session.held_on);
+            information_session::add_attendee(conn, actor, session, participant.id, when)?;
+        }
+    }
+    let mut enrolment = enrol(
+        conn,
+        actor,
+        cohort,
+        &participant,
+        e.applied_on,
+        at(e.applied_on),
+    )?;
+    if let Some(on) = e.accepted_on {
+        stage(conn, actor, &mut enrolment, to_stage("accepted", None), on)?;
+    }
+    if let Some(on) = e.not_started_on {
+        let input = to_stage("not_started", None);
+        stage(conn, actor, &mut enrolment, input, on)?;
+    }
+    if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
+        let input = to_stage("withdrawn", e.withdrawal_reason.clone());
+        stage(conn, actor, &mut enrolment, input, on)?;
+    }
+    Ok(enrolment)
 }
 
 fn create_person(
@@ -291,28 +282,7 @@ fn take_registers(
     let actor = cast.coordinator.0;
     let sessions = CourseSession::list_for_cohort(conn, cohort.id)?;
     for (i, session) in sessions.iter().enumerate() {
-        let mut entries = Vec::new();
-        for (row, enrolment) in roster.iter_mut() {
-            if row.accepted_on.is_some()
-                && let Some(on) = row.withdrawn_on.filter(|d| *d <= session.held_on)
-                && enrolment.stage != "withdrawn"
-            {
-                let input = to_stage("withdrawn", row.withdrawal_reason.clone());
-                stage(conn, actor, enrolment, input, on)?;
-            }
-            let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
-            let status = match mark {
-                Some('P') => "present",
-                Some('L') => "late",
-                Some('A') => "authorised_absence",
-                Some('U') => "unauthorised_absence",
-                _ => continue,
-            };
-            entries.push(RegisterEntry {
-                enrolment_id: enrolment.id,
-                status: Some(status.to_owned()),
-            });
-        }
+        let entries = register_entries(conn, actor, session, i, roster)?;
         if entries.is_empty() {
             continue;
         }
@@ -329,6 +299,49 @@ fn take_registers(
             }
         }
     }
+    after_course(conn, actor, roster)
+}
+
+/// The register of session number `i`: each mark from the fixture's attendance string,
+/// after withdrawing whoever left on or before the session's day.
+fn register_entries(
+    conn: &mut DbConnection,
+    actor: i32,
+    session: &CourseSession,
+    i: usize,
+    roster: &mut [(&EnrolmentRow, Enrolment)],
+) -> AppResult<Vec<RegisterEntry>> {
+    let mut entries = Vec::new();
+    for (row, enrolment) in roster.iter_mut() {
+        if row.accepted_on.is_some()
+            && let Some(on) = row.withdrawn_on.filter(|d| *d <= session.held_on)
+            && enrolment.stage != "withdrawn"
+        {
+            let input = to_stage("withdrawn", row.withdrawal_reason.clone());
+            stage(conn, actor, enrolment, input, on)?;
+        }
+        let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
+        let status = match mark {
+            Some('P') => "present",
+            Some('L') => "late",
+            Some('A') => "authorised_absence",
+            Some('U') => "unauthorised_absence",
+            _ => continue,
+        };
+        entries.push(RegisterEntry {
+            enrolment_id: enrolment.id,
+            status: Some(status.to_owned()),
+        });
+    }
+    Ok(entries)
+}
+
+/// Completions by a coordinator, then interviews and offers, after the registers.
+fn after_course(
+    conn: &mut DbConnection,
+    actor: i32,
+    roster: &mut [(&EnrolmentRow, Enrolment)],
+) -> AppResult<()> {
     for (row, enrolment) in roster.iter_mut() {
         if let Some(on) = row.completed_on {
             stage(conn, actor, enrolment, to_stage("completed", None), on)?;

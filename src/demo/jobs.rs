@@ -1,16 +1,17 @@
 //! The demo's jobs: each job start, then its end, checkpoints and progressions replayed in
 //! date order through the same functions HR's pages call.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::actions::employments::{
     CheckpointInput, EmploymentInput, EndInput, ProgressionInput, add_progression, end_employment,
     record_checkpoint, record_employment,
 };
+use super::cast::{at, missing};
 use crate::db::DbConnection;
 use crate::domain::{Actor, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::models::Enrolment;
 
 #[derive(Debug, Deserialize)]
@@ -41,16 +42,6 @@ pub(super) struct ProgressionRow {
     band: Option<i32>,
     staff_group: Option<String>,
     notes: Option<String>,
-}
-
-/// Nine in the morning of `day`: when the demo's actions happen.
-pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
-    day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
-}
-
-/// The error for a fixture naming something the demo does not hold.
-pub(super) fn missing(what: &str) -> AppError {
-    AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
 }
 
 /// Trust HR (user id, organisation id) acting on `day`.

@@ -1,6 +1,7 @@
 //! The demo data set (`fixtures/`), loaded into an empty database by `pathways demo` and
 //! `serve --demo` through the same code paths users go through.
 
+mod cast;
 pub mod golden;
 mod history;
 mod jobs;
@@ -126,7 +127,7 @@ async fn load_history(
                     .map(|u| (u.id, u.organisation_id))
                     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo user {email} missing")))
             };
-            let cast = history::Cast {
+            let cast = cast::Cast {
                 programme_id: crate::models::Programme::find_by_name(conn, PROGRAMME)?
                     .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo programme missing")))?
                     .id,

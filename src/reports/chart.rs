@@ -6,6 +6,8 @@
 
 use std::fmt::Write;
 
+use super::report::{CohortReport, ReportLine};
+
 /// Escapes text for SVG.
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -43,31 +45,64 @@ pub fn funnel(title: &str, steps: &[(String, i64)]) -> String {
     svg
 }
 
+/// The plot area of [`rates`]: where a label index and a percentage land.
+struct Plot {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    step: f64,
+}
+
+impl Plot {
+    fn x(&self, i: usize) -> f64 {
+        self.left + self.step * i as f64
+    }
+    fn y(&self, v: f64) -> f64 {
+        self.top + self.height - v.clamp(0.0, 100.0) / 100.0 * self.height
+    }
+}
+
 /// Lines of percentages (0–100) over a sequence of labels, one colour per series.
 pub fn rates(title: &str, labels: &[String], series: &[(&str, Vec<Option<f64>>)]) -> String {
-    let (left, top, plot_w, plot_h) = (50.0, 20.0, 600.0, 220.0);
-    let colours = ["#1d70b8", "#00703c", "#d4351c"];
+    let (left, top, width, height) = (50.0, 20.0, 600.0, 220.0);
     let step = if labels.len() > 1 {
-        plot_w / (labels.len() - 1) as f64
+        width / (labels.len() - 1) as f64
     } else {
         0.0
     };
-    let x = |i: usize| left + step * i as f64;
-    let y = |v: f64| top + plot_h - v.clamp(0.0, 100.0) / 100.0 * plot_h;
+    let plot = Plot {
+        left,
+        top,
+        width,
+        height,
+        step,
+    };
     let mut svg = String::new();
     let _ = write!(
         svg,
         r#"<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="rates-title rates-desc"><title id="rates-title">{t}</title><desc id="rates-desc">Line chart; the same figures are in the table below.</desc>"#,
-        w = left + plot_w + 110.0,
-        h = top + plot_h + 130.0,
+        w = left + width + 110.0,
+        h = top + height + 130.0,
         t = esc(title)
     );
+    axes(&mut svg, &plot, labels);
+    for (s, (name, values)) in series.iter().enumerate() {
+        line(&mut svg, &plot, s, name, values);
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The percentage grid lines and the labels along the bottom.
+fn axes(svg: &mut String, plot: &Plot, labels: &[String]) {
+    let (left, top) = (plot.left, plot.top);
     for pct in [0, 25, 50, 75, 100] {
-        let py = y(f64::from(pct));
+        let py = plot.y(f64::from(pct));
         let _ = write!(
             svg,
             r##"<line x1="{left}" x2="{x2}" y1="{py}" y2="{py}" stroke="#b1b4b6" stroke-width="1"/><text x="{tx}" y="{ty}" text-anchor="end" font-size="12" fill="#0b0c0c">{pct}%</text>"##,
-            x2 = left + plot_w,
+            x2 = left + plot.width,
             tx = left - 6.0,
             ty = py + 4.0
         );
@@ -76,43 +111,92 @@ pub fn rates(title: &str, labels: &[String], series: &[(&str, Vec<Option<f64>>)]
         let _ = write!(
             svg,
             r##"<text x="{lx:.1}" y="{ly}" font-size="11" fill="#0b0c0c" transform="rotate(45 {lx:.1} {ly})">{l}</text>"##,
-            lx = x(i),
-            ly = top + plot_h + 16.0,
+            lx = plot.x(i),
+            ly = top + plot.height + 16.0,
             l = esc(label)
         );
     }
-    for (s, (name, values)) in series.iter().enumerate() {
-        let colour = colours[s % colours.len()];
-        let points: Vec<String> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", x(i), y(v))))
-            .collect();
-        let _ = write!(
-            svg,
-            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="3"/>"#,
-            points.join(" ")
-        );
-        for (i, v) in values.iter().enumerate() {
-            if let Some(v) = v {
-                let _ = write!(
-                    svg,
-                    r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/>"#,
-                    x(i),
-                    y(*v)
-                );
-            }
+}
+
+/// Series number `s`: its line, a dot per value, and its key at the top.
+fn line(svg: &mut String, plot: &Plot, s: usize, name: &str, values: &[Option<f64>]) {
+    let colours = ["#1d70b8", "#00703c", "#d4351c"];
+    let colour = colours[s % colours.len()];
+    let points: Vec<String> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| format!("{:.1},{:.1}", plot.x(i), plot.y(v))))
+        .collect();
+    let _ = write!(
+        svg,
+        r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="3"/>"#,
+        points.join(" ")
+    );
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            let _ = write!(
+                svg,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="4" fill="{colour}"/>"#,
+                plot.x(i),
+                plot.y(*v)
+            );
         }
-        let _ = write!(
-            svg,
-            r#"<rect x="{lx}" y="4" width="14" height="4" fill="{colour}"/><text x="{tx}" y="12" font-size="13" fill="{colour}">{n}</text>"#,
-            lx = left + 220.0 * s as f64,
-            tx = left + 220.0 * s as f64 + 20.0,
-            n = esc(name)
-        );
     }
-    svg.push_str("</svg>");
-    svg
+    let _ = write!(
+        svg,
+        r#"<rect x="{lx}" y="4" width="14" height="4" fill="{colour}"/><text x="{tx}" y="12" font-size="13" fill="{colour}">{n}</text>"#,
+        lx = plot.left + 220.0 * s as f64,
+        tx = plot.left + 220.0 * s as f64 + 20.0,
+        n = esc(name)
+    );
+}
+
+/// The funnel steps of a cohort report, in order: what the funnel chart and its table show.
+pub fn funnel_steps(r: &CohortReport) -> Vec<(String, i64)> {
+    let f = &r.line.figures;
+    vec![
+        (
+            "Information sessions".to_owned(),
+            r.information_session_attendees,
+        ),
+        ("Applied".to_owned(), f.referred),
+        ("Started".to_owned(), f.started),
+        ("Completed".to_owned(), f.completed),
+        ("Interviewed".to_owned(), f.interviewed),
+        ("Offered a job".to_owned(), f.offered),
+        ("Employed".to_owned(), f.employed),
+        ("Sustained 13 weeks".to_owned(), f.sustained[0]),
+        ("Sustained 26 weeks".to_owned(), f.sustained[1]),
+        ("Sustained 52 weeks".to_owned(), f.sustained[2]),
+        ("Progressed".to_owned(), f.progressed),
+    ]
+}
+
+/// The cohort report's funnel chart of `steps` (from [`funnel_steps`]).
+pub fn cohort_funnel(r: &CohortReport, steps: &[(String, i64)]) -> String {
+    funnel(
+        &format!("Funnel of {} as at {}", r.line.cohort, r.line.as_at),
+        steps,
+    )
+}
+
+/// The programme report's chart: employment rate and 26-week sustainment, cohort by cohort.
+pub fn programme_rates(lines: &[ReportLine]) -> String {
+    let labels: Vec<String> = lines.iter().map(|l| l.cohort.clone()).collect();
+    // A cohort still running has no employment rate worth plotting yet.
+    let employment: Vec<Option<f64>> = lines
+        .iter()
+        .map(|l| l.figures.employment_rate.filter(|_| !l.running()))
+        .collect();
+    let sustained: Vec<Option<f64>> = lines.iter().map(|l| l.figures.sustained_rate(1)).collect();
+    rates(
+        "Employment rate and 26-week sustainment by cohort",
+        &labels,
+        &[
+            ("Employment rate", employment),
+            ("Sustained at 26 weeks", sustained),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A cell made safe for spreadsheets: a leading `=`, `+`, `-`, `@`, tab, carriage
 /// return, line feed, NUL, `;`, `|` or `%` gets a `'` before it. Numbers we write ourselves never need it (a negative
-/// median is written by [`number`] and left as a number).
+/// median is written by `days` and left as a number).
 pub fn neutralise(cell: &str) -> String {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\0' | ';' | '|' | '%') => {

@@ -9,12 +9,15 @@ use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
+pub use jobs::{JobFacts, Step};
+
 use crate::db::DbConnection;
 use crate::schema::{
-    attendance, checkpoints, cohorts, course_sessions, deprivation_lookup, employments,
-    enrolment_stage_changes, enrolments, equality_monitoring, organisations, participants,
-    programmes, progressions,
+    attendance, cohorts, course_sessions, deprivation_lookup, enrolment_stage_changes, enrolments,
+    equality_monitoring, participants, programmes,
 };
+
+mod jobs;
 
 /// A cohort as the reports see it.
 #[derive(Debug, Clone)]
@@ -35,34 +38,6 @@ pub struct CohortFacts {
     pub threshold: i32,
     /// Sessions held by the as-at date (not cancelled, on or before it).
     pub held: i64,
-}
-
-/// A progression's new title, band and staff group (each when it changed).
-pub type Step = (Option<String>, Option<i32>, Option<String>);
-
-/// One job attributed to an enrolment, as at the date.
-#[derive(Debug, Clone)]
-pub struct JobFacts {
-    /// Employment id.
-    pub id: i32,
-    /// First day.
-    pub start_date: NaiveDate,
-    /// Last day, when it ended on or before the as-at date.
-    pub end_date: Option<NaiveDate>,
-    /// Employer name.
-    pub employer: String,
-    /// Site.
-    pub site: String,
-    /// Job title at the start.
-    pub job_title: String,
-    /// Band at the start.
-    pub band: i32,
-    /// Staff group at the start.
-    pub staff_group: String,
-    /// Checkpoint weeks verified `in_post` by the as-at date.
-    pub verified_in_post: Vec<i32>,
-    /// Progressions by the as-at date, in date order.
-    pub progressions: Vec<Step>,
 }
 
 /// One enrolment with its person, as at the date.
@@ -127,55 +102,9 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
     let ids = cohort_ids.to_vec();
     let cohorts = load_cohorts(conn, &ids, as_at)?;
     let stages = stages_as_at(conn, &ids, as_at)?;
-    let attended: HashMap<i32, i64> = attendance::table
-        .inner_join(course_sessions::table)
-        .filter(course_sessions::cohort_id.eq_any(&ids))
-        .filter(course_sessions::cancelled.eq(false))
-        .filter(course_sessions::held_on.le(as_at))
-        .filter(attendance::status.eq_any(["present", "late"]))
-        .group_by(attendance::enrolment_id)
-        .select((attendance::enrolment_id, count_star()))
-        .load::<(i32, i64)>(conn)?
-        .into_iter()
-        .collect();
-    let mut jobs = load_jobs(conn, &ids, as_at)?;
-    let people: Vec<PersonRow> = enrolments::table
-        .inner_join(participants::table)
-        .left_join(
-            deprivation_lookup::table.on(deprivation_lookup::postcode.eq(participants::postcode)),
-        )
-        .left_join(
-            equality_monitoring::table.on(equality_monitoring::participant_id.eq(participants::id)),
-        )
-        .filter(enrolments::cohort_id.eq_any(&ids))
-        .order((enrolments::cohort_id, enrolments::id))
-        .select((
-            (
-                enrolments::id,
-                enrolments::cohort_id,
-                enrolments::participant_id,
-                enrolments::interviewed_on,
-                enrolments::offered_on,
-            ),
-            (
-                participants::given_name,
-                participants::family_name,
-                participants::postcode,
-                participants::date_of_birth,
-                participants::neighbourhood,
-                participants::erased_at.is_not_null(),
-            ),
-            (
-                deprivation_lookup::neighbourhood.nullable(),
-                deprivation_lookup::imd_decile.nullable(),
-            ),
-            (
-                equality_monitoring::ethnic_group.nullable(),
-                equality_monitoring::sex.nullable(),
-                equality_monitoring::disability.nullable(),
-            ),
-        ))
-        .load(conn)?;
+    let attended = attended(conn, &ids, as_at)?;
+    let mut jobs = jobs::load_jobs(conn, &ids, as_at)?;
+    let people = load_people(conn, &ids)?;
     let mut enrolments = Vec::with_capacity(people.len());
     for ((id, cohort_id, participant_id, interviewed, offered), person, area, equality) in people {
         // An enrolment made after the as-at date did not exist then.
@@ -209,6 +138,66 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
         cohorts,
         enrolments,
     })
+}
+
+/// Held sessions attended (present or late) by each enrolment of the cohorts, as at.
+fn attended(
+    conn: &mut DbConnection,
+    ids: &[i32],
+    as_at: NaiveDate,
+) -> QueryResult<HashMap<i32, i64>> {
+    Ok(attendance::table
+        .inner_join(course_sessions::table)
+        .filter(course_sessions::cohort_id.eq_any(ids))
+        .filter(course_sessions::cancelled.eq(false))
+        .filter(course_sessions::held_on.le(as_at))
+        .filter(attendance::status.eq_any(["present", "late"]))
+        .group_by(attendance::enrolment_id)
+        .select((attendance::enrolment_id, count_star()))
+        .load::<(i32, i64)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Every enrolment of the cohorts with its resident, their area and equality answers.
+fn load_people(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<PersonRow>> {
+    enrolments::table
+        .inner_join(participants::table)
+        .left_join(
+            deprivation_lookup::table.on(deprivation_lookup::postcode.eq(participants::postcode)),
+        )
+        .left_join(
+            equality_monitoring::table.on(equality_monitoring::participant_id.eq(participants::id)),
+        )
+        .filter(enrolments::cohort_id.eq_any(ids))
+        .order((enrolments::cohort_id, enrolments::id))
+        .select((
+            (
+                enrolments::id,
+                enrolments::cohort_id,
+                enrolments::participant_id,
+                enrolments::interviewed_on,
+                enrolments::offered_on,
+            ),
+            (
+                participants::given_name,
+                participants::family_name,
+                participants::postcode,
+                participants::date_of_birth,
+                participants::neighbourhood,
+                participants::erased_at.is_not_null(),
+            ),
+            (
+                deprivation_lookup::neighbourhood.nullable(),
+                deprivation_lookup::imd_decile.nullable(),
+            ),
+            (
+                equality_monitoring::ethnic_group.nullable(),
+                equality_monitoring::sex.nullable(),
+                equality_monitoring::disability.nullable(),
+            ),
+        ))
+        .load(conn)
 }
 
 fn load_cohorts(
@@ -284,88 +273,4 @@ fn stages_as_at(
         ))
         .load(conn)?;
     Ok(changes.into_iter().collect())
-}
-
-/// Jobs attributed to the cohorts' enrolments, with checkpoints and progressions, as at.
-fn load_jobs(
-    conn: &mut DbConnection,
-    ids: &[i32],
-    as_at: NaiveDate,
-) -> QueryResult<HashMap<i32, Vec<JobFacts>>> {
-    type JobRow = (
-        i32,
-        i32,
-        NaiveDate,
-        Option<NaiveDate>,
-        String,
-        String,
-        String,
-        i32,
-        String,
-    );
-    let rows: Vec<JobRow> = employments::table
-        .inner_join(enrolments::table)
-        .inner_join(organisations::table)
-        .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(employments::start_date.le(as_at))
-        .order((employments::start_date, employments::id))
-        .select((
-            employments::id,
-            employments::enrolment_id,
-            employments::start_date,
-            employments::end_date,
-            organisations::name,
-            employments::site,
-            employments::job_title,
-            employments::band,
-            employments::staff_group,
-        ))
-        .load(conn)?;
-    let mut verified: HashMap<i32, Vec<i32>> = HashMap::new();
-    let checked: Vec<(i32, i32)> = checkpoints::table
-        .inner_join(employments::table.inner_join(enrolments::table))
-        .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(checkpoints::status.eq("in_post"))
-        .filter(checkpoints::verified_on.le(as_at))
-        .select((checkpoints::employment_id, checkpoints::weeks))
-        .load(conn)?;
-    for (employment, weeks) in checked {
-        verified.entry(employment).or_default().push(weeks);
-    }
-    type StepRow = (i32, Option<String>, Option<i32>, Option<String>);
-    let mut by_job: HashMap<i32, Vec<Step>> = HashMap::new();
-    let steps: Vec<StepRow> = progressions::table
-        .inner_join(employments::table.inner_join(enrolments::table))
-        .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(progressions::effective_on.le(as_at))
-        .order((progressions::effective_on, progressions::id))
-        .select((
-            progressions::employment_id,
-            progressions::job_title,
-            progressions::band,
-            progressions::staff_group,
-        ))
-        .load(conn)?;
-    for (employment, title, band, group) in steps {
-        by_job
-            .entry(employment)
-            .or_default()
-            .push((title, band, group));
-    }
-    let mut out: HashMap<i32, Vec<JobFacts>> = HashMap::new();
-    for (id, enrolment_id, start, end, employer, site, title, band, group) in rows {
-        out.entry(enrolment_id).or_default().push(JobFacts {
-            id,
-            start_date: start,
-            end_date: end.filter(|d| *d <= as_at),
-            employer,
-            site,
-            job_title: title,
-            band,
-            staff_group: group,
-            verified_in_post: verified.remove(&id).unwrap_or_default(),
-            progressions: by_job.remove(&id).unwrap_or_default(),
-        });
-    }
-    Ok(out)
 }

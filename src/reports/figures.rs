@@ -214,6 +214,13 @@ impl Figures {
         ]
     }
 
+    /// Sustained ÷ due at checkpoint `k` (0, 1, 2 for 13, 26, 52 weeks), percent and not
+    /// rounded (the page shows one decimal, the chart plots it as is); `None` while nobody
+    /// is due yet.
+    pub fn sustained_rate(&self, k: usize) -> Option<f64> {
+        (self.due[k] > 0).then(|| self.sustained[k] as f64 * 100.0 / self.due[k] as f64)
+    }
+
     /// "49 started, 29 employed (59.2 %)".
     pub fn headline(&self) -> String {
         match self.employment_rate {
@@ -236,5 +243,13 @@ mod tests {
         assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
         assert_eq!(median(&mut [4, 1, 3, 10]), Some(3.5));
         assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn the_sustained_rate_waits_for_someone_due() {
+        let mut f = Figures::default();
+        assert_eq!(f.sustained_rate(1), None);
+        (f.due, f.sustained) = ([0, 3, 0], [0, 2, 0]);
+        assert_eq!(f.sustained_rate(1), Some(200.0 / 3.0));
     }
 }

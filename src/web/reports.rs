@@ -8,14 +8,16 @@ use axum::extract::State;
 use chrono::NaiveDate;
 
 use super::{Layout, Section};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::reports;
+use crate::auth::CurrentUser;
+use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::extract::{PathId, ReportQuery};
-use crate::models::{Cohort, MAX_PAGE_SIZE, Programme};
+use crate::models::Programme;
 use crate::reports::chart;
 use crate::reports::definitions::definition;
-use crate::reports::report::{programme_lines, published};
-use crate::reports::{CohortReport, ReportLine, cohort_report};
+use crate::reports::report::published;
+use crate::reports::{CohortReport, ReportLine};
 use crate::state::AppState;
 
 /// `GET /cohorts/{id}/report`
@@ -50,63 +52,29 @@ impl CohortReportPage {
     }
 }
 
-/// The funnel steps of a cohort report, in order.
-pub fn funnel_steps(r: &CohortReport) -> Vec<(String, i64)> {
-    let f = &r.line.figures;
-    vec![
-        (
-            "Information sessions".to_owned(),
-            r.information_session_attendees,
-        ),
-        ("Applied".to_owned(), f.referred),
-        ("Started".to_owned(), f.started),
-        ("Completed".to_owned(), f.completed),
-        ("Interviewed".to_owned(), f.interviewed),
-        ("Offered a job".to_owned(), f.offered),
-        ("Employed".to_owned(), f.employed),
-        ("Sustained 13 weeks".to_owned(), f.sustained[0]),
-        ("Sustained 26 weeks".to_owned(), f.sustained[1]),
-        ("Sustained 52 weeks".to_owned(), f.sustained[2]),
-        ("Progressed".to_owned(), f.progressed),
-    ]
-}
-
 /// `GET /cohorts/{id}/report?as_at=&publishable=`
 pub async fn cohort(
     State(state): State<AppState>,
+    actor: Actor,
     user: CurrentUser,
     PathId(id): PathId,
     q: ReportQuery,
 ) -> AppResult<CohortReportPage> {
-    user.require(Permission::ViewReports)?;
-    let today = state.clock.today();
-    let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(today));
-    let equality = user.can(Permission::ViewEqualityData);
     let report = state
         .db
-        .run(move |conn| {
-            Cohort::find_visible(conn, id, scope)?;
-            Ok(cohort_report(conn, id, as_at, equality)?)
-        })
+        .run(move |conn| reports::cohort_report(conn, &actor, id, q.as_at))
         .await?;
-    let funnel = funnel_steps(&report);
-    let chart = chart::funnel(
-        &format!("Funnel of {} as at {as_at}", report.line.cohort),
-        &funnel,
-    );
+    let funnel = chart::funnel_steps(&report);
+    let title = format!("Report: {}", report.line.cohort);
     Ok(CohortReportPage {
-        layout: Layout::new(
-            format!("Report: {}", report.line.cohort),
-            &user,
-            Section::Reports,
-        ),
+        layout: Layout::new(title, &user, Section::Reports),
+        chart: chart::cohort_funnel(&report, &funnel),
+        as_at: report.line.as_at,
         report,
         funnel,
-        chart,
-        as_at,
-        today,
+        today: actor.today,
         publishable: q.publishable,
-        can_export: user.can(Permission::ExportData),
+        can_export: actor.can(Permission::ExportData),
     })
 }
 
@@ -134,12 +102,7 @@ impl ProgrammeReportPage {
         value.map_or_else(|| "–".to_owned(), |v| format!("{v:.1} %"))
     }
     fn sustained_rate(&self, l: &ReportLine) -> String {
-        let f = &l.figures;
-        if f.due[1] == 0 {
-            "–".to_owned()
-        } else {
-            format!("{:.1} %", f.sustained[1] as f64 * 100.0 / f.due[1] as f64)
-        }
+        self.rate(&l.figures.sustained_rate(1))
     }
     fn csv_query(&self) -> String {
         let mut q = format!("as_at={}", self.as_at);
@@ -159,55 +122,25 @@ impl ProgrammeReportPage {
 /// `GET /reports?programme_id=&from=&to=&as_at=`
 pub async fn programme(
     State(state): State<AppState>,
+    actor: Actor,
     user: CurrentUser,
     q: ReportQuery,
 ) -> AppResult<ProgrammeReportPage> {
-    user.require(Permission::ViewReports)?;
-    let (scope, as_at) = (user.scope(), q.as_at.unwrap_or(state.clock.today()));
-    let filter = q.filter(scope);
-    let (programmes, lines, total) = state
+    let (filter, as_at) = (q.filter(), q.as_at.unwrap_or(actor.today));
+    let r = state
         .db
-        .run(move |conn| {
-            let mut lines = Vec::new();
-            let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
-            Ok((
-                Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?,
-                lines,
-                total,
-            ))
-        })
+        .run(move |conn| reports::programme_report(conn, &actor, filter, as_at))
         .await?;
-    let labels: Vec<String> = lines.iter().map(|l| l.cohort.clone()).collect();
-    // A cohort still running has no employment rate worth plotting yet.
-    let employment: Vec<Option<f64>> = lines
-        .iter()
-        .map(|l| l.figures.employment_rate.filter(|_| !l.running()))
-        .collect();
-    let sustained: Vec<Option<f64>> = lines
-        .iter()
-        .map(|l| {
-            (l.figures.due[1] > 0)
-                .then(|| l.figures.sustained[1] as f64 * 100.0 / l.figures.due[1] as f64)
-        })
-        .collect();
-    let chart = chart::rates(
-        "Employment rate and 26-week sustainment by cohort",
-        &labels,
-        &[
-            ("Employment rate", employment),
-            ("Sustained at 26 weeks", sustained),
-        ],
-    );
     Ok(ProgrammeReportPage {
         layout: Layout::new("Programme report", &user, Section::Reports),
-        programmes,
+        chart: chart::programme_rates(&r.lines),
+        programmes: r.programmes,
         selected: q.programme_id,
         from: q.from,
         to: q.to,
         as_at,
-        lines,
-        total,
-        chart,
-        can_export: user.can(Permission::ExportData),
+        lines: r.lines,
+        total: r.total,
+        can_export: actor.can(Permission::ExportData),
     })
 }

@@ -1,17 +1,19 @@
 //! The test harness: a fresh database per test (a SQLite file in a temp dir, or a new
 //! PostgreSQL database when `TEST_DATABASE_URL` is set), the real router driven in-process
-//! with `oneshot`, a clock the test moves, and clients signed in as any role.
+//! with `oneshot`, a clock the test moves, and clients signed in as any role. Clients and
+//! responses are in `client`; test-data builders and the common fixture in `builders`.
+
+mod builders;
+mod client;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use chrono::{TimeZone, Utc};
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use http_body_util::BodyExt;
 use pathways::auth::Role;
 use pathways::auth::accounts::{self, NewUserInput};
 use pathways::clock::ManualClock;
@@ -21,7 +23,10 @@ use pathways::models::organisation::create_audited;
 use pathways::models::programme_input::{ProgrammeInput, create_programme};
 use pathways::models::{Organisation, OrganisationKind};
 use pathways::{AppState, build_router};
-use tower::ServiceExt;
+
+#[allow(unused_imports)]
+pub use builders::{CohortBuilder, Delivery, EnrolmentBuilder, ParticipantBuilder, employment};
+pub use client::{TestClient, TestResponse, form_request};
 
 /// The password every seeded user gets.
 pub const PASSWORD: &str = "violet tractor mango lighthouse";
@@ -220,67 +225,6 @@ impl TestApp {
         }
     }
 
-    /// A programme partnered by `org`, a cohort starting Monday 2 November 2026 with its 30
-    /// sessions generated, and one resident enrolled.
-    pub async fn delivery(&self, org: &str) -> Delivery {
-        let programme = self
-            .programme(&format!("Health and Care Careers at {org}"), &[org])
-            .await;
-        let (actor, _) = self.user(Role::Admin, org).await;
-        let owner = self.organisation(org).await;
-        let (today, now) = (self.state.clock.today(), self.state.clock.now());
-        self.state
-            .db
-            .run(move |conn| {
-                use pathways::models::cohort_input::{
-                    CohortInput, create_cohort, generate_sessions,
-                };
-                use pathways::models::participant_input::{
-                    ParticipantInput, check, create_participant,
-                };
-                let cohort = create_cohort(
-                    conn,
-                    actor,
-                    None,
-                    CohortInput {
-                        programme_id: Some(programme),
-                        name: Some("Autumn 2026".into()),
-                        starts_on: Some("2026-11-02".into()),
-                        status: Some("running".into()),
-                        ..CohortInput::default()
-                    },
-                    now,
-                )?;
-                let sessions = generate_sessions(conn, actor, &cohort, false, now)?;
-                let input = ParticipantInput {
-                    given_name: Some("Amina".into()),
-                    family_name: Some("Khan".into()),
-                    date_of_birth: Some("1990-03-27".into()),
-                    postcode: Some("LS9 7TF".into()),
-                    ..ParticipantInput::default()
-                };
-                let record = check(&input, today).map_err(pathways::AppError::Validation)?;
-                let participant = create_participant(conn, actor, owner, Some(owner), record, now)?;
-                let enrolment = pathways::models::enrolment_input::enrol(
-                    conn,
-                    actor,
-                    &cohort,
-                    &participant,
-                    today,
-                    now,
-                )?;
-                Ok(Delivery {
-                    programme,
-                    cohort: cohort.id,
-                    sessions: sessions.iter().map(|s| s.id).collect(),
-                    participant: participant.id,
-                    enrolment: enrolment.id,
-                })
-            })
-            .await
-            .unwrap()
-    }
-
     /// Number of audit events (to prove a refused request wrote nothing).
     pub async fn audit_count(&self) -> i64 {
         self.state
@@ -319,202 +263,5 @@ fn fresh_database() -> (String, Database) {
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
             (url, Database::Sqlite(dir))
         }
-    }
-}
-
-/// Ids of the objects `TestApp::delivery` made.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    /// The programme.
-    pub programme: i32,
-    /// The cohort.
-    pub cohort: i32,
-    /// Its sessions, in date order (the first on Monday 2 November 2026).
-    pub sessions: Vec<i32>,
-    /// The enrolled resident.
-    pub participant: i32,
-    /// Their enrolment.
-    pub enrolment: i32,
-}
-
-/// Records a job for the delivery's resident at `employer` (a partner), starting
-/// 7 December 2026, band 2, as an admin would.
-pub async fn employment(app: &TestApp, d: &Delivery, employer: &str) -> i32 {
-    let employer = app.organisation(employer).await;
-    let clock = &app.state.clock;
-    let (participant, enrolment, today, now) =
-        (d.participant, d.enrolment, clock.today(), clock.now());
-    app.state
-        .db
-        .run(move |conn| {
-            use pathways::actions::employments::{EmploymentInput, record_employment};
-            use pathways::domain::{Actor, Role};
-            let input = EmploymentInput {
-                participant_id: Some(participant),
-                enrolment_id: Some(enrolment),
-                employer_organisation_id: Some(employer),
-                site: Some("St James's University Hospital".into()),
-                job_title: Some("Ward housekeeper".into()),
-                staff_group: Some("estates_and_facilities".into()),
-                band: Some(2),
-                hours_per_week: Some(37.5),
-                contract: Some("permanent".into()),
-                start_date: Some("2026-12-07".into()),
-            };
-            let admin = Actor {
-                user_id: 1,
-                role: Role::Admin,
-                organisation_id: 1,
-                today,
-                now,
-            };
-            Ok(record_employment(conn, &admin, &input)?.id)
-        })
-        .await
-        .unwrap()
-}
-
-/// A urlencoded form request.
-pub fn form_request(method: Method, path: &str, fields: &[(&str, &str)]) -> Request<Body> {
-    let body = serde_urlencoded::to_string(fields).unwrap();
-    Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::HOST, "pathways.test")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap()
-}
-
-/// A client: credentials to add to each request.
-#[derive(Clone)]
-pub struct TestClient {
-    /// The router requests go to.
-    pub router: Router,
-    /// `name=value` of the session cookie.
-    pub cookie: Option<String>,
-    /// The session's CSRF token (read from a page).
-    pub csrf: Option<String>,
-    /// An API token.
-    pub bearer: Option<String>,
-}
-
-impl TestClient {
-    /// Sends `req` with this client's credentials.
-    pub async fn send(&self, mut req: Request<Body>, csrf_header: Option<&str>) -> TestResponse {
-        let headers = req.headers_mut();
-        headers
-            .entry(header::HOST)
-            .or_insert("pathways.test".parse().unwrap());
-        if let Some(cookie) = &self.cookie {
-            headers.insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        if let Some(token) = &self.bearer {
-            headers.insert(
-                header::AUTHORIZATION,
-                format!("Bearer {token}").parse().unwrap(),
-            );
-        }
-        if let Some(csrf) = csrf_header {
-            headers.insert("x-csrf-token", csrf.parse().unwrap());
-        }
-        let response = self.router.clone().oneshot(req).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    /// GET `path`.
-    pub async fn get(&self, path: &str) -> TestResponse {
-        let req = Request::builder().uri(path).body(Body::empty()).unwrap();
-        self.send(req, None).await
-    }
-
-    /// POST a form to `path`, adding this session's CSRF token.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        let csrf = self.csrf.clone().unwrap_or_default();
-        let mut all: Vec<(&str, &str)> = vec![("csrf_token", csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.send(form_request(Method::POST, path, &all), None)
-            .await
-    }
-
-    /// Sends JSON with `method` to `path` (with the CSRF header when using a session).
-    pub async fn json(&self, method: Method, path: &str, body: serde_json::Value) -> TestResponse {
-        let req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        let csrf = self.csrf.clone();
-        self.send(req, csrf.as_deref()).await
-    }
-}
-
-/// A collected response.
-pub struct TestResponse {
-    /// Status.
-    pub status: StatusCode,
-    /// Headers.
-    pub headers: HeaderMap,
-    /// Body.
-    pub body: Bytes,
-}
-
-impl TestResponse {
-    /// Body as text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// Body as JSON (panics with the body when it is not JSON).
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text()))
-    }
-
-    /// The value of a cookie this response sets.
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| v.split(';').next())
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(k, v)| *k == name && !v.is_empty())
-            .map(|(_, v)| v.to_owned())
-    }
-
-    /// The `Set-Cookie` header for cookie `name`, whole.
-    pub fn set_cookie_header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with(&format!("{name}=")))
-            .map(str::to_owned)
-    }
-
-    /// `Location` header.
-    pub fn location(&self) -> Option<String> {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    }
-
-    /// The CSRF token in the page's first form.
-    pub fn csrf_token(&self) -> Option<String> {
-        let text = self.text();
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = text.find(marker)? + marker.len();
-        let end = text[start..].find('"')? + start;
-        Some(text[start..end].to_owned()).filter(|t| !t.is_empty())
     }
 }

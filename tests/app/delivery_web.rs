@@ -397,17 +397,17 @@ async fn a_residents_history_hides_enrolments_in_programmes_the_reader_does_not_
     let leeds = app.delivery("Leeds City Council").await;
     let bradford = app.delivery("Bradford Council").await;
     let (actor, _) = app.user(Role::Admin, "Bradford Council").await;
-    let (today, now) = (app.state.clock.today(), app.state.clock.now());
-    app.state
+    let (cohort, person) = app
+        .state
         .db
         .run(move |conn| {
             let cohort = pathways::models::Cohort::find(conn, bradford.cohort)?;
             let person = pathways::models::Participant::find(conn, leeds.participant)?;
-            pathways::models::enrolment_input::enrol(conn, actor, &cohort, &person, today, now)?;
-            Ok(())
+            Ok((cohort, person))
         })
         .await
         .unwrap();
+    app.enrolment(&cohort, &person).by(actor).create().await;
     let path = format!("/participants/{}", leeds.participant);
     let count = |html: &str| html.matches("Enrolled (applied)").count();
     let leeds_reader = app.login_as(Role::Coordinator, "Leeds City Council").await;

@@ -45,23 +45,16 @@ async fn counts(app: &TestApp) -> (i64, i64, i64) {
 
 /// A second cohort of the delivery's programme, recruiting.
 pub async fn next_cohort(app: &TestApp, d: &Delivery, capacity: i32) -> i32 {
-    let (programme, now) = (d.programme, app.state.clock.now());
-    app.state
-        .db
-        .run(move |conn| {
-            use pathways::models::cohort_input::{CohortInput, create_cohort};
-            let input = CohortInput {
-                programme_id: Some(programme),
-                name: Some(format!("Spring 2027 ({capacity} places)")),
-                starts_on: Some("2027-03-01".into()),
-                capacity: Some(capacity),
-                status: Some("recruiting".into()),
-                ..CohortInput::default()
-            };
-            Ok(create_cohort(conn, 1, None, input, now)?.id)
-        })
+    app.cohort()
+        .programme(d.programme)
+        .name(&format!("Spring 2027 ({capacity} places)"))
+        .starting("2027-03-01")
+        .capacity(capacity)
+        .status("recruiting")
+        .by(1)
+        .create()
         .await
-        .unwrap()
+        .id
 }
 
 async fn coordinator(app: &TestApp) -> (Delivery, TestClient) {

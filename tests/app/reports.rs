@@ -220,6 +220,24 @@ async fn the_pilot_reads_49_started_29_employed_and_nobody_before_it_began() {
         !ok && err.trim().lines().count() == 1 && err.contains("no cohort 999"),
         "{err}"
     );
+    let (ok, out, err) = run(&[
+        "report",
+        "programme",
+        "--format",
+        "csv",
+        "--as-at",
+        "2026-11-20",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        std::fs::read_to_string(root.join("programme.csv")).unwrap()
+    );
+    let (ok, _, err) = run(&["report", "programme", "999"]);
+    assert!(
+        !ok && err.trim().lines().count() == 1 && err.contains("no programme 999"),
+        "{err}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("people.csv");
     let file_arg = file.to_str().unwrap();
@@ -333,4 +351,40 @@ async fn outsiders_get_404_for_reports_and_hr_cannot_export() {
             .status,
         StatusCode::FORBIDDEN
     );
+}
+
+#[tokio::test]
+async fn the_age_breakdown_counts_each_resident_by_their_age_at_the_start() {
+    // Built from the test-data builders: only what the figure depends on is named.
+    let app = TestApp::new().await;
+    let programme = app.programme("Ages", &[DEMO_ORG]).await;
+    let cohort = app
+        .cohort()
+        .programme(programme)
+        .starting("2026-11-02")
+        .status("recruiting")
+        .create()
+        .await;
+    for (given, born) in [("Young", "2002-11-03"), ("Turned", "2001-11-02")] {
+        let resident = app
+            .participant()
+            .named(given, "Resident")
+            .born(born)
+            .postcode("LS8 1AA")
+            .create()
+            .await;
+        app.enrolment(&cohort, &resident).create().await;
+    }
+    let (admin, _) = app.user(Role::Admin, DEMO_ORG).await;
+    let client = app.token_client(admin).await;
+    let report = client
+        .get(&format!("/api/v1/cohorts/{}/report", cohort.id))
+        .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    let ages = &report.json()["breakdowns"]["age_band"];
+    // 23 the day before their birthday, and 25 on it.
+    assert_eq!(ages[0]["group"], "16-24", "{ages}");
+    assert_eq!(ages[0]["referred"], 1, "{ages}");
+    assert_eq!(ages[1]["group"], "25-34", "{ages}");
+    assert_eq!(ages[1]["referred"], 1, "{ages}");
 }

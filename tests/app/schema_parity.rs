@@ -1,6 +1,9 @@
 //! Both migration trees build the same schema: same tables, columns, types and
-//! nullability. Each backend is compared with one golden description, so the SQLite run
-//! and the PostgreSQL run together prove the two trees agree.
+//! nullability, and (in `constraints`) the same indexes, keys, checks and triggers. Each
+//! backend is compared with one golden description, so the SQLite run and the PostgreSQL
+//! run together prove the two trees agree.
+
+mod constraints;
 
 use std::collections::BTreeSet;
 
@@ -115,29 +118,47 @@ fn describe(conn: &mut DbConnection) -> BTreeSet<String> {
     lines
 }
 
-#[tokio::test]
-async fn the_migrated_schema_matches_the_golden_description() {
-    let app = TestApp::new().await;
-    let actual = app.state.db.run(|conn| Ok(describe(conn))).await.unwrap();
-    let expected: BTreeSet<String> = GOLDEN
+/// Compares `actual` with the golden file `name` (rewritten instead under `UPDATE_GOLDEN`).
+fn matches_golden(actual: &BTreeSet<String>, name: &str, golden: &str) {
+    if std::env::var("UPDATE_GOLDEN").is_ok() {
+        let text: Vec<&str> = actual.iter().map(String::as_str).collect();
+        let path = format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::write(path, text.join("\n") + "\n").unwrap();
+        return;
+    }
+    let expected: BTreeSet<String> = golden
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(str::to_owned)
         .collect();
-    if std::env::var("UPDATE_GOLDEN").is_ok() {
-        let text: Vec<&str> = actual.iter().map(String::as_str).collect();
-        std::fs::write(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/schema.txt"),
-            text.join("\n") + "\n",
-        )
-        .unwrap();
-        return;
-    }
-    let missing: Vec<_> = expected.difference(&actual).collect();
+    let missing: Vec<_> = expected.difference(actual).collect();
     let extra: Vec<_> = actual.difference(&expected).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
         "missing {missing:#?}\nunexpected {extra:#?}"
+    );
+}
+
+#[tokio::test]
+async fn the_migrated_schema_matches_the_golden_description() {
+    let app = TestApp::new().await;
+    let actual = app.state.db.run(|conn| Ok(describe(conn))).await.unwrap();
+    matches_golden(&actual, "schema.txt", GOLDEN);
+}
+
+#[tokio::test]
+async fn indexes_keys_checks_and_triggers_match_the_golden_description() {
+    let app = TestApp::new().await;
+    let actual = app
+        .state
+        .db
+        .run(|conn| Ok(constraints::describe(conn)))
+        .await
+        .unwrap();
+    matches_golden(
+        &actual,
+        "schema_constraints.txt",
+        include_str!("../golden/schema_constraints.txt"),
     );
 }
 

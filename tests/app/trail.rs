@@ -3,7 +3,6 @@
 
 use axum::http::StatusCode;
 use pathways::auth::Role;
-use pathways::models::cohort_input::{CohortInput, create_cohort};
 use pathways::models::{Participant, User, information_session};
 
 use crate::common::TestApp;
@@ -16,33 +15,30 @@ async fn a_manager_sees_no_history_from_a_programme_they_do_not_partner_in() {
     let a = app.delivery("Leeds City Council").await;
     let programme_b = app.programme("Mind Pathways", &["Leeds Mind"]).await;
     let (coordinator_b, _) = app.user(Role::Coordinator, "Leeds Mind").await;
-    let (today, now) = (app.state.clock.today(), app.state.clock.now());
+    let cohort = app
+        .cohort()
+        .programme(programme_b)
+        .name("Mind Winter")
+        .starting("2026-11-09")
+        .status("recruiting")
+        .by(coordinator_b)
+        .create()
+        .await;
     let participant = a.participant;
+    let resident = app
+        .state
+        .db
+        .run(move |conn| Ok(Participant::find(conn, participant)?))
+        .await
+        .unwrap();
+    app.enrolment(&cohort, &resident)
+        .by(coordinator_b)
+        .create()
+        .await;
+    let (today, now) = (app.state.clock.today(), app.state.clock.now());
     app.state
         .db
         .run(move |conn| {
-            let cohort = create_cohort(
-                conn,
-                coordinator_b,
-                None,
-                CohortInput {
-                    programme_id: Some(programme_b),
-                    name: Some("Mind Winter".into()),
-                    starts_on: Some("2026-11-09".into()),
-                    status: Some("recruiting".into()),
-                    ..CohortInput::default()
-                },
-                now,
-            )?;
-            let resident = Participant::find(conn, participant)?;
-            pathways::models::enrolment_input::enrol(
-                conn,
-                coordinator_b,
-                &cohort,
-                &resident,
-                today,
-                now,
-            )?;
             let fields = (today, "Mind Hub, Leeds".to_owned(), 12);
             let session =
                 information_session::create(conn, coordinator_b, programme_b, fields, now)?;
