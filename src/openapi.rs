@@ -9,7 +9,8 @@ use utoipa::openapi::schema::{
     KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 
-use crate::models::{checkpoint, cohort, employment, enrolment, participant_input, progression};
+use crate::domain::{CohortStatus, Mark};
+use crate::models::{checkpoint, employment, enrolment, participant_input, progression};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
 /// `format: date`.
@@ -85,7 +86,7 @@ pub fn postcode() -> Object {
 
 /// `planned`, `recruiting`, `running`, `finished` or `cancelled`.
 pub fn cohort_status() -> Object {
-    code(cohort::STATUSES)
+    code(CohortStatus::codes())
 }
 
 /// An enrolment stage; empty or null leaves it as it is.
@@ -140,7 +141,7 @@ pub fn lawful_basis() -> Object {
 
 /// A register mark, or null to clear it.
 pub fn attendance_status() -> Object {
-    code(codes_of(&crate::models::attendance::STATUSES))
+    code(Mark::codes())
 }
 
 /// `schema` with `fields` required and not null: the request body of an operation that

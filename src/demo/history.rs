@@ -10,17 +10,18 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
 use super::jobs;
+use crate::actions::cohorts::{self as cohort_actions, CohortInput};
+use crate::actions::registers::{self, RegisterEntry};
 use crate::db::DbConnection;
+use crate::domain::{Actor, CohortStatus, Mark, Role};
 use crate::error::{AppError, AppResult};
-use crate::models::attendance::RegisterEntry;
-use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::deprivation::DeprivationArea;
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
 use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{
     ParticipantInput, check, check_equality, create_participant, save_equality,
 };
-use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant, register};
+use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant};
 
 const DEPRIVATION: &str = include_str!("../../fixtures/deprivation.csv");
 const COHORTS: &str = include_str!("../../fixtures/cohorts.csv");
@@ -107,6 +108,22 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppR
 /// Nine in the morning of `day`: when the demo's actions happen.
 pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
     day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default())
+}
+
+/// Someone of the cast acting on `day` at nine o'clock.
+fn acting(user_id: i32, role: Role, organisation_id: i32, day: NaiveDate) -> Actor {
+    Actor {
+        user_id,
+        role,
+        organisation_id,
+        today: day,
+        now: at(day),
+    }
+}
+
+/// The admin acting on `day`. Admins are unscoped, so their organisation is never read.
+fn admin(cast: Cast, day: NaiveDate) -> Actor {
+    acting(cast.admin, Role::Admin, 0, day)
 }
 
 pub(super) fn missing(what: &str) -> AppError {
@@ -200,10 +217,11 @@ fn run_cohort(
         weeks: Some(6),
         capacity: Some(row.capacity),
         venue: Some(row.venue.clone()),
-        status: Some("recruiting".into()),
+        status: Some(CohortStatus::Recruiting.as_str().to_owned()),
     };
-    let cohort = create_cohort(conn, cast.admin, None, input, at(created))?;
-    generate_sessions(conn, cast.admin, &cohort, false, at(created))?;
+    let by_admin = admin(cast, created);
+    let cohort = cohort_actions::create(conn, &by_admin, Ok(input), Default::default())?.cohort;
+    cohort_actions::generate_schedule(conn, &by_admin, cohort.id, Ok(false))?;
     let mut roster = Vec::new();
     for &e in enrolments {
         let person = people.get(&e.r#ref).ok_or_else(|| missing("resident"))?;
@@ -310,23 +328,25 @@ fn take_registers(
                 stage(conn, actor, enrolment, input, on)?;
             }
             let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
-            let status = match mark {
-                Some('P') => "present",
-                Some('L') => "late",
-                Some('A') => "authorised_absence",
-                Some('U') => "unauthorised_absence",
+            let mark = match mark {
+                Some('P') => Mark::Present,
+                Some('L') => Mark::Late,
+                Some('A') => Mark::AuthorisedAbsence,
+                Some('U') => Mark::UnauthorisedAbsence,
                 _ => continue,
             };
             entries.push(RegisterEntry {
                 enrolment_id: enrolment.id,
-                status: Some(status.to_owned()),
+                status: Some(mark.as_str().to_owned()),
             });
         }
         if entries.is_empty() {
             continue;
         }
         let day = session.held_on;
-        register::save(conn, actor, session, &entries, day, at(day))?;
+        let (coordinator, organisation) = cast.coordinator;
+        let by = acting(coordinator, Role::Coordinator, organisation, day);
+        registers::save(conn, &by, session.id, Ok(entries))?;
         // The register may have started people: read their stages back in one query.
         let mut fresh: HashMap<i32, Enrolment> = Enrolment::roster(conn, cohort.id)?
             .into_iter()
@@ -357,20 +377,30 @@ fn take_registers(
 /// Moves the cohort to its final status: running from its start, then finished after its
 /// last session, or cancelled before it began.
 fn finish(conn: &mut DbConnection, cast: Cast, cohort: &Cohort, row: &CohortRow) -> AppResult<()> {
-    let mut set = |status: &str, on: NaiveDate| {
+    let mut set = |status: CohortStatus, on: NaiveDate| {
         let input = CohortInput {
-            status: Some(status.to_owned()),
+            status: Some(status.as_str().to_owned()),
             ..CohortInput::default()
         };
-        update_cohort(conn, cast.admin, cohort.id, input, at(on)).map(drop)
+        cohort_actions::update(
+            conn,
+            &admin(cast, on),
+            cohort.id,
+            Ok(input),
+            Default::default(),
+        )
+        .map(drop)
     };
-    match row.status.as_str() {
-        "cancelled" => set("cancelled", row.starts_on - chrono::TimeDelta::days(7)),
-        "running" => set("running", row.starts_on),
-        "finished" => {
-            set("running", row.starts_on)?;
+    match CohortStatus::parse(&row.status) {
+        Some(CohortStatus::Cancelled) => set(
+            CohortStatus::Cancelled,
+            row.starts_on - chrono::TimeDelta::days(7),
+        ),
+        Some(CohortStatus::Running) => set(CohortStatus::Running, row.starts_on),
+        Some(CohortStatus::Finished) => {
+            set(CohortStatus::Running, row.starts_on)?;
             set(
-                "finished",
+                CohortStatus::Finished,
                 cohort.planned_end() + chrono::TimeDelta::days(3),
             )
         }

@@ -3,7 +3,12 @@
 //! builds on this folder; it imports nothing from the rest of the crate but the error type.
 
 pub mod actor;
+pub mod cohort_status;
+pub mod mark;
 pub mod role;
+mod text_code;
 
 pub use actor::Actor;
+pub use cohort_status::CohortStatus;
+pub use mark::Mark;
 pub use role::{Permission, Role};

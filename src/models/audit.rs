@@ -222,3 +222,20 @@ fn capitalise(s: &str) -> String {
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
 }
+
+/// Records that `actor` did `action` to `entity` `entity_id`, with snapshots before and
+/// after, at the actor's instant. The one audit call of the actions; call it inside the
+/// transaction that makes the change.
+pub fn record<B: Serialize, A: Serialize>(
+    conn: &mut DbConnection,
+    actor: &crate::domain::Actor,
+    action: AuditAction,
+    entity: &str,
+    entity_id: i32,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> QueryResult<()> {
+    let event = NewAuditEvent::simple(Some(actor.user_id), action, entity, entity_id)
+        .with_change(before, after);
+    AuditEvent::record(conn, event, actor.now)
+}

@@ -8,7 +8,6 @@ pub mod attendance;
 pub mod audit;
 pub mod checkpoint;
 pub mod cohort;
-pub mod cohort_input;
 pub mod course_session;
 pub mod deprivation;
 pub mod employment;

@@ -69,7 +69,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
             let programmes = Programme::with_details(conn, programmes)?;
             let cohorts: Vec<Cohort> = Cohort::list(conn, scope, None, None)?
                 .into_iter()
-                .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
+                .filter(|c| c.status.is_open())
                 .collect();
             let ids: Vec<i32> = cohorts.iter().map(|c| c.id).collect();
             let rosters = Enrolment::rosters(conn, &ids)?;

@@ -232,16 +232,13 @@ impl TestApp {
         self.state
             .db
             .run(move |conn| {
-                use pathways::models::cohort_input::{
-                    CohortInput, create_cohort, generate_sessions,
-                };
+                use pathways::actions::cohorts::{CohortInput, generate_schedule};
                 use pathways::models::participant_input::{
                     ParticipantInput, check, create_participant,
                 };
                 let cohort = create_cohort(
                     conn,
                     actor,
-                    None,
                     CohortInput {
                         programme_id: Some(programme),
                         name: Some("Autumn 2026".into()),
@@ -251,7 +248,8 @@ impl TestApp {
                     },
                     now,
                 )?;
-                let sessions = generate_sessions(conn, actor, &cohort, false, now)?;
+                let sessions =
+                    generate_schedule(conn, &unscoped(actor, now), cohort.id, Ok(false))?;
                 let input = ParticipantInput {
                     given_name: Some("Amina".into()),
                     family_name: Some("Khan".into()),
@@ -514,4 +512,28 @@ impl TestResponse {
         let end = text[start..].find('"')? + start;
         Some(text[start..end].to_owned()).filter(|t| !t.is_empty())
     }
+}
+
+/// An unscoped actor (an admin: every programme visible) with the user id `user_id`, at
+/// `now`: what test set-up writes as.
+pub fn unscoped(user_id: i32, now: chrono::NaiveDateTime) -> pathways::domain::Actor {
+    pathways::domain::Actor {
+        user_id,
+        role: Role::Admin,
+        organisation_id: 0,
+        today: now.date(),
+        now,
+    }
+}
+
+/// Creates a cohort as [`unscoped`] `user_id` at `now` (test set-up).
+pub fn create_cohort(
+    conn: &mut pathways::db::DbConnection,
+    user_id: i32,
+    input: pathways::actions::cohorts::CohortInput,
+    now: chrono::NaiveDateTime,
+) -> pathways::AppResult<pathways::models::Cohort> {
+    let actor = unscoped(user_id, now);
+    let view = pathways::actions::cohorts::create(conn, &actor, Ok(input), Default::default())?;
+    Ok(view.cohort)
 }

@@ -49,7 +49,8 @@ pub async fn next_cohort(app: &TestApp, d: &Delivery, capacity: i32) -> i32 {
     app.state
         .db
         .run(move |conn| {
-            use pathways::models::cohort_input::{CohortInput, create_cohort};
+            use crate::common::create_cohort;
+            use pathways::actions::cohorts::CohortInput;
             let input = CohortInput {
                 programme_id: Some(programme),
                 name: Some(format!("Spring 2027 ({capacity} places)")),
@@ -58,7 +59,7 @@ pub async fn next_cohort(app: &TestApp, d: &Delivery, capacity: i32) -> i32 {
                 status: Some("recruiting".into()),
                 ..CohortInput::default()
             };
-            Ok(create_cohort(conn, 1, None, input, now)?.id)
+            Ok(create_cohort(conn, 1, input, now)?.id)
         })
         .await
         .unwrap()

@@ -1,9 +1,10 @@
 //! A resident's history shows a reader only what happened in programmes their
 //! organisation partners in (issue 10, item 8).
 
+use crate::common::create_cohort;
 use axum::http::StatusCode;
+use pathways::actions::cohorts::CohortInput;
 use pathways::auth::Role;
-use pathways::models::cohort_input::{CohortInput, create_cohort};
 use pathways::models::{Participant, User, information_session};
 
 use crate::common::TestApp;
@@ -24,7 +25,6 @@ async fn a_manager_sees_no_history_from_a_programme_they_do_not_partner_in() {
             let cohort = create_cohort(
                 conn,
                 coordinator_b,
-                None,
                 CohortInput {
                     programme_id: Some(programme_b),
                     name: Some("Mind Winter".into()),
