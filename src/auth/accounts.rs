@@ -20,7 +20,7 @@ use crate::validate;
 struct UserSnapshot<'a> {
     email: &'a str,
     name: &'a str,
-    role: &'a str,
+    role: Role,
     organisation_id: i32,
     disabled: bool,
     must_change_password: bool,
@@ -30,7 +30,7 @@ fn snapshot(user: &User) -> UserSnapshot<'_> {
     UserSnapshot {
         email: &user.email,
         name: &user.name,
-        role: &user.role,
+        role: user.role,
         organisation_id: user.organisation_id,
         disabled: user.disabled_at.is_some(),
         must_change_password: user.must_change_password,
@@ -112,7 +112,7 @@ pub async fn create_user(
                         organisation_id,
                         email: &email,
                         name: &name,
-                        role: role.as_str(),
+                        role,
                         password_hash: &password_hash,
                         must_change_password: input.temporary,
                         created_at: now,
@@ -260,7 +260,7 @@ pub async fn set_role(
         ));
     }
     update_user(state, actor.id, user_id, move |conn, now| {
-        User::set_role(conn, user_id, role.as_str(), now)?;
+        User::set_role(conn, user_id, role, now)?;
         Ok(())
     })
     .await

@@ -200,7 +200,7 @@ fn importer(
     let user = User::find_by_email(conn, &normalise_email(email))?
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| AppError::invalid("as", "no active user has that email address"))?;
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     if !role.permissions().contains(&Permission::ImportParticipants) {
         return Err(AppError::invalid(
             "as",
