@@ -6,5 +6,7 @@
 //! [`Actor`]: crate::domain::Actor
 
 pub mod cohorts;
+pub mod information_sessions;
+pub mod programmes;
 pub mod registers;
 pub mod sessions;

@@ -27,7 +27,6 @@ pub mod participant_import;
 pub mod participant_import_run;
 pub mod participant_input;
 pub mod programme;
-pub mod programme_input;
 pub mod progression;
 pub mod register;
 pub mod retention;

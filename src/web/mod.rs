@@ -19,7 +19,6 @@ pub mod imports;
 pub mod job_start;
 mod layout;
 pub mod participants;
-pub mod programme_admin;
 pub mod programmes;
 pub mod reports;
 pub mod resident;
@@ -71,13 +70,17 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/static/app.css", get(assets::stylesheet)),
         route(M::GET, "/help/{topic}", get(help::show)),
         route(M::GET, "/programmes", get(programmes::list)),
-        route(M::GET, "/programmes/new", get(programme_admin::new)),
-        route(M::POST, "/programmes", post(programme_admin::create)),
-        route(M::GET, "/programmes/{id}/edit", get(programme_admin::edit)),
+        route(M::GET, "/programmes/new", get(programmes::admin::new)),
+        route(M::POST, "/programmes", post(programmes::admin::create)),
+        route(
+            M::GET,
+            "/programmes/{id}/edit",
+            get(programmes::admin::edit),
+        ),
         route(
             M::POST,
             "/programmes/{id}/edit",
-            post(programme_admin::update),
+            post(programmes::admin::update),
         ),
         route(M::GET, "/programmes/{id}", get(programmes::show)),
         route(

@@ -1,13 +1,16 @@
-//! Validating and writing programmes: the rules for a name, partners, threshold and course
-//! template, and the audited create and update.
+//! What a programme form or the API submits, its one validation (name, partners,
+//! threshold and course template, typed), and the audited create and update the actions
+//! and the demo's set-up share.
 
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::programme::{NewProgramme, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay};
-use super::{AuditAction, AuditEvent, NewAuditEvent, Organisation};
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::programme::{
+    NewProgramme, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay,
+};
+use crate::models::{AuditAction, AuditEvent, NewAuditEvent, Organisation};
 use crate::validate;
 
 /// One taught day as submitted.
@@ -159,7 +162,8 @@ fn name_taken(conn: &mut DbConnection, name: &str, except: Option<i32>) -> AppRe
     }
 }
 
-fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
+/// A programme's details (partners and template) by id.
+pub(super) fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
     let programme = Programme::find(conn, id)?;
     Programme::with_details(conn, vec![programme])?
         .pop()
@@ -167,6 +171,7 @@ fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
 }
 
 /// Creates a programme with its partners and template, audited, in one transaction.
+/// `actor` is `None` only when the system sets up (the demo, the first programme).
 pub fn create_programme(
     conn: &mut DbConnection,
     actor: Option<i32>,
@@ -175,20 +180,26 @@ pub fn create_programme(
 ) -> AppResult<ProgrammeDetails> {
     write_transaction(conn, |conn| {
         let c = check(conn, input.clone(), true)?;
-        let name = c.name.unwrap_or_default();
+        // `check` when creating refuses a missing name or partner list and defaults the
+        // threshold and template, so all four are present here.
+        let (Some(name), Some(partners), Some(threshold), Some(template)) =
+            (c.name, c.partners, c.threshold, c.template)
+        else {
+            return Err(AppError::invalid("name", "Enter the programme's name"));
+        };
         name_taken(conn, &name, None)?;
         let programme = Programme::create(
             conn,
             &NewProgramme {
                 name: &name,
                 description: c.description.as_deref().unwrap_or_default(),
-                completion_threshold: c.threshold.unwrap_or(80),
+                completion_threshold: threshold,
                 created_at: now,
                 updated_at: now,
             },
         )?;
-        Programme::set_partners(conn, programme.id, &c.partners.unwrap_or_default())?;
-        Programme::set_template(conn, programme.id, &c.template.unwrap_or_default())?;
+        Programme::set_partners(conn, programme.id, &partners)?;
+        Programme::set_template(conn, programme.id, &template)?;
         let after = details(conn, programme.id)?;
         let event = NewAuditEvent::simple(actor, AuditAction::Create, "programme", programme.id)
             .with_change(None::<&()>, Some(&after));
