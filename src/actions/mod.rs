@@ -6,6 +6,7 @@
 //! [`Actor`]: crate::domain::Actor
 
 pub mod cohorts;
+pub mod dashboard;
 pub mod information_sessions;
 pub mod programmes;
 pub mod registers;

@@ -74,35 +74,7 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
             .map_err(|m| errors.add("description", m))
             .ok()
     });
-    let partners = match (input.partner_organisation_ids, creating) {
-        (None, true) => {
-            errors.add(
-                "partner_organisation_ids",
-                "Choose at least one partner organisation",
-            );
-            None
-        }
-        (None, false) => None,
-        (Some(mut ids), _) => {
-            ids.sort_unstable();
-            ids.dedup();
-            if ids.is_empty() {
-                errors.add(
-                    "partner_organisation_ids",
-                    "Choose at least one partner organisation",
-                );
-            }
-            for id in &ids {
-                if Organisation::find(conn, *id).is_err() {
-                    errors.add(
-                        "partner_organisation_ids",
-                        format!("Organisation {id} does not exist"),
-                    );
-                }
-            }
-            Some(ids)
-        }
-    };
+    let partners = check_partners(conn, input.partner_organisation_ids, creating, &mut errors);
     let threshold = input.completion_threshold.or(creating.then_some(80));
     if threshold.is_some_and(|t| !(1..=100).contains(&t)) {
         errors.add(
@@ -122,6 +94,42 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
         threshold,
         template,
     })
+}
+
+/// The partner ids, sorted and without repeats: at least one, each an organisation.
+/// Absent is a problem only when creating.
+fn check_partners(
+    conn: &mut DbConnection,
+    ids: Option<Vec<i32>>,
+    creating: bool,
+    errors: &mut FieldErrors,
+) -> Option<Vec<i32>> {
+    let Some(mut ids) = ids else {
+        if creating {
+            errors.add(
+                "partner_organisation_ids",
+                "Choose at least one partner organisation",
+            );
+        }
+        return None;
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        errors.add(
+            "partner_organisation_ids",
+            "Choose at least one partner organisation",
+        );
+    }
+    for id in &ids {
+        if Organisation::find(conn, *id).is_err() {
+            errors.add(
+                "partner_organisation_ids",
+                format!("Organisation {id} does not exist"),
+            );
+        }
+    }
+    Some(ids)
 }
 
 fn check_template(days: Vec<TemplateDayInput>, errors: &mut FieldErrors) -> Vec<TemplateDay> {
