@@ -71,16 +71,6 @@ impl CohortStatus {
         }
     }
 
-    /// Parses a stored or submitted code.
-    pub fn parse(code: &str) -> Option<CohortStatus> {
-        CohortStatus::ALL.into_iter().find(|s| s.as_str() == code)
-    }
-
-    /// Every code, in form order (what the API documents).
-    pub fn codes() -> impl Iterator<Item = &'static str> {
-        CohortStatus::ALL.into_iter().map(CohortStatus::as_str)
-    }
-
     /// Not yet over and not cancelled: the cohorts the dashboard and a resident's page list.
     pub fn is_open(self) -> bool {
         matches!(
@@ -101,12 +91,6 @@ impl CohortStatus {
             CohortStatus::Finished | CohortStatus::Cancelled => " tag--grey",
             CohortStatus::Planned | CohortStatus::Recruiting => "",
         }
-    }
-}
-
-impl std::fmt::Display for CohortStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -68,26 +68,10 @@ impl Mark {
         }
     }
 
-    /// Parses a stored or submitted code.
-    pub fn parse(code: &str) -> Option<Mark> {
-        Mark::ALL.into_iter().find(|m| m.as_str() == code)
-    }
-
-    /// Every code, in register order (what the API documents).
-    pub fn codes() -> impl Iterator<Item = &'static str> {
-        Mark::ALL.into_iter().map(Mark::as_str)
-    }
-
     /// Whether the mark counts as attended (present or late); absences of either kind
     /// make up runs of absence.
     pub fn is_attended(self) -> bool {
         Mark::ATTENDED.contains(&self)
-    }
-}
-
-impl std::fmt::Display for Mark {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -60,11 +60,6 @@ impl Role {
         }
     }
 
-    /// Parses a stored code.
-    pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == code)
-    }
-
     /// What this role may do: the one table every check reads.
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;
@@ -92,12 +87,6 @@ impl Role {
             Role::Manager => &[ViewProgrammes, ViewParticipants, ViewReports, ExportData],
             Role::Admin => Permission::ALL,
         }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -2,8 +2,7 @@
 //! structs; templates live in `src/templates/`. Every page works without JavaScript.
 
 pub mod account;
-pub mod admin_organisations;
-pub mod admin_users;
+pub mod admin;
 pub mod assets;
 pub mod cohorts;
 pub mod dashboard;
@@ -201,35 +200,35 @@ pub fn routes() -> Vec<WebRoute> {
         route(
             M::GET,
             "/admin/organisations",
-            get(admin_organisations::list),
+            get(admin::organisations::list),
         ),
         route(
             M::POST,
             "/admin/organisations",
-            post(admin_organisations::create),
+            post(admin::organisations::create),
         ),
-        route(M::GET, "/admin/users", get(admin_users::list)),
-        route(M::POST, "/admin/users", post(admin_users::create)),
-        route(M::GET, "/admin/users/{id}", get(admin_users::show)),
+        route(M::GET, "/admin/users", get(admin::users::list)),
+        route(M::POST, "/admin/users", post(admin::users::create)),
+        route(M::GET, "/admin/users/{id}", get(admin::users::show)),
         route(
             M::POST,
             "/admin/users/{id}/role",
-            post(admin_users::change_role),
+            post(admin::users::change_role),
         ),
         route(
             M::POST,
             "/admin/users/{id}/disable",
-            post(admin_users::disable),
+            post(admin::users::disable),
         ),
         route(
             M::POST,
             "/admin/users/{id}/enable",
-            post(admin_users::enable),
+            post(admin::users::enable),
         ),
         route(
             M::POST,
             "/admin/users/{id}/password",
-            post(admin_users::set_temporary_password),
+            post(admin::users::set_temporary_password),
         ),
     ]
 }

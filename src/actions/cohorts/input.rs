@@ -1,12 +1,12 @@
 //! What a cohort form or the API submits, and its one validation: each field parsed into
 //! its typed value, every problem collected at once.
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::domain::CohortStatus;
 use crate::error::FieldErrors;
-use crate::models::CohortChanges;
+use crate::models::{CohortChanges, NewCohort};
 use crate::validate::{self, Lines};
 
 /// Weeks of a course when the form leaves it out.
@@ -38,25 +38,6 @@ pub struct CohortInput {
     /// `planned`, `recruiting`, `running`, `finished` or `cancelled` (default `planned`).
     #[schema(schema_with = crate::openapi::cohort_status)]
     pub status: Option<String>,
-}
-
-/// A valid new cohort: every field present and checked.
-#[derive(Debug, Clone)]
-pub struct ValidNewCohort {
-    /// The programme (still to be checked visible).
-    pub programme_id: i32,
-    /// Name.
-    pub name: String,
-    /// First day.
-    pub starts_on: NaiveDate,
-    /// Weeks, 1–52.
-    pub weeks: i32,
-    /// Places, 1–1000.
-    pub capacity: i32,
-    /// Venue (may be empty).
-    pub venue: String,
-    /// Status.
-    pub status: CohortStatus,
 }
 
 impl CohortInput {
@@ -116,9 +97,9 @@ impl CohortInput {
         }
     }
 
-    /// A new cohort: programme, name and start date required; weeks, capacity and status
-    /// defaulted.
-    pub fn to_new(&self) -> Result<ValidNewCohort, FieldErrors> {
+    /// A new cohort created at `now`: programme, name and start date required; weeks,
+    /// capacity and status defaulted. The programme is still to be checked visible.
+    pub fn to_new(&self, now: NaiveDateTime) -> Result<NewCohort, FieldErrors> {
         let mut errors = FieldErrors::new();
         if self.programme_id.is_none() {
             errors.add("programme_id", "Select a programme");
@@ -126,7 +107,7 @@ impl CohortInput {
         let c = self.fields(true, &mut errors);
         match (self.programme_id, c.name, c.starts_on) {
             (Some(programme_id), Some(name), Some(starts_on)) if errors.is_empty() => {
-                Ok(ValidNewCohort {
+                Ok(NewCohort {
                     programme_id,
                     name,
                     starts_on,
@@ -134,6 +115,8 @@ impl CohortInput {
                     capacity: c.capacity.unwrap_or(DEFAULT_CAPACITY),
                     venue: c.venue.unwrap_or_default(),
                     status: c.status.unwrap_or(CohortStatus::Planned),
+                    created_at: now,
+                    updated_at: now,
                 })
             }
             _ => Err(errors),
@@ -159,7 +142,10 @@ impl CohortInput {
     /// their own and still show every field's).
     pub fn problems(&self, creating: bool) -> FieldErrors {
         if creating {
-            return self.to_new().err().unwrap_or_default();
+            return self
+                .to_new(NaiveDateTime::default())
+                .err()
+                .unwrap_or_default();
         }
         let mut errors = FieldErrors::new();
         self.fields(false, &mut errors);

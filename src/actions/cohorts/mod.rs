@@ -7,16 +7,14 @@ mod input;
 
 use serde::Serialize;
 
-pub use input::{CohortInput, ValidNewCohort};
+pub use input::CohortInput;
 
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::audit::{self, AuditAction};
-use crate::models::{
-    Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, NewCohort, Programme, RosterEntry,
-};
+use crate::models::{Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, Programme, RosterEntry};
 
 /// A cohort with what its page summarises.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -198,7 +196,7 @@ pub fn create(
     actor.require(Permission::ManageCohorts)?;
     let input = input?;
     refuse_found(found, &input, true)?;
-    let valid = input.to_new().map_err(AppError::Validation)?;
+    let valid = input.to_new(actor.now).map_err(AppError::Validation)?;
     write_transaction(conn, |conn| {
         Programme::find_visible(conn, valid.programme_id, actor.scope()).map_err(|_| {
             AppError::invalid(
@@ -209,20 +207,7 @@ pub fn create(
         if Cohort::name_taken(conn, valid.programme_id, &valid.name, None)? {
             return Err(name_taken_error());
         }
-        let cohort = Cohort::create(
-            conn,
-            &NewCohort {
-                programme_id: valid.programme_id,
-                name: valid.name.clone(),
-                starts_on: valid.starts_on,
-                weeks: valid.weeks,
-                capacity: valid.capacity,
-                venue: valid.venue.clone(),
-                status: valid.status,
-                created_at: actor.now,
-                updated_at: actor.now,
-            },
-        )?;
+        let cohort = Cohort::create(conn, &valid)?;
         audit::record(
             conn,
             actor,

@@ -9,13 +9,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, Section, WebForm, see_other};
 use crate::auth::accounts::{self, NewUserInput};
 use crate::auth::{CurrentUser, Permission, Role};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::user::UserWithOrganisation;
 use crate::models::{Organisation, User};
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The users page: list and add form.
 #[derive(Template, WebTemplate)]

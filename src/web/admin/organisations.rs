@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, Section, WebForm, see_other};
 use crate::auth::{CurrentUser, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::organisation::{create_audited, validate_new};
 use crate::models::{Organisation, OrganisationKind};
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The organisations page: list and add form.
 #[derive(Template, WebTemplate)]
