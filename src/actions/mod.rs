@@ -11,3 +11,4 @@ pub mod information_sessions;
 pub mod programmes;
 pub mod registers;
 pub mod sessions;
+pub mod users;
