@@ -8,6 +8,7 @@
 pub mod cohorts;
 pub mod dashboard;
 pub mod information_sessions;
+pub mod organisations;
 pub mod programmes;
 pub mod registers;
 pub mod sessions;
