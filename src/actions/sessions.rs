@@ -102,3 +102,24 @@ pub fn update(
         Ok(after)
     })
 }
+
+/// The outcome of the change-session form: saved, or the session as it was with the
+/// problems to show beside the form.
+pub type FormOutcome = Result<CourseSession, (CourseSession, FieldErrors)>;
+
+/// Saves the change-session form ([`update`] with the form's own problems in `found`);
+/// refused changes come back with the session to show the form again.
+pub fn update_form(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    input: SessionInput,
+    found: FieldErrors,
+) -> AppResult<FormOutcome> {
+    let session = for_edit(conn, actor, id)?;
+    match update(conn, actor, id, Ok(input), found) {
+        Ok(saved) => Ok(Ok(saved)),
+        Err(AppError::Validation(errors)) => Ok(Err((session, errors))),
+        Err(e) => Err(e),
+    }
+}

@@ -16,7 +16,7 @@ use crate::actions::registers::{self, RegisterView};
 use crate::actions::sessions::{self, SessionInput};
 use crate::auth::CurrentUser;
 use crate::domain::{Actor, Mark};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::CourseSession;
 use crate::models::register::RegisterLine;
@@ -198,22 +198,16 @@ pub async fn update(
     WebForm(form): WebForm<SessionForm>,
 ) -> AppResult<Response> {
     let (input, found) = form.input();
-    let result = state
+    let outcome = state
         .db
-        .run(move |conn| {
-            let session = sessions::for_edit(conn, &actor, id)?;
-            Ok((
-                session,
-                sessions::update(conn, &actor, id, Ok(input), found),
-            ))
-        })
+        .run(move |conn| sessions::update_form(conn, &actor, id, input, found))
         .await?;
-    match result {
-        (_, Ok(saved)) => Ok(see_other(&format!(
+    match outcome {
+        Ok(saved) => Ok(see_other(&format!(
             "/cohorts/{}?notice=updated#schedule",
             saved.cohort_id
         ))),
-        (session, Err(AppError::Validation(errors))) => {
+        Err((session, errors)) => {
             let page = SessionPage {
                 layout: Layout::new("Change a session", &user, Section::Cohorts).with_errors(true),
                 session,
@@ -222,6 +216,5 @@ pub async fn update(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        (_, Err(e)) => Err(e),
     }
 }
