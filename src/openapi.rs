@@ -12,7 +12,8 @@ use utoipa::openapi::schema::{
 use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::domain::progression::ProgressionKind;
-use crate::models::{cohort, enrolment, participant_input};
+use crate::domain::{CohortStatus, Mark};
+use crate::models::{enrolment, participant_input};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
 /// `format: date`.
@@ -88,7 +89,7 @@ pub fn postcode() -> Object {
 
 /// `planned`, `recruiting`, `running`, `finished` or `cancelled`.
 pub fn cohort_status() -> Object {
-    code(cohort::STATUSES)
+    code(CohortStatus::codes())
 }
 
 /// An enrolment stage; empty or null leaves it as it is.
@@ -143,7 +144,7 @@ pub fn lawful_basis() -> Object {
 
 /// A register mark, or null to clear it.
 pub fn attendance_status() -> Object {
-    code(codes_of(&crate::models::attendance::STATUSES))
+    code(Mark::codes())
 }
 
 /// `schema` with `fields` required and not null: the request body of an operation that

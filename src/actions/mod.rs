@@ -5,5 +5,13 @@
 //!
 //! [`Actor`]: crate::domain::Actor
 
+pub mod cohorts;
+pub mod dashboard;
 pub mod employments;
+pub mod information_sessions;
+pub mod organisations;
+pub mod programmes;
+pub mod registers;
 pub mod reports;
+pub mod sessions;
+pub mod users;

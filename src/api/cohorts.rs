@@ -4,43 +4,19 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page};
+use crate::actions::cohorts::{self, CohortInput};
 use crate::auth::{CurrentUser, Permission};
-use crate::error::AppResult;
+use crate::domain::Actor;
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::{PathId, Query};
-use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::enrolment_input::enrol;
 use crate::models::{Cohort, CourseSession, Enrolment, Participant, RosterEntry, access};
 use crate::state::AppState;
 
-/// A cohort with what its page summarises.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CohortView {
-    /// The cohort.
-    #[serde(flatten)]
-    pub cohort: Cohort,
-    /// Last session date, or the Friday of the last week when there is no schedule yet.
-    pub ends_on: NaiveDate,
-    /// Places taken (enrolments not withdrawn and not marked as never starting).
-    pub places_taken: i64,
-    /// Sessions in the schedule (cancelled included).
-    pub sessions: usize,
-}
-
-fn view(conn: &mut crate::db::DbConnection, cohort: Cohort) -> AppResult<CohortView> {
-    let sessions = CourseSession::list_for_cohort(conn, cohort.id)?;
-    Ok(CohortView {
-        ends_on: sessions
-            .last()
-            .map_or_else(|| cohort.planned_end(), |s| s.held_on),
-        places_taken: Enrolment::places_taken(conn, cohort.id)?,
-        sessions: sessions.len(),
-        cohort,
-    })
-}
+pub use crate::actions::cohorts::CohortView;
 
 /// `?programme_id=`
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -54,23 +30,15 @@ pub struct CohortQuery {
     params(CohortQuery, super::CursorQuery),
     responses((status = 200, description = "A page of cohorts", body = Page<Cohort>), (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     Query(q): Query<CohortQuery>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Cohort>>> {
-    user.require(Permission::ViewProgrammes)?;
-    let scope = user.scope();
+    let page = Some((cursor.after, cursor.limit + 1));
     let items = state
         .db
-        .run(move |conn| {
-            Ok(Cohort::list(
-                conn,
-                scope,
-                q.programme_id,
-                Some((cursor.after, cursor.limit + 1)),
-            )?)
-        })
+        .run(move |conn| cohorts::list(conn, &actor, q.programme_id, page))
         .await?;
     Ok(Json(Page::from_fetched(items, cursor.limit, |c| c.id)))
 }
@@ -86,19 +54,14 @@ crate::openapi::required_body!(
     responses((status = 201, description = "Created", body = CohortView), (status = 403, description = "Role may not create cohorts", body = ErrorBody),
         (status = 409, description = "Name already used in the programme", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     body: ApiJson<NewCohort>,
 ) -> AppResult<(StatusCode, Json<CohortView>)> {
-    user.require(Permission::ManageCohorts)?;
-    let body = body.into_inner()?.0;
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let body = body.into_inner().map(|b| b.0);
     let cohort = state
         .db
-        .run(move |conn| {
-            let cohort = create_cohort(conn, actor, scope, body, now)?;
-            view(conn, cohort)
-        })
+        .run(move |conn| cohorts::create(conn, &actor, body, FieldErrors::new()))
         .await?;
     Ok((StatusCode::CREATED, Json(cohort)))
 }
@@ -107,18 +70,13 @@ pub async fn create(
 #[utoipa::path(get, path = "/cohorts/{id}", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id")),
     responses((status = 200, description = "The cohort", body = CohortView), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn show(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<CohortView>> {
-    user.require(Permission::ViewProgrammes)?;
-    let scope = user.scope();
     let cohort = state
         .db
-        .run(move |conn| {
-            let cohort = Cohort::find_visible(conn, id, scope)?;
-            view(conn, cohort)
-        })
+        .run(move |conn| cohorts::show(conn, &actor, id))
         .await?;
     Ok(Json(cohort))
 }
@@ -128,21 +86,15 @@ pub async fn show(
     responses((status = 200, description = "Changed", body = CohortView), (status = 403, description = "Role may not edit cohorts", body = ErrorBody),
         (status = 404, description = "Not found or not visible", body = ErrorBody), (status = 409, description = "Name already used in the programme", body = ErrorBody), (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<CohortInput>,
 ) -> AppResult<Json<CohortView>> {
-    user.require(Permission::ManageCohorts)?;
-    let body = body.into_inner()?;
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let body = body.into_inner();
     let cohort = state
         .db
-        .run(move |conn| {
-            Cohort::find_visible(conn, id, scope)?;
-            let cohort = update_cohort(conn, actor, id, body, now)?;
-            view(conn, cohort)
-        })
+        .run(move |conn| cohorts::update(conn, &actor, id, body, FieldErrors::new()))
         .await?;
     Ok(Json(cohort))
 }
@@ -171,20 +123,15 @@ pub struct SessionList {
     responses((status = 201, description = "The new schedule", body = SessionList), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 409, description = "Sessions exist (ask to replace) or attendance is recorded", body = ErrorBody)))]
 pub async fn generate(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: OptionalJson<GenerateRequest>,
 ) -> AppResult<(StatusCode, Json<SessionList>)> {
-    user.require(Permission::ManageCohorts)?;
-    let replace = body.into_inner()?.is_some_and(|b| b.replace);
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let replace = body.into_inner().map(|b| b.is_some_and(|b| b.replace));
     let items = state
         .db
-        .run(move |conn| {
-            let cohort = Cohort::find_visible(conn, id, scope)?;
-            generate_sessions(conn, actor, &cohort, replace, now)
-        })
+        .run(move |conn| cohorts::generate_schedule(conn, &actor, id, replace))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -199,18 +146,13 @@ pub async fn generate(
 #[utoipa::path(get, path = "/cohorts/{id}/sessions", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id")),
     responses((status = 200, description = "Sessions in date order", body = SessionList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn sessions(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<SessionList>> {
-    user.require(Permission::ViewProgrammes)?;
-    let scope = user.scope();
     let items = state
         .db
-        .run(move |conn| {
-            Cohort::find_visible(conn, id, scope)?;
-            Ok(CourseSession::list_for_cohort(conn, id)?)
-        })
+        .run(move |conn| cohorts::sessions(conn, &actor, id))
         .await?;
     Ok(Json(SessionList {
         items,
@@ -231,18 +173,13 @@ pub struct RosterList {
 #[utoipa::path(get, path = "/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = i32, Path, description = "Cohort id")),
     responses((status = 200, description = "The roster", body = RosterList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn enrolments(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<RosterList>> {
-    user.require(Permission::ViewParticipants)?;
-    let scope = user.scope();
     let items = state
         .db
-        .run(move |conn| {
-            Cohort::find_visible(conn, id, scope)?;
-            Ok(Enrolment::roster(conn, id)?)
-        })
+        .run(move |conn| cohorts::roster(conn, &actor, id))
         .await?;
     Ok(Json(RosterList {
         items,

@@ -6,13 +6,11 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ErrorBody};
-use crate::auth::{CurrentUser, Permission};
-use crate::error::{AppError, AppResult};
+use crate::actions::information_sessions;
+use crate::domain::Actor;
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::information_session::{
-    self, InformationSession, InformationSessionInput, check,
-};
-use crate::models::{Programme, access};
+use crate::models::information_session::{InformationSession, InformationSessionInput};
 use crate::state::AppState;
 
 /// An information session with its number of named attendees.
@@ -38,18 +36,13 @@ pub struct InformationSessionList {
 #[utoipa::path(get, path = "/programmes/{id}/information-sessions", tag = "programmes", params(("id" = i32, Path, description = "Programme id")),
     responses((status = 200, description = "Sessions, newest first", body = InformationSessionList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<InformationSessionList>> {
-    user.require(Permission::ViewProgrammes)?;
-    let scope = user.scope();
     let items = state
         .db
-        .run(move |conn| {
-            Programme::find_visible(conn, id, scope)?;
-            Ok(InformationSession::list_for_programme(conn, id)?)
-        })
+        .run(move |conn| information_sessions::list(conn, &actor, id))
         .await?;
     let items = items
         .into_iter()
@@ -76,20 +69,15 @@ crate::openapi::required_body!(
     responses((status = 201, description = "Recorded", body = InformationSession), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<NewInformationSession>,
 ) -> AppResult<(StatusCode, Json<InformationSession>)> {
-    user.require(Permission::ManageCohorts)?;
-    let fields = check(&body.into_inner()?.0, state.clock.today()).map_err(AppError::Validation)?;
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let body = body.into_inner().map(|b| b.0);
     let session = state
         .db
-        .run(move |conn| {
-            Programme::find_visible(conn, id, scope)?;
-            information_session::create(conn, actor, id, fields, now)
-        })
+        .run(move |conn| information_sessions::record(conn, &actor, id, body, FieldErrors::new()))
         .await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
@@ -108,32 +96,18 @@ pub struct AttendeeRequest {
     responses((status = 201, description = "Noted", body = AttendeeRequest), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 409, description = "Already noted", body = ErrorBody), (status = 422, description = "Unknown resident or head count too small", body = ErrorBody)))]
 pub async fn add_attendee(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<AttendeeRequest>,
 ) -> AppResult<(StatusCode, Json<AttendeeRequest>)> {
-    user.require(Permission::ManageEnrolments)?;
-    let body = body.into_inner()?;
-    let (actor, scope, now, participant_id) = (
-        user.id,
-        user.scope(),
-        state.clock.now(),
-        body.participant_id,
-    );
-    state
+    let participant_id = body.into_inner().map(|b| b.participant_id);
+    let participant_id = state
         .db
-        .run(move |conn| {
-            let session = InformationSession::find(conn, id)?;
-            Programme::find_visible(conn, session.programme_id, scope)?;
-            access::participant(conn, participant_id, scope).map_err(|_| {
-                AppError::invalid(
-                    "participant_id",
-                    "Select a resident your organisation can see",
-                )
-            })?;
-            information_session::add_attendee(conn, actor, &session, participant_id, now)
-        })
+        .run(move |conn| information_sessions::add_attendee(conn, &actor, id, participant_id))
         .await?;
-    Ok((StatusCode::CREATED, Json(body)))
+    Ok((
+        StatusCode::CREATED,
+        Json(AttendeeRequest { participant_id }),
+    ))
 }

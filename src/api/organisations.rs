@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::{ApiJson, Cursor, ErrorBody, Page};
-use crate::auth::{CurrentUser, Permission};
-use crate::error::{AppError, AppResult};
+use crate::actions::organisations;
+use crate::domain::Actor;
+use crate::error::AppResult;
 use crate::models::Organisation;
-use crate::models::organisation::{create_audited, validate_new};
 use crate::state::AppState;
 
 /// A new organisation.
@@ -36,25 +36,14 @@ pub struct NewOrganisationRequest {
         (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Organisation>>> {
-    let scope = user.scope();
+    let (after, limit) = (cursor.after, cursor.limit + 1);
     let items = state
         .db
-        .run(move |conn| {
-            let visible = match scope {
-                Some(org) => Some(Organisation::visible_ids(conn, org)?),
-                None => None,
-            };
-            Ok(Organisation::page(
-                conn,
-                visible.as_deref(),
-                cursor.after,
-                cursor.limit + 1,
-            )?)
-        })
+        .run(move |conn| organisations::list_visible(conn, &actor, after, limit))
         .await?;
     Ok(Json(Page::from_fetched(items, cursor.limit, |o| o.id)))
 }
@@ -69,17 +58,14 @@ pub async fn list(
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     body: ApiJson<NewOrganisationRequest>,
 ) -> AppResult<(StatusCode, Json<Organisation>)> {
-    user.require(Permission::ManageOrganisations)?;
-    let body = body.into_inner()?;
-    let (name, kind) = validate_new(&body.name, &body.kind).map_err(AppError::Validation)?;
-    let (actor, now) = (user.id, state.clock.now());
+    let body = body.into_inner().map(|b| (b.name, b.kind));
     let organisation = state
         .db
-        .run(move |conn| create_audited(conn, Some(actor), &name, kind, now))
+        .run(move |conn| organisations::create(conn, &actor, body))
         .await?;
     Ok((StatusCode::CREATED, Json(organisation)))
 }

@@ -1,16 +1,16 @@
 //! `/api/v1/programmes`: programmes the caller's organisation partners in; admins create
 //! and change them.
 
-use crate::extract::PathId;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::{ApiJson, Cursor, ErrorBody, Page};
-use crate::auth::{CurrentUser, Permission};
-use crate::error::{AppError, AppResult};
-use crate::models::programme_input::{ProgrammeInput, create_programme, update_programme};
-use crate::models::{Programme, ProgrammeDetails};
+use crate::actions::programmes::{self, ProgrammeInput};
+use crate::domain::Actor;
+use crate::error::{AppResult, FieldErrors};
+use crate::extract::PathId;
+use crate::models::ProgrammeDetails;
 use crate::state::AppState;
 
 /// Programmes the caller may see (all for admins).
@@ -21,18 +21,13 @@ use crate::state::AppState;
         (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     cursor: Cursor,
 ) -> AppResult<Json<Page<ProgrammeDetails>>> {
-    user.require(Permission::ViewProgrammes)?;
-    let scope = user.scope();
     let items = state
         .db
-        .run(move |conn| {
-            let programmes = Programme::page(conn, scope, cursor.after, cursor.limit + 1)?;
-            Ok(Programme::with_details(conn, programmes)?)
-        })
+        .run(move |conn| programmes::list(conn, &actor, cursor.after, cursor.limit + 1))
         .await?;
     Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
 }
@@ -45,20 +40,13 @@ pub async fn list(
         (status = 404, description = "No such programme, or not visible to the caller", body = ErrorBody),
     ))]
 pub async fn show(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<ProgrammeDetails>> {
-    user.require(Permission::ViewProgrammes)?;
-    let scope = user.scope();
     let programme = state
         .db
-        .run(move |conn| {
-            let programme = Programme::find_visible(conn, id, scope)?;
-            Programme::with_details(conn, vec![programme])?
-                .pop()
-                .ok_or(AppError::NotFound)
-        })
+        .run(move |conn| programmes::show(conn, &actor, id))
         .await?;
     Ok(Json(programme))
 }
@@ -80,16 +68,14 @@ crate::openapi::required_body!(
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     body: ApiJson<NewProgramme>,
 ) -> AppResult<(StatusCode, Json<ProgrammeDetails>)> {
-    user.require(Permission::ManageProgrammes)?;
-    let body = body.into_inner()?.0;
-    let (actor, now) = (user.id, state.clock.now());
+    let body = body.into_inner().map(|b| b.0);
     let programme = state
         .db
-        .run(move |conn| create_programme(conn, Some(actor), body, now))
+        .run(move |conn| programmes::create(conn, &actor, body, FieldErrors::new()))
         .await?;
     Ok((StatusCode::CREATED, Json(programme)))
 }
@@ -106,17 +92,15 @@ pub async fn create(
         (status = 422, description = "Invalid fields", body = ErrorBody),
     ))]
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<ProgrammeInput>,
 ) -> AppResult<Json<ProgrammeDetails>> {
-    user.require(Permission::ManageProgrammes)?;
-    let body = body.into_inner()?;
-    let (actor, now) = (user.id, state.clock.now());
+    let body = body.into_inner();
     let programme = state
         .db
-        .run(move |conn| update_programme(conn, Some(actor), id, body, now))
+        .run(move |conn| programmes::update(conn, &actor, id, body, FieldErrors::new()))
         .await?;
     Ok(Json(programme))
 }

@@ -5,13 +5,13 @@ use axum::extract::State;
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
-use crate::auth::{CurrentUser, Permission};
-use crate::error::AppResult;
+use crate::actions::registers::{self, RegisterEntry, RegisterView};
+use crate::actions::sessions::{self, SessionInput};
+use crate::domain::Actor;
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::attendance::RegisterEntry;
-use crate::models::cohort_input::{SessionInput, update_session};
-use crate::models::register::{self, RegisterLine};
-use crate::models::{CourseSession, access};
+use crate::models::CourseSession;
+use crate::models::register::RegisterLine;
 use crate::state::AppState;
 
 /// Moves, retitles, cancels or reinstates a session.
@@ -19,20 +19,15 @@ use crate::state::AppState;
     responses((status = 200, description = "Changed", body = CourseSession), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<SessionInput>,
 ) -> AppResult<Json<CourseSession>> {
-    user.require(Permission::ManageCohorts)?;
-    let body = body.into_inner()?;
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
+    let body = body.into_inner();
     let session = state
         .db
-        .run(move |conn| {
-            let (session, _) = access::session(conn, id, scope)?;
-            update_session(conn, actor, &session, body, now)
-        })
+        .run(move |conn| sessions::update(conn, &actor, id, body, FieldErrors::new()))
         .await?;
     Ok(Json(session))
 }
@@ -48,29 +43,29 @@ pub struct Register {
     pub next_cursor: Option<String>,
 }
 
+impl From<RegisterView> for Register {
+    fn from(view: RegisterView) -> Self {
+        Register {
+            session: view.session,
+            items: view.lines,
+            next_cursor: None,
+        }
+    }
+}
+
 /// The register of a session: one line per enrolment, with its mark if taken.
 #[utoipa::path(get, path = "/sessions/{id}/attendance", tag = "attendance", params(("id" = i32, Path, description = "Session id")),
     responses((status = 200, description = "The register", body = Register), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn register(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Json<Register>> {
-    user.require(Permission::ViewParticipants)?;
-    let scope = user.scope();
-    let (session, items) = state
+    let view = state
         .db
-        .run(move |conn| {
-            let (session, _) = access::session(conn, id, scope)?;
-            let items = register::load(conn, &session)?;
-            Ok((session, items))
-        })
+        .run(move |conn| registers::show(conn, &actor, id))
         .await?;
-    Ok(Json(Register {
-        session,
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(view.into()))
 }
 
 /// Saves a register in one transaction: `[{enrolment_id, status}]`, status null to clear.
@@ -80,30 +75,15 @@ pub async fn register(
     responses((status = 200, description = "The saved register", body = Register), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Future or cancelled session, or an enrolment of another cohort", body = ErrorBody)))]
 pub async fn save_register(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<Vec<RegisterEntry>>,
 ) -> AppResult<Json<Register>> {
-    user.require(Permission::TakeAttendance)?;
-    let entries = body.into_inner()?;
-    let (actor, scope, today, now) = (
-        user.id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
-    let (session, items) = state
+    let entries = body.into_inner();
+    let view = state
         .db
-        .run(move |conn| {
-            let (session, _) = access::session(conn, id, scope)?;
-            let items = register::save(conn, actor, &session, &entries, today, now)?;
-            Ok((session, items))
-        })
+        .run(move |conn| registers::save(conn, &actor, id, entries))
         .await?;
-    Ok(Json(Register {
-        session,
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(view.into()))
 }

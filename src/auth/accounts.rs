@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
+pub use super::api_tokens::{create_api_token, revoke_api_token};
 use super::password::{check_new_password, hash_password, verify_password};
-use super::tokens::{hash_secret, new_api_token};
 use super::{CurrentUser, Role};
 use crate::db::write_transaction;
+use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::{
     ApiToken, AuditAction, AuditEvent, LoginSession, NewAuditEvent, NewUser, Organisation, User,
@@ -20,7 +21,7 @@ use crate::validate;
 struct UserSnapshot<'a> {
     email: &'a str,
     name: &'a str,
-    role: &'a str,
+    role: Role,
     organisation_id: i32,
     disabled: bool,
     must_change_password: bool,
@@ -30,7 +31,7 @@ fn snapshot(user: &User) -> UserSnapshot<'_> {
     UserSnapshot {
         email: &user.email,
         name: &user.name,
-        role: &user.role,
+        role: user.role,
         organisation_id: user.organisation_id,
         disabled: user.disabled_at.is_some(),
         must_change_password: user.must_change_password,
@@ -54,72 +55,94 @@ pub struct NewUserInput {
     pub temporary: bool,
 }
 
+/// A new user's fields, checked.
+struct ValidUser {
+    email: String,
+    name: String,
+    organisation_id: i32,
+    role: Role,
+}
+
+impl NewUserInput {
+    /// Every field checked at once, the password against the email and name.
+    fn check(&self) -> Result<ValidUser, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = validate::email(&self.email)
+            .map_err(|m| errors.add("email", m))
+            .ok();
+        let name = validate::required_text(&self.name, "a name", 100)
+            .map_err(|m| errors.add("name", m))
+            .ok();
+        if self.organisation_id.is_none() {
+            errors.add("organisation_id", "Select an organisation");
+        }
+        let role = Role::parse(&self.role);
+        if role.is_none() {
+            errors.add("role", "Select a role");
+        }
+        let (typed_email, typed_name) = (email.as_deref(), name.as_deref());
+        let password = check_new_password(
+            &self.password,
+            typed_email.unwrap_or_default(),
+            typed_name.unwrap_or_default(),
+            "password",
+        );
+        for (field, message) in password.iter() {
+            errors.add(field, message.clone());
+        }
+        match (email, name, self.organisation_id, role) {
+            (Some(email), Some(name), Some(organisation_id), Some(role)) if errors.is_empty() => {
+                Ok(ValidUser {
+                    email,
+                    name,
+                    organisation_id,
+                    role,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 /// Creates a user after checking every field; 422 with the fields named, 409 for an email
-/// already in use.
+/// already in use. `actor` is the admin adding them (`None` when the system sets up: the
+/// command line, the demo).
 pub async fn create_user(
     state: &AppState,
-    actor: Option<i32>,
+    actor: Option<&Actor>,
     input: NewUserInput,
 ) -> AppResult<User> {
-    let mut errors = FieldErrors::new();
-    let email = validate::email(&input.email)
-        .map_err(|m| errors.add("email", m))
-        .ok();
-    let name = validate::required_text(&input.name, "a name", 100)
-        .map_err(|m| errors.add("name", m))
-        .ok();
-    if input.organisation_id.is_none() {
-        errors.add("organisation_id", "Select an organisation");
+    if let Some(actor) = actor {
+        actor.require(Permission::ManageUsers)?;
     }
-    let role = Role::parse(&input.role);
-    if role.is_none() {
-        errors.add("role", "Select a role");
-    }
-    for (field, message) in check_new_password(
-        &input.password,
-        email.as_deref().unwrap_or_default(),
-        name.as_deref().unwrap_or_default(),
-        "password",
-    )
-    .iter()
-    {
-        errors.add(field, message.clone());
-    }
-    errors.into_result()?;
-    let (email, name, role) = (
-        email.unwrap_or_default(),
-        name.unwrap_or_default(),
-        role.unwrap_or(Role::Manager),
-    );
-    let organisation_id = input.organisation_id.unwrap_or_default();
+    let valid = input.check().map_err(AppError::Validation)?;
     let password_hash = hash_password(input.password).await?;
-    let now = state.clock.now();
+    let (actor_id, now) = (actor.map(|a| a.user_id), state.clock.now());
+    let temporary = input.temporary;
     state
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                Organisation::find(conn, organisation_id)
+                Organisation::find(conn, valid.organisation_id)
                     .map_err(|_| AppError::invalid("organisation_id", "Select an organisation"))?;
-                if User::find_by_email(conn, &email)?.is_some() {
+                if User::find_by_email(conn, &valid.email)?.is_some() {
                     return Err(AppError::conflict(
                         "email",
                         "A user with this email address already exists",
                     ));
                 }
-                let user = User::create(
-                    conn,
-                    &NewUser {
-                        organisation_id,
-                        email: &email,
-                        name: &name,
-                        role: role.as_str(),
-                        password_hash: &password_hash,
-                        must_change_password: input.temporary,
-                        created_at: now,
-                        updated_at: now,
-                    },
-                )?;
-                let event = NewAuditEvent::simple(actor, AuditAction::Create, "user", user.id)
+                let new = NewUser {
+                    organisation_id: valid.organisation_id,
+                    email: &valid.email,
+                    name: &valid.name,
+                    role: valid.role,
+                    password_hash: &password_hash,
+                    must_change_password: temporary,
+                    created_at: now,
+                    updated_at: now,
+                };
+                let user = User::create(conn, &new)?;
+                let event = NewAuditEvent::simple(actor_id, AuditAction::Create, "user", user.id)
                     .with_change(None::<&()>, Some(&snapshot(&user)));
                 AuditEvent::record(conn, event, now)?;
                 Ok(user)
@@ -139,6 +162,32 @@ pub struct PasswordChange {
     pub confirm: String,
 }
 
+impl PasswordChange {
+    /// What is wrong with the change before the current password is verified: each field
+    /// filled in, the new password strong and confirmed, and different from the current.
+    fn problems(&self, user: &CurrentUser) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        if self.current.is_empty() {
+            errors.add("current_password", "Enter your current password");
+        }
+        for (field, message) in
+            check_new_password(&self.new, &user.email, &user.name, "new_password").iter()
+        {
+            errors.add(field, message.clone());
+        }
+        if errors.get("new_password").is_none() && self.new != self.confirm {
+            errors.add("confirm_password", "Passwords must match");
+        }
+        if errors.is_empty() && self.new == self.current {
+            errors.add(
+                "new_password",
+                "New password must be different from your current password",
+            );
+        }
+        errors
+    }
+}
+
 /// Changes the caller's own password, ending their other sessions (`keep` is the current
 /// one) and revoking every API token: a password change is how people respond to a
 /// suspected compromise, so nothing issued under the old password survives it. Returns the field problems; empty means done.
@@ -148,24 +197,7 @@ pub async fn change_own_password(
     change: PasswordChange,
     keep: Option<String>,
 ) -> AppResult<FieldErrors> {
-    let mut errors = FieldErrors::new();
-    if change.current.is_empty() {
-        errors.add("current_password", "Enter your current password");
-    }
-    for (field, message) in
-        check_new_password(&change.new, &user.email, &user.name, "new_password").iter()
-    {
-        errors.add(field, message.clone());
-    }
-    if errors.get("new_password").is_none() && change.new != change.confirm {
-        errors.add("confirm_password", "Passwords must match");
-    }
-    if errors.is_empty() && change.new == change.current {
-        errors.add(
-            "new_password",
-            "New password must be different from your current password",
-        );
-    }
+    let mut errors = change.problems(user);
     if !errors.is_empty() {
         return Ok(errors);
     }
@@ -210,17 +242,18 @@ pub async fn change_own_password(
 /// sign-in, and the user's sessions and API tokens end now.
 pub async fn set_temporary_password(
     state: &AppState,
-    actor: &CurrentUser,
+    actor: &Actor,
     user_id: i32,
     password: String,
 ) -> AppResult<()> {
+    actor.require(Permission::ManageUsers)?;
     let target = state
         .db
         .run(move |conn| Ok(User::find(conn, user_id)?))
         .await?;
     check_new_password(&password, &target.email, &target.name, "password").into_result()?;
     let hash = hash_password(password).await?;
-    let (actor_id, now) = (actor.id, state.clock.now());
+    let (actor_id, now) = (actor.user_id, actor.now);
     state
         .db
         .run(move |conn| {
@@ -246,21 +279,17 @@ pub async fn set_temporary_password(
 
 /// Changes a user's role (admin). An admin cannot remove their own admin role, so the
 /// system always keeps someone who can manage it.
-pub async fn set_role(
-    state: &AppState,
-    actor: &CurrentUser,
-    user_id: i32,
-    role: &str,
-) -> AppResult<()> {
+pub async fn set_role(state: &AppState, actor: &Actor, user_id: i32, role: &str) -> AppResult<()> {
+    actor.require(Permission::ManageUsers)?;
     let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "Select a role"))?;
-    if user_id == actor.id && role != Role::Admin {
+    if user_id == actor.user_id && role != Role::Admin {
         return Err(AppError::invalid(
             "role",
             "You cannot remove your own admin role",
         ));
     }
-    update_user(state, actor.id, user_id, move |conn, now| {
-        User::set_role(conn, user_id, role.as_str(), now)?;
+    update_user(state, actor, user_id, move |conn, now| {
+        User::set_role(conn, user_id, role, now)?;
         Ok(())
     })
     .await
@@ -270,17 +299,18 @@ pub async fn set_role(
 /// API token at once.
 pub async fn set_disabled(
     state: &AppState,
-    actor: &CurrentUser,
+    actor: &Actor,
     user_id: i32,
     disabled: bool,
 ) -> AppResult<()> {
-    if user_id == actor.id && disabled {
+    actor.require(Permission::ManageUsers)?;
+    if user_id == actor.user_id && disabled {
         return Err(AppError::invalid(
             "disable",
             "You cannot disable your own account",
         ));
     }
-    update_user(state, actor.id, user_id, move |conn, now| {
+    update_user(state, actor, user_id, move |conn, now| {
         User::set_disabled(conn, user_id, disabled.then_some(now), now)?;
         if disabled {
             LoginSession::delete_for_user(conn, user_id, None)?;
@@ -294,14 +324,14 @@ pub async fn set_disabled(
 /// Runs `change` on a user in a write transaction with a before/after audit event.
 async fn update_user<F>(
     state: &AppState,
-    actor_id: i32,
+    actor: &Actor,
     user_id: i32,
     mut change: F,
 ) -> AppResult<()>
 where
     F: FnMut(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> AppResult<()> + Send + 'static,
 {
-    let now = state.clock.now();
+    let (actor_id, now) = (actor.user_id, actor.now);
     state
         .db
         .run(move |conn| {
@@ -312,57 +342,6 @@ where
                 let event =
                     NewAuditEvent::simple(Some(actor_id), AuditAction::Update, "user", user_id)
                         .with_change(Some(&snapshot(&before)), Some(&snapshot(&after)));
-                AuditEvent::record(conn, event, now)?;
-                Ok(())
-            })
-        })
-        .await
-}
-
-/// Creates an API token for `user_id` and returns it: the only time it is ever visible.
-pub async fn create_api_token(state: &AppState, user_id: i32, name: &str) -> AppResult<String> {
-    let token = new_api_token();
-    let (hash, name, now) = (hash_secret(&token), name.to_owned(), state.clock.now());
-    state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let stored = ApiToken::create(conn, user_id, &name, &hash, now)?;
-                let event = NewAuditEvent::simple(
-                    Some(user_id),
-                    AuditAction::Create,
-                    "api_token",
-                    stored.id,
-                )
-                .with_change(
-                    None::<&()>,
-                    Some(&serde_json::json!({"name": name, "user_id": user_id})),
-                );
-                AuditEvent::record(conn, event, now)?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
-    Ok(token)
-}
-
-/// Revokes one of `user_id`'s own live tokens; 404 for any other token.
-pub async fn revoke_api_token(state: &AppState, user_id: i32, token_id: i32) -> AppResult<()> {
-    let now = state.clock.now();
-    state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                if !ApiToken::revoke(conn, user_id, token_id, now)? {
-                    return Err(AppError::NotFound);
-                }
-                let event = NewAuditEvent::simple(
-                    Some(user_id),
-                    AuditAction::Update,
-                    "api_token",
-                    token_id,
-                )
-                .with_change(None::<&()>, Some(&serde_json::json!({"revoked": true})));
                 AuditEvent::record(conn, event, now)?;
                 Ok(())
             })

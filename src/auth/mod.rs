@@ -6,6 +6,7 @@
 //! caller's organisation partners in?) answer 404 for anything the caller may not see.
 
 pub mod accounts;
+mod api_tokens;
 pub mod csrf;
 pub mod password;
 pub mod session;

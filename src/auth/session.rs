@@ -14,7 +14,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use super::password::{Verified, verify_and_upgrade};
 use super::throttle;
 use super::tokens::{hash_secret, random_secret};
-use super::{AuthVia, CurrentUser, Role};
+use super::{AuthVia, CurrentUser};
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult};
@@ -141,8 +141,7 @@ fn load_user(
         return Ok(None);
     }
     let organisation = Organisation::find(conn, user.organisation_id)?;
-    let role = Role::parse(&user.role)
-        .ok_or_else(|| anyhow::anyhow!("user {} has an unknown role", user.id))?;
+    let role = user.role;
     Ok(Some(CurrentUser {
         id: user.id,
         organisation_id: user.organisation_id,

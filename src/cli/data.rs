@@ -11,8 +11,8 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::describe;
+use crate::auth::Permission;
 use crate::auth::session::normalise_email;
-use crate::auth::{Permission, Role};
 use crate::db::DbConnection;
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
@@ -228,7 +228,7 @@ pub fn user_actor(
     let user = User::find_by_email(conn, &normalise_email(email))?
         .filter(|u| u.disabled_at.is_none())
         .ok_or_else(|| AppError::invalid("as", "no active user has that email address"))?;
-    let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+    let role = user.role;
     Ok(Actor {
         user_id: user.id,
         role,

@@ -3,6 +3,7 @@
 //! migrations.
 
 pub mod backup;
+mod codes;
 mod manager;
 mod migrations;
 mod retry;

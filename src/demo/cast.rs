@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
+use crate::domain::{Actor, Role};
 use crate::error::AppError;
 
 /// Who does what in the demo.
@@ -27,4 +28,20 @@ pub(super) fn at(day: NaiveDate) -> NaiveDateTime {
 /// The error when a fixture names something no earlier fixture made.
 pub(super) fn missing(what: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
+}
+
+/// Someone of the cast acting on `day` at nine o'clock.
+pub(super) fn acting(user_id: i32, role: Role, organisation_id: i32, day: NaiveDate) -> Actor {
+    Actor {
+        user_id,
+        role,
+        organisation_id,
+        today: day,
+        now: at(day),
+    }
+}
+
+/// The admin acting on `day`. Admins are unscoped, so their organisation is never read.
+pub(super) fn admin(cast: Cast, day: NaiveDate) -> Actor {
+    acting(cast.admin, Role::Admin, 0, day)
 }

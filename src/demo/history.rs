@@ -9,19 +9,20 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::cast::{Cast, at, missing};
+use super::cast::{Cast, acting, admin, at, missing};
 use super::jobs;
+use crate::actions::cohorts::{self as cohort_actions, CohortInput};
+use crate::actions::registers::{self, RegisterEntry};
 use crate::db::DbConnection;
+use crate::domain::{CohortStatus, Mark, Role};
 use crate::error::{AppError, AppResult};
-use crate::models::attendance::RegisterEntry;
-use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::deprivation::DeprivationArea;
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
 use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{
     ParticipantInput, check, check_equality, create_participant, save_equality,
 };
-use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant, register};
+use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant};
 
 const DEPRIVATION: &str = include_str!("../../fixtures/deprivation.csv");
 const COHORTS: &str = include_str!("../../fixtures/cohorts.csv");
@@ -179,10 +180,11 @@ fn run_cohort(
         weeks: Some(6),
         capacity: Some(row.capacity),
         venue: Some(row.venue.clone()),
-        status: Some("recruiting".into()),
+        status: Some(CohortStatus::Recruiting.as_str().to_owned()),
     };
-    let cohort = create_cohort(conn, cast.admin, None, input, at(created))?;
-    generate_sessions(conn, cast.admin, &cohort, false, at(created))?;
+    let by_admin = admin(cast, created);
+    let cohort = cohort_actions::create(conn, &by_admin, Ok(input), Default::default())?.cohort;
+    cohort_actions::generate_schedule(conn, &by_admin, cohort.id, Ok(false))?;
     let mut roster = Vec::new();
     for &e in enrolments {
         roster.push((e, apply(conn, cast, &cohort, e, people, information)?));
@@ -287,7 +289,9 @@ fn take_registers(
             continue;
         }
         let day = session.held_on;
-        register::save(conn, actor, session, &entries, day, at(day))?;
+        let (coordinator, organisation) = cast.coordinator;
+        let by = acting(coordinator, Role::Coordinator, organisation, day);
+        registers::save(conn, &by, session.id, Ok(entries))?;
         // The register may have started people: read their stages back in one query.
         let mut fresh: HashMap<i32, Enrolment> = Enrolment::roster(conn, cohort.id)?
             .into_iter()
@@ -321,16 +325,16 @@ fn register_entries(
             stage(conn, actor, enrolment, input, on)?;
         }
         let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
-        let status = match mark {
-            Some('P') => "present",
-            Some('L') => "late",
-            Some('A') => "authorised_absence",
-            Some('U') => "unauthorised_absence",
+        let mark = match mark {
+            Some('P') => Mark::Present,
+            Some('L') => Mark::Late,
+            Some('A') => Mark::AuthorisedAbsence,
+            Some('U') => Mark::UnauthorisedAbsence,
             _ => continue,
         };
         entries.push(RegisterEntry {
             enrolment_id: enrolment.id,
-            status: Some(status.to_owned()),
+            status: Some(mark.as_str().to_owned()),
         });
     }
     Ok(entries)
@@ -361,20 +365,30 @@ fn after_course(
 /// Moves the cohort to its final status: running from its start, then finished after its
 /// last session, or cancelled before it began.
 fn finish(conn: &mut DbConnection, cast: Cast, cohort: &Cohort, row: &CohortRow) -> AppResult<()> {
-    let mut set = |status: &str, on: NaiveDate| {
+    let mut set = |status: CohortStatus, on: NaiveDate| {
         let input = CohortInput {
-            status: Some(status.to_owned()),
+            status: Some(status.as_str().to_owned()),
             ..CohortInput::default()
         };
-        update_cohort(conn, cast.admin, cohort.id, input, at(on)).map(drop)
+        cohort_actions::update(
+            conn,
+            &admin(cast, on),
+            cohort.id,
+            Ok(input),
+            Default::default(),
+        )
+        .map(drop)
     };
-    match row.status.as_str() {
-        "cancelled" => set("cancelled", row.starts_on - chrono::TimeDelta::days(7)),
-        "running" => set("running", row.starts_on),
-        "finished" => {
-            set("running", row.starts_on)?;
+    match CohortStatus::parse(&row.status) {
+        Some(CohortStatus::Cancelled) => set(
+            CohortStatus::Cancelled,
+            row.starts_on - chrono::TimeDelta::days(7),
+        ),
+        Some(CohortStatus::Running) => set(CohortStatus::Running, row.starts_on),
+        Some(CohortStatus::Finished) => {
+            set(CohortStatus::Running, row.starts_on)?;
             set(
-                "finished",
+                CohortStatus::Finished,
                 cohort.planned_end() + chrono::TimeDelta::days(3),
             )
         }

@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::cast::{acting, missing};
 use crate::actions::employments::{
     CheckpointInput, EmploymentInput, EndInput, ProgressionInput, add_progression, end_employment,
     record_checkpoint, record_employment,
 };
-use super::cast::{at, missing};
 use crate::db::DbConnection;
 use crate::domain::{Actor, Role};
 use crate::error::AppResult;
@@ -46,13 +46,7 @@ pub(super) struct ProgressionRow {
 
 /// Trust HR (user id, organisation id) acting on `day`.
 fn hr_on((user_id, organisation_id): (i32, i32), day: NaiveDate) -> Actor {
-    Actor {
-        user_id,
-        role: Role::Hr,
-        organisation_id,
-        today: day,
-        now: at(day),
-    }
+    acting(user_id, Role::Hr, organisation_id, day)
 }
 
 /// A job recorded by trust HR (user id, organisation id), then its end, checkpoints and

@@ -8,13 +8,13 @@ mod jobs;
 
 use serde::Deserialize;
 
+use crate::actions::programmes::{ProgrammeInput, create_programme};
 use crate::auth::accounts::{self, NewUserInput};
 use crate::auth::password::hash_password;
 use crate::auth::tokens::random_secret;
 use crate::db::write_transaction;
 use crate::error::AppError;
 use crate::models::organisation::create_audited;
-use crate::models::programme_input::{ProgrammeInput, create_programme};
 use crate::models::{Organisation, OrganisationKind, User};
 use crate::state::AppState;
 

@@ -5,9 +5,14 @@
 pub mod actor;
 pub mod checkpoint;
 pub mod code_list;
+pub mod cohort_status;
 pub mod employment;
+pub mod mark;
 pub mod progression;
 pub mod role;
+mod text_code;
 
 pub use actor::Actor;
+pub use cohort_status::CohortStatus;
+pub use mark::Mark;
 pub use role::{Permission, Role};

@@ -1,9 +1,27 @@
 //! The four roles of PRODUCT.md and the one role → permission table every check reads.
 
+use diesel::deserialize::FromSqlRow;
+use diesel::expression::AsExpression;
+use diesel::sql_types::Text;
 use serde::{Deserialize, Serialize};
 
-/// The four roles of PRODUCT.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+use super::text_code::stored_as_text;
+
+/// The four roles of PRODUCT.md, stored in `users.role` as their code.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    AsExpression,
+    FromSqlRow,
+    utoipa::ToSchema,
+)]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Programme staff of the council, charity or college.
@@ -15,6 +33,8 @@ pub enum Role {
     /// System owner.
     Admin,
 }
+
+stored_as_text!(Role);
 
 impl Role {
     /// Every role, in the order forms list them.
@@ -38,11 +58,6 @@ impl Role {
             Role::Manager => "Manager",
             Role::Admin => "Admin",
         }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == code)
     }
 
     /// What this role may do: the one table every check reads.

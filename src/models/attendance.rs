@@ -5,57 +5,26 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::CourseSession;
 use crate::db::DbConnection;
+use crate::domain::Mark;
 use crate::schema::{attendance, course_sessions};
-
-/// The four marks, in the order the register shows them.
-pub const STATUSES: [(&str, &str); 4] = [
-    ("present", "Present"),
-    ("late", "Late"),
-    ("authorised_absence", "Authorised absence"),
-    ("unauthorised_absence", "Unauthorised absence"),
-];
 
 /// Runs of absences at or above this are flagged on the cohort page and dashboard.
 pub const ABSENCE_FLAG: usize = 3;
 
-/// The label of a mark.
-pub fn status_label(code: &str) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("Not marked", |(_, l)| l)
-}
-
-/// Whether a mark counts as attended.
-pub fn is_attended(status: &str) -> bool {
-    matches!(status, "present" | "late")
-}
-
-/// One mark.
+/// One recorded mark.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = attendance)]
-pub struct Mark {
+pub struct AttendanceMark {
     /// The session.
     pub course_session_id: i32,
     /// The enrolment.
     pub enrolment_id: i32,
-    /// The status code.
-    pub status: String,
-}
-
-/// One row of a register as saved.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterEntry {
-    /// The enrolment.
-    pub enrolment_id: i32,
-    /// `present`, `late`, `authorised_absence`, `unauthorised_absence`, or null to clear.
-    #[schema(schema_with = crate::openapi::attendance_status)]
-    pub status: Option<String>,
+    /// The mark.
+    pub status: Mark,
 }
 
 /// Attendance figures of one enrolment.
@@ -88,7 +57,7 @@ impl AttendanceSummary {
 }
 
 /// Computes a summary from held sessions (in date order) and the person's marks.
-pub fn summarise(held_sessions: &[i32], marks: &HashMap<i32, &str>) -> AttendanceSummary {
+pub fn summarise(held_sessions: &[i32], marks: &HashMap<i32, Mark>) -> AttendanceSummary {
     let mut summary = AttendanceSummary {
         held: held_sessions.len(),
         ..AttendanceSummary::default()
@@ -96,7 +65,7 @@ pub fn summarise(held_sessions: &[i32], marks: &HashMap<i32, &str>) -> Attendanc
     let mut run = 0;
     for session in held_sessions {
         match marks.get(session) {
-            Some(status) if is_attended(status) => {
+            Some(mark) if mark.is_attended() => {
                 summary.attended += 1;
                 run = 0;
             }
@@ -111,22 +80,45 @@ pub fn summarise(held_sessions: &[i32], marks: &HashMap<i32, &str>) -> Attendanc
     summary
 }
 
-impl Mark {
+impl AttendanceMark {
     /// Every mark of one session.
-    pub fn for_session(conn: &mut DbConnection, session_id: i32) -> QueryResult<Vec<Mark>> {
+    pub fn for_session(
+        conn: &mut DbConnection,
+        session_id: i32,
+    ) -> QueryResult<Vec<AttendanceMark>> {
         attendance::table
             .filter(attendance::course_session_id.eq(session_id))
-            .select(Mark::as_select())
+            .select(AttendanceMark::as_select())
             .load(conn)
     }
 
     /// Every mark of a cohort (one query for the whole roster).
-    pub fn for_cohort(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<Vec<Mark>> {
+    pub fn for_cohort(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<Vec<AttendanceMark>> {
+        Self::for_cohorts(conn, &[cohort_id])
+    }
+
+    /// Every mark of several cohorts, in one query.
+    pub fn for_cohorts(
+        conn: &mut DbConnection,
+        cohort_ids: &[i32],
+    ) -> QueryResult<Vec<AttendanceMark>> {
         attendance::table
             .inner_join(course_sessions::table)
-            .filter(course_sessions::cohort_id.eq(cohort_id))
-            .select(Mark::as_select())
+            .filter(course_sessions::cohort_id.eq_any(cohort_ids.to_vec()))
+            .select(AttendanceMark::as_select())
             .load(conn)
+    }
+
+    /// The marks of one session by enrolment (what a register shows and its audit row
+    /// records).
+    pub fn by_enrolment(
+        conn: &mut DbConnection,
+        session_id: i32,
+    ) -> QueryResult<HashMap<i32, Mark>> {
+        Ok(Self::for_session(conn, session_id)?
+            .into_iter()
+            .map(|m| (m.enrolment_id, m.status))
+            .collect())
     }
 
     /// Sets one mark: updates the existing row, or inserts one. The database's unique
@@ -135,7 +127,7 @@ impl Mark {
         conn: &mut DbConnection,
         session_id: i32,
         enrolment_id: i32,
-        status: &str,
+        status: Mark,
         actor: i32,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
@@ -181,7 +173,7 @@ impl Mark {
 #[derive(Debug, Clone, Default)]
 pub struct CohortAttendance {
     held: Vec<i32>,
-    marks: HashMap<i32, HashMap<i32, String>>,
+    marks: HashMap<i32, HashMap<i32, Mark>>,
 }
 
 impl CohortAttendance {
@@ -192,8 +184,8 @@ impl CohortAttendance {
             .filter(|s| s.is_held(today))
             .map(|s| s.id)
             .collect();
-        let mut marks: HashMap<i32, HashMap<i32, String>> = HashMap::new();
-        for mark in Mark::for_cohort(conn, cohort_id)? {
+        let mut marks: HashMap<i32, HashMap<i32, Mark>> = HashMap::new();
+        for mark in AttendanceMark::for_cohort(conn, cohort_id)? {
             marks
                 .entry(mark.enrolment_id)
                 .or_default()
@@ -224,12 +216,7 @@ impl CohortAttendance {
                 c.held.push(s.id);
             }
         }
-        let marks: Vec<Mark> = attendance::table
-            .inner_join(course_sessions::table)
-            .filter(course_sessions::cohort_id.eq_any(cohort_ids.to_vec()))
-            .select(Mark::as_select())
-            .load(conn)?;
-        for mark in marks {
+        for mark in AttendanceMark::for_cohorts(conn, cohort_ids)? {
             if let Some(c) = cohort_of
                 .get(&mark.course_session_id)
                 .and_then(|cohort| all.get_mut(cohort))
@@ -250,12 +237,10 @@ impl CohortAttendance {
 
     /// The summary of one enrolment.
     pub fn summary(&self, enrolment_id: i32) -> AttendanceSummary {
-        let marks: HashMap<i32, &str> = self
-            .marks
-            .get(&enrolment_id)
-            .map(|m| m.iter().map(|(k, v)| (*k, v.as_str())).collect())
-            .unwrap_or_default();
-        summarise(&self.held, &marks)
+        match self.marks.get(&enrolment_id) {
+            Some(marks) => summarise(&self.held, marks),
+            None => summarise(&self.held, &HashMap::new()),
+        }
     }
 }
 
@@ -266,12 +251,12 @@ mod tests {
     #[test]
     fn runs_of_absence_and_rates() {
         let held = [1, 2, 3, 4, 5, 6];
-        let marks: HashMap<i32, &str> = [
-            (1, "present"),
-            (2, "unauthorised_absence"),
-            (3, "authorised_absence"),
-            (5, "unauthorised_absence"),
-            (6, "late"),
+        let marks: HashMap<i32, Mark> = [
+            (1, Mark::Present),
+            (2, Mark::UnauthorisedAbsence),
+            (3, Mark::AuthorisedAbsence),
+            (5, Mark::UnauthorisedAbsence),
+            (6, Mark::Late),
         ]
         .into_iter()
         .collect();

@@ -120,20 +120,20 @@ impl NewAuditEvent<'_> {
     }
 }
 
-/// What an action changed on a resident's record: the entity and its id, the resident,
-/// and the record before (`None` when created) and after.
+/// What an action changed: the entity and its id, the resident concerned (for their
+/// trail), and the record before (`None` when created) and after.
 #[derive(Debug)]
 pub struct Change<'a, B: Serialize, A: Serialize> {
     /// Entity name (`employment`, `checkpoint`, …).
     pub entity: &'a str,
     /// The entity's id.
     pub id: i32,
-    /// The resident concerned, for their trail.
-    pub participant_id: i32,
+    /// The resident concerned, when there is one.
+    pub participant_id: Option<i32>,
     /// The record before.
     pub before: Option<&'a B>,
     /// The record after.
-    pub after: &'a A,
+    pub after: Option<&'a A>,
 }
 
 /// Appends the audit row of `actor`'s `change`, at the actor's instant: the one helper
@@ -145,8 +145,8 @@ pub fn record<B: Serialize, A: Serialize>(
     change: Change<'_, B, A>,
 ) -> QueryResult<()> {
     let mut event = NewAuditEvent::simple(Some(actor.user_id), action, change.entity, change.id)
-        .with_change(change.before, Some(change.after));
-    event.participant_id = Some(change.participant_id);
+        .with_change(change.before, change.after);
+    event.participant_id = change.participant_id;
     AuditEvent::record(conn, event, actor.now)
 }
 

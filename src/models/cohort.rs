@@ -5,22 +5,8 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConnection;
+use crate::domain::CohortStatus;
 use crate::schema::{cohorts, programme_partners};
-
-/// The statuses a cohort moves through.
-pub const STATUSES: [&str; 5] = ["planned", "recruiting", "running", "finished", "cancelled"];
-
-/// The label of a status code.
-pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "planned" => "Planned",
-        "recruiting" => "Recruiting",
-        "running" => "Running",
-        "finished" => "Finished",
-        "cancelled" => "Cancelled",
-        _ => "Unknown",
-    }
-}
 
 /// A cohort row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -41,7 +27,8 @@ pub struct Cohort {
     /// Where the college part is taught.
     pub venue: String,
     /// `planned`, `recruiting`, `running`, `finished` or `cancelled`.
-    pub status: String,
+    #[schema(value_type = String)]
+    pub status: CohortStatus,
     /// Creation time.
     #[serde(skip)]
     pub created_at: NaiveDateTime,
@@ -66,8 +53,8 @@ pub struct NewCohort {
     pub capacity: i32,
     /// Venue.
     pub venue: String,
-    /// Status code.
-    pub status: String,
+    /// Status.
+    pub status: CohortStatus,
     /// Creation time.
     pub created_at: NaiveDateTime,
     /// Same as `created_at`.
@@ -89,7 +76,7 @@ pub struct CohortChanges {
     /// New venue.
     pub venue: Option<String>,
     /// New status.
-    pub status: Option<String>,
+    pub status: Option<CohortStatus>,
     /// Change time.
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -104,7 +91,7 @@ impl Cohort {
 
     /// The label of the status.
     pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
+        self.status.label()
     }
 
     /// One cohort by id.
@@ -228,7 +215,7 @@ mod tests {
             weeks: 6,
             capacity: 60,
             venue: String::new(),
-            status: "finished".into(),
+            status: CohortStatus::Finished,
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
         };

@@ -179,7 +179,7 @@ mod tests {
             weeks: 6,
             capacity: 60,
             venue: String::new(),
-            status: "planned".into(),
+            status: crate::domain::CohortStatus::Planned,
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
         }

@@ -58,7 +58,7 @@ pub fn enrol(
                 ),
             ));
         }
-        if matches!(cohort.status.as_str(), "cancelled" | "finished") {
+        if !cohort.status.accepts_enrolments() {
             return Err(AppError::invalid(
                 "participant_id",
                 format!(

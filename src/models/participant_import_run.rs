@@ -270,7 +270,7 @@ fn plan(
     tick: &mut dyn FnMut(),
 ) -> Result<ImportReport, ImportError> {
     let mut errors = Vec::new();
-    if matches!(cohort.status.as_str(), "cancelled" | "finished") {
+    if !cohort.status.accepts_enrolments() {
         errors.push(file_error(format!(
             "This cohort is {}, so nobody can be enrolled",
             cohort.status

@@ -1,17 +1,17 @@
-//! The attendance register of one course session: who is on it, and saving it whole in
-//! one transaction. The first present or late mark moves an enrolment to `started`.
+//! The attendance register of one course session: who is on it, and writing its marks
+//! (the action `actions::registers` validates and audits). The first present or late mark
+//! moves an enrolment to `started`.
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use super::attendance::{Mark, RegisterEntry, STATUSES, is_attended};
-use super::{
-    AuditAction, AuditEvent, Cohort, CourseSession, Enrolment, NewAuditEvent, RosterEntry,
-};
-use crate::db::{DbConnection, write_transaction};
-use crate::error::{AppError, AppResult, FieldErrors};
+use super::attendance::AttendanceMark;
+use super::{AuditAction, AuditEvent, CourseSession, Enrolment, NewAuditEvent, RosterEntry};
+use crate::db::DbConnection;
+use crate::domain::Mark;
+use crate::error::{AppError, AppResult};
 
 /// One line of a register.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -27,7 +27,8 @@ pub struct RegisterLine {
     /// Their stage.
     pub stage: String,
     /// The mark, if any.
-    pub status: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub status: Option<Mark>,
 }
 
 impl RegisterLine {
@@ -35,15 +36,17 @@ impl RegisterLine {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
     }
+
+    /// The mark's code, if marked (what the form's radios carry).
+    pub fn status_code(&self) -> Option<&'static str> {
+        self.status.map(Mark::as_str)
+    }
 }
 
 /// Who is on a session's register: every enrolment of the cohort except those withdrawn
 /// or who never started, unless they already have a mark for this session.
 pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<RegisterLine>> {
-    let marks: HashMap<i32, String> = Mark::for_session(conn, session.id)?
-        .into_iter()
-        .map(|m| (m.enrolment_id, m.status))
-        .collect();
+    let marks = AttendanceMark::by_enrolment(conn, session.id)?;
     Ok(Enrolment::roster(conn, session.cohort_id)?
         .into_iter()
         .filter(|r| {
@@ -53,7 +56,7 @@ pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<R
         .map(|r: RosterEntry| RegisterLine {
             enrolment_id: r.enrolment.id,
             participant_id: r.enrolment.participant_id,
-            status: marks.get(&r.enrolment.id).cloned(),
+            status: marks.get(&r.enrolment.id).copied(),
             given_name: r.given_name,
             family_name: r.family_name,
             stage: r.enrolment.stage,
@@ -61,93 +64,60 @@ pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<R
         .collect())
 }
 
-/// Saves a register in one transaction. Only sessions on or before `today` and not
-/// cancelled take marks; every entry must be an enrolment of this session's cohort, listed
-/// once, with a known status (null clears a mark). Saving the same register twice leaves
-/// one row per enrolment. Saves of one cohort's registers take turns on the cohort's row
-/// lock and write their marks in enrolment order, so concurrent saves of the same register
-/// (in any order of entries) all succeed and the last one wins.
-pub fn save(
+/// One validated line of a register to save: the enrolment (of the session's cohort,
+/// listed once) and its mark, `None` to clear it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkEntry {
+    /// The enrolment.
+    pub enrolment_id: i32,
+    /// The mark, or `None` to clear it.
+    pub mark: Option<Mark>,
+}
+
+/// The enrolments of a cohort by id: who a register may name.
+pub fn roster_by_id(conn: &mut DbConnection, cohort_id: i32) -> AppResult<HashMap<i32, Enrolment>> {
+    Ok(Enrolment::roster(conn, cohort_id)?
+        .into_iter()
+        .map(|r| (r.enrolment.id, r.enrolment))
+        .collect())
+}
+
+/// Writes validated marks of one session (under the cohort's lock) in enrolment order, so
+/// concurrent saves of the same register (in any order of entries) all succeed and the
+/// last one wins; saving the same register twice leaves one row per enrolment. The first
+/// present or late mark starts an enrolment. Returns the marks before and after, for the
+/// audit row.
+pub fn write_marks(
     conn: &mut DbConnection,
     actor: i32,
     session: &CourseSession,
-    entries: &[RegisterEntry],
-    today: NaiveDate,
+    roster: &HashMap<i32, Enrolment>,
+    entries: &[MarkEntry],
     now: NaiveDateTime,
-) -> AppResult<Vec<RegisterLine>> {
-    check_session(session, today)?;
-    write_transaction(conn, |conn| {
-        Cohort::lock(conn, session.cohort_id)?;
-        // Read again under the lock: the session may have been cancelled meanwhile.
-        let session = &CourseSession::find(conn, session.id)?;
-        check_session(session, today)?;
-        let roster: HashMap<i32, Enrolment> = Enrolment::roster(conn, session.cohort_id)?
-            .into_iter()
-            .map(|r| (r.enrolment.id, r.enrolment))
-            .collect();
-        let mut errors = FieldErrors::new();
-        let mut seen = Vec::new();
-        for (i, entry) in entries.iter().enumerate() {
-            let field = format!("[{i}]");
-            if !roster.contains_key(&entry.enrolment_id) {
-                errors.add(
-                    &field,
-                    format!(
-                        "Enrolment {} is not in this session's cohort",
-                        entry.enrolment_id
-                    ),
-                );
-            } else if seen.contains(&entry.enrolment_id) {
-                errors.add(
-                    &field,
-                    format!("Enrolment {} is listed twice", entry.enrolment_id),
-                );
-            } else if entry
-                .status
-                .as_deref()
-                .is_some_and(|s| !STATUSES.iter().any(|(c, _)| *c == s))
-            {
-                errors.add(
-                    &field,
-                    "Status must be present, late, authorised_absence or unauthorised_absence",
-                );
+) -> AppResult<(HashMap<i32, Mark>, HashMap<i32, Mark>)> {
+    let before = AttendanceMark::by_enrolment(conn, session.id)?;
+    let mut ordered = entries.to_vec();
+    ordered.sort_by_key(|e| e.enrolment_id);
+    for entry in ordered {
+        match entry.mark {
+            Some(mark) => {
+                AttendanceMark::set(conn, session.id, entry.enrolment_id, mark, actor, now)?
             }
-            seen.push(entry.enrolment_id);
+            None => AttendanceMark::clear(conn, session.id, entry.enrolment_id)?,
         }
-        errors.into_result()?;
-        let before: HashMap<i32, String> = Mark::for_session(conn, session.id)?
-            .into_iter()
-            .map(|m| (m.enrolment_id, m.status))
-            .collect();
-        let mut ordered: Vec<&RegisterEntry> = entries.iter().collect();
-        ordered.sort_by_key(|e| e.enrolment_id);
-        for entry in ordered {
-            match &entry.status {
-                Some(status) => {
-                    Mark::set(conn, session.id, entry.enrolment_id, status, actor, now)?
-                }
-                None => Mark::clear(conn, session.id, entry.enrolment_id)?,
-            }
-            let enrolment = &roster[&entry.enrolment_id];
-            if entry.status.as_deref().is_some_and(is_attended)
-                && matches!(enrolment.stage.as_str(), "applied" | "accepted")
-            {
-                start(conn, actor, enrolment, session.held_on, now)?;
-            }
+        let enrolment = &roster[&entry.enrolment_id];
+        if entry.mark.is_some_and(Mark::is_attended)
+            && matches!(enrolment.stage.as_str(), "applied" | "accepted")
+        {
+            start(conn, actor, enrolment, session.held_on, now)?;
         }
-        let after: HashMap<i32, String> = Mark::for_session(conn, session.id)?
-            .into_iter()
-            .map(|m| (m.enrolment_id, m.status))
-            .collect();
-        let event = NewAuditEvent::simple(Some(actor), AuditAction::Update, "register", session.id)
-            .with_change(Some(&before), Some(&after));
-        AuditEvent::record(conn, event, now)?;
-        load(conn, session)
-    })
+    }
+    let after = AttendanceMark::by_enrolment(conn, session.id)?;
+    Ok((before, after))
 }
 
 /// Refuses a register for a cancelled session or one later than `today`.
-fn check_session(session: &CourseSession, today: NaiveDate) -> AppResult<()> {
+pub fn check_session(session: &CourseSession, today: NaiveDate) -> AppResult<()> {
     if session.cancelled {
         return Err(AppError::invalid(
             "session",

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::domain::Role;
 use crate::schema::{organisations, users};
 
 /// A user account.
@@ -18,8 +19,8 @@ pub struct User {
     pub email: String,
     /// Full name.
     pub name: String,
-    /// Role code (`coordinator`, `hr`, `manager`, `admin`).
-    pub role: String,
+    /// Role (stored as its code).
+    pub role: Role,
     /// Argon2id PHC string.
     pub password_hash: String,
     /// Set when an admin gave a temporary password.
@@ -42,8 +43,8 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     /// Name.
     pub name: &'a str,
-    /// Role code.
-    pub role: &'a str,
+    /// Role.
+    pub role: Role,
     /// Argon2id hash.
     pub password_hash: &'a str,
     /// Whether the password must be changed at the next sign-in.
@@ -108,7 +109,7 @@ impl User {
     pub fn set_role(
         conn: &mut DbConnection,
         id: i32,
-        role: &str,
+        role: Role,
         now: NaiveDateTime,
     ) -> QueryResult<()> {
         diesel::update(users::table.find(id))

@@ -151,7 +151,7 @@ fn attended(
         .filter(course_sessions::cohort_id.eq_any(ids))
         .filter(course_sessions::cancelled.eq(false))
         .filter(course_sessions::held_on.le(as_at))
-        .filter(attendance::status.eq_any(["present", "late"]))
+        .filter(attendance::status.eq_any(crate::domain::Mark::ATTENDED))
         .group_by(attendance::enrolment_id)
         .select((attendance::enrolment_id, count_star()))
         .load::<(i32, i64)>(conn)?

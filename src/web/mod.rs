@@ -2,8 +2,7 @@
 //! structs; templates live in `src/templates/`. Every page works without JavaScript.
 
 pub mod account;
-pub mod admin_organisations;
-pub mod admin_users;
+pub mod admin;
 pub mod assets;
 pub mod checkpoints;
 pub mod cohorts;
@@ -18,7 +17,6 @@ pub mod help;
 pub mod imports;
 mod layout;
 pub mod participants;
-pub mod programme_admin;
 pub mod programmes;
 pub mod reports;
 pub mod resident;
@@ -69,13 +67,17 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/static/app.css", get(assets::stylesheet)),
         route(M::GET, "/help/{topic}", get(help::show)),
         route(M::GET, "/programmes", get(programmes::list)),
-        route(M::GET, "/programmes/new", get(programme_admin::new)),
-        route(M::POST, "/programmes", post(programme_admin::create)),
-        route(M::GET, "/programmes/{id}/edit", get(programme_admin::edit)),
+        route(M::GET, "/programmes/new", get(programmes::admin::new)),
+        route(M::POST, "/programmes", post(programmes::admin::create)),
+        route(
+            M::GET,
+            "/programmes/{id}/edit",
+            get(programmes::admin::edit),
+        ),
         route(
             M::POST,
             "/programmes/{id}/edit",
-            post(programme_admin::update),
+            post(programmes::admin::update),
         ),
         route(M::GET, "/programmes/{id}", get(programmes::show)),
         route(
@@ -196,35 +198,35 @@ pub fn routes() -> Vec<WebRoute> {
         route(
             M::GET,
             "/admin/organisations",
-            get(admin_organisations::list),
+            get(admin::organisations::list),
         ),
         route(
             M::POST,
             "/admin/organisations",
-            post(admin_organisations::create),
+            post(admin::organisations::create),
         ),
-        route(M::GET, "/admin/users", get(admin_users::list)),
-        route(M::POST, "/admin/users", post(admin_users::create)),
-        route(M::GET, "/admin/users/{id}", get(admin_users::show)),
+        route(M::GET, "/admin/users", get(admin::users::list)),
+        route(M::POST, "/admin/users", post(admin::users::create)),
+        route(M::GET, "/admin/users/{id}", get(admin::users::show)),
         route(
             M::POST,
             "/admin/users/{id}/role",
-            post(admin_users::change_role),
+            post(admin::users::change_role),
         ),
         route(
             M::POST,
             "/admin/users/{id}/disable",
-            post(admin_users::disable),
+            post(admin::users::disable),
         ),
         route(
             M::POST,
             "/admin/users/{id}/enable",
-            post(admin_users::enable),
+            post(admin::users::enable),
         ),
         route(
             M::POST,
             "/admin/users/{id}/password",
-            post(admin_users::set_temporary_password),
+            post(admin::users::set_temporary_password),
         ),
     ]
 }

@@ -130,7 +130,7 @@ async fn render(
                 .collect();
             let open: Vec<Cohort> = Cohort::list(conn, scope, None, None)?
                 .into_iter()
-                .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
+                .filter(|c| c.status.is_open())
                 .filter(|c| !cards.iter().any(|e| e.cohort.id == c.id))
                 .collect();
             let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();

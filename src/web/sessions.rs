@@ -10,15 +10,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
+use super::forms::DateBoxes;
 use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::actions::registers::{self, RegisterView};
+use crate::actions::sessions::{self, SessionInput};
+use crate::auth::CurrentUser;
+use crate::domain::{Actor, Mark};
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::attendance::{RegisterEntry, STATUSES};
-use crate::models::cohort_input::{SessionInput, update_session};
-use crate::models::register::{self, RegisterLine};
-use crate::models::{Cohort, CourseSession, access};
+use crate::models::CourseSession;
+use crate::models::register::RegisterLine;
 use crate::state::AppState;
 
 /// The register page.
@@ -27,12 +28,38 @@ use crate::state::AppState;
 pub struct RegisterPage {
     layout: Layout,
     session: CourseSession,
-    cohort: Cohort,
+    cohort: crate::models::Cohort,
     lines: Vec<RegisterLine>,
     statuses: [(&'static str, &'static str); 4],
     can_mark: bool,
     open: bool,
     errors: FieldErrors,
+}
+
+impl RegisterPage {
+    /// The page of a register, 422 when it carries problems.
+    fn render(user: &CurrentUser, view: RegisterView, errors: FieldErrors) -> Response {
+        let title = format!(
+            "Register for {}",
+            view.session.held_on.format("%A %-d %B %Y")
+        );
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let page = RegisterPage {
+            layout: Layout::new(title, user, Section::Cohorts).with_errors(!errors.is_empty()),
+            open: view.open,
+            session: view.session,
+            cohort: view.cohort,
+            lines: view.lines,
+            statuses: Mark::ALL.map(|m| (m.as_str(), m.label())),
+            can_mark: view.can_mark,
+            errors,
+        };
+        (status, page).into_response()
+    }
 }
 
 /// The change-session page.
@@ -55,130 +82,43 @@ pub struct RegisterQuery {
 /// `GET /sessions/{id}/register`; `?prefill=present` shows everyone as present and saves
 /// nothing.
 pub async fn register_page(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     Query(q): Query<RegisterQuery>,
 ) -> AppResult<Response> {
-    user.require(Permission::ViewParticipants)?;
-    let scope = user.scope();
-    let (session, cohort, mut lines) = state
+    let mut view = state
         .db
-        .run(move |conn| {
-            let (session, cohort) = access::session(conn, id, scope)?;
-            let lines = register::load(conn, &session)?;
-            Ok((session, cohort, lines))
-        })
+        .run(move |conn| registers::show(conn, &actor, id))
         .await?;
-    if q.prefill.as_deref() == Some("present") {
-        for line in &mut lines {
-            line.status = Some("present".into());
-        }
+    if q.prefill.as_deref().and_then(Mark::parse) == Some(Mark::Present) {
+        view.mark_everyone(Mark::Present);
     }
-    Ok(render_register(
-        &state,
-        &user,
-        session,
-        cohort,
-        lines,
-        FieldErrors::new(),
-        StatusCode::OK,
-    ))
+    Ok(RegisterPage::render(&user, view, FieldErrors::new()))
 }
 
 /// `POST /sessions/{id}/register`: saves every row in one transaction, or re-renders
 /// naming each resident left unmarked.
 pub async fn save_register(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(fields): WebForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    user.require(Permission::TakeAttendance)?;
     let submitted: HashMap<String, String> = fields.into_iter().collect();
-    let scope = user.scope();
-    let (session, cohort, mut lines) = state
+    let outcome = state
         .db
-        .run(move |conn| {
-            let (session, cohort) = access::session(conn, id, scope)?;
-            let lines = register::load(conn, &session)?;
-            Ok((session, cohort, lines))
-        })
+        .run(move |conn| registers::save_form(conn, &actor, id, &submitted))
         .await?;
-    let mut errors = FieldErrors::new();
-    let mut entries = Vec::with_capacity(lines.len());
-    for line in &mut lines {
-        let key = format!("status_{}", line.enrolment_id);
-        match submitted
-            .get(&key)
-            .filter(|s| STATUSES.iter().any(|(c, _)| c == s))
-        {
-            Some(status) => {
-                line.status = Some(status.clone());
-                entries.push(RegisterEntry {
-                    enrolment_id: line.enrolment_id,
-                    status: Some(status.clone()),
-                });
-            }
-            None => errors.add(&key, format!("Select attendance for {}", line.full_name())),
-        }
-    }
-    if !errors.is_empty() {
-        return Ok(render_register(
-            &state,
-            &user,
-            session,
-            cohort,
-            lines,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-    let (actor, today, now) = (user.id, state.clock.today(), state.clock.now());
-    let saved_session = session.clone();
-    let result = state
-        .db
-        .run(move |conn| register::save(conn, actor, &saved_session, &entries, today, now))
-        .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!(
+    match outcome {
+        Ok(saved) => Ok(see_other(&format!(
             "/cohorts/{}?notice=register#roster",
-            cohort.id
+            saved.cohort.id
         ))),
-        Err(AppError::Validation(errors)) => Ok(render_register(
-            &state,
-            &user,
-            session,
-            cohort,
-            lines,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
-        Err(e) => Err(e),
+        Err((page, errors)) => Ok(RegisterPage::render(&user, page, errors)),
     }
-}
-
-fn render_register(
-    state: &AppState,
-    user: &CurrentUser,
-    session: CourseSession,
-    cohort: Cohort,
-    lines: Vec<RegisterLine>,
-    errors: FieldErrors,
-    status: StatusCode,
-) -> Response {
-    let title = format!("Register for {}", session.held_on.format("%A %-d %B %Y"));
-    let page = RegisterPage {
-        layout: Layout::new(title, user, Section::Cohorts).with_errors(!errors.is_empty()),
-        open: !session.cancelled && session.held_on <= state.clock.today(),
-        session,
-        cohort,
-        lines,
-        statuses: STATUSES,
-        can_mark: user.can(Permission::TakeAttendance),
-        errors,
-    };
-    (status, page).into_response()
 }
 
 /// Fields of the change-session form.
@@ -192,82 +132,82 @@ pub struct SessionForm {
     cancelled: String,
 }
 
+impl SessionForm {
+    /// The form filled with a session.
+    fn of(session: &CourseSession) -> Self {
+        let boxes = DateBoxes::of(Some(session.held_on));
+        Self {
+            held_on_day: boxes.day,
+            held_on_month: boxes.month,
+            held_on_year: boxes.year,
+            topic: session.topic.clone(),
+            cancelled: if session.cancelled {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// The input for the action, and the problems only the form can see.
+    fn input(&self) -> (SessionInput, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let boxes = DateBoxes {
+            day: self.held_on_day.clone(),
+            month: self.held_on_month.clone(),
+            year: self.held_on_year.clone(),
+        };
+        let held_on = boxes.to_iso("held_on", "Date", &mut errors);
+        if boxes.is_blank() {
+            errors.add("held_on", "Enter the date of the session");
+        }
+        let input = SessionInput {
+            held_on,
+            topic: Some(self.topic.clone()),
+            cancelled: Some(self.cancelled == "yes"),
+        };
+        (input, errors)
+    }
+}
+
 /// `GET /sessions/{id}/edit`
 pub async fn edit(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<SessionPage> {
-    user.require(Permission::ManageCohorts)?;
-    let scope = user.scope();
-    let (session, _) = state
+    let session = state
         .db
-        .run(move |conn| Ok(access::session(conn, id, scope)?))
+        .run(move |conn| sessions::for_edit(conn, &actor, id))
         .await?;
-    let boxes = DateBoxes::of(Some(session.held_on));
-    let form = SessionForm {
-        held_on_day: boxes.day,
-        held_on_month: boxes.month,
-        held_on_year: boxes.year,
-        topic: session.topic.clone(),
-        cancelled: if session.cancelled {
-            "yes".into()
-        } else {
-            String::new()
-        },
-    };
     Ok(SessionPage {
         layout: Layout::new("Change a session", &user, Section::Cohorts),
+        form: SessionForm::of(&session),
         session,
-        form,
         errors: FieldErrors::new(),
     })
 }
 
 /// `POST /sessions/{id}/edit`
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<SessionForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageCohorts)?;
-    let mut form_errors = FieldErrors::new();
-    let boxes = DateBoxes {
-        day: form.held_on_day.clone(),
-        month: form.held_on_month.clone(),
-        year: form.held_on_year.clone(),
-    };
-    let held_on = boxes.to_iso("held_on", "Date", &mut form_errors);
-    if boxes.is_blank() {
-        form_errors.add("held_on", "Enter the date of the session");
-    }
-    let input = SessionInput {
-        held_on,
-        topic: Some(form.topic.clone()),
-        cancelled: Some(form.cancelled == "yes"),
-    };
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
-    let (session, _) = state
+    let (input, found) = form.input();
+    let outcome = state
         .db
-        .run(move |conn| Ok(access::session(conn, id, scope)?))
+        .run(move |conn| sessions::update_form(conn, &actor, id, input, found))
         .await?;
-    let result = if form_errors.is_empty() {
-        let before = session.clone();
-        state
-            .db
-            .run(move |conn| update_session(conn, actor, &before, input, now))
-            .await
-    } else {
-        Err(AppError::Validation(FieldErrors::new()))
-    };
-    match result {
+    match outcome {
         Ok(saved) => Ok(see_other(&format!(
             "/cohorts/{}?notice=updated#schedule",
             saved.cohort_id
         ))),
-        Err(AppError::Validation(errors)) => {
-            let errors = merge(form_errors, errors);
+        Err((session, errors)) => {
             let page = SessionPage {
                 layout: Layout::new("Change a session", &user, Section::Cohorts).with_errors(true),
                 session,
@@ -276,6 +216,5 @@ pub async fn update(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(e),
     }
 }

@@ -68,6 +68,34 @@ pub async fn form(
     )
 }
 
+/// Refuses empty, over-long or control-character fields before anything is looked up or
+/// stored. Returns the email to show again (cleared when over-long: it may be anything,
+/// even a password typed in the wrong box) and the problems.
+fn check_fields(mut email: String, password: &str) -> (String, FieldErrors) {
+    let mut errors = FieldErrors::new();
+    if email.trim().is_empty() {
+        errors.add("email", "Enter your email address");
+    } else if email.trim().chars().count() > MAX_EMAIL_CHARS {
+        errors.add(
+            "email",
+            format!("Email address must be {MAX_EMAIL_CHARS} characters or fewer"),
+        );
+        email.clear();
+    } else if validate::has_control(&email, Lines::One) {
+        // No address holds one, and PostgreSQL refuses a NUL in the lookup.
+        errors.add("email", "Enter an email address in the correct format");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password");
+    } else if password.chars().count() > MAX_PASSWORD_CHARS {
+        errors.add(
+            "password",
+            format!("Password must be {MAX_PASSWORD_CHARS} characters or fewer"),
+        );
+    }
+    (email, errors)
+}
+
 /// `POST /sign-in`: checks the credentials and opens a new session. Over-long fields are
 /// refused before anything is looked up or stored.
 pub async fn submit(
@@ -76,41 +104,20 @@ pub async fn submit(
     headers: HeaderMap,
     WebForm(form): WebForm<SignInForm>,
 ) -> AppResult<Response> {
-    let mut errors = FieldErrors::new();
-    let mut email = form.email;
-    if email.trim().is_empty() {
-        errors.add("email", "Enter your email address");
-    } else if email.trim().chars().count() > MAX_EMAIL_CHARS {
-        errors.add(
-            "email",
-            format!("Email address must be {MAX_EMAIL_CHARS} characters or fewer"),
-        );
-        // Not shown again: it may be anything at all, even a password typed in the wrong box.
-        email.clear();
-    } else if validate::has_control(&email, Lines::One) {
-        // No address holds one, and PostgreSQL refuses a NUL in the lookup.
-        errors.add("email", "Enter an email address in the correct format");
-    }
-    if form.password.is_empty() {
-        errors.add("password", "Enter your password");
-    } else if form.password.chars().count() > MAX_PASSWORD_CHARS {
-        errors.add(
-            "password",
-            format!("Password must be {MAX_PASSWORD_CHARS} characters or fewer"),
-        );
-    }
+    let (email, errors) = check_fields(form.email, &form.password);
     if !errors.is_empty() {
-        return Ok(render(
-            &state,
-            &headers,
-            errors,
-            email,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(render(&state, &headers, errors, email, None, status));
     }
     let outcome = session::sign_in(&state, &email, form.password, address).await?;
-    let (message, status) = match outcome {
+    Ok(answer(&state, &headers, outcome, email))
+}
+
+/// The response to a sign-in attempt: the session cookie and a redirect, or the form
+/// again (401 for wrong credentials, 429 with `Retry-After` while throttled).
+fn answer(state: &AppState, headers: &HeaderMap, outcome: SignIn, email: String) -> Response {
+    let mut errors = FieldErrors::new();
+    match outcome {
         SignIn::Success {
             session_id,
             must_change_password,
@@ -131,12 +138,19 @@ pub async fn submit(
                     clear_cookie(config, config.signin_csrf_cookie_name()),
                 ),
             ]);
-            return Ok((cookies, see_other(target)).into_response());
+            (cookies, see_other(target)).into_response()
         }
-        SignIn::Failed => (
-            "Enter a correct email address and password".to_owned(),
-            StatusCode::UNAUTHORIZED,
-        ),
+        SignIn::Failed => {
+            errors.add("email", "Enter a correct email address and password");
+            render(
+                state,
+                headers,
+                errors,
+                email,
+                None,
+                StatusCode::UNAUTHORIZED,
+            )
+        }
         SignIn::Blocked(secs) => {
             errors.add(
                 "email",
@@ -145,19 +159,11 @@ pub async fn submit(
                     wait_text(secs)
                 ),
             );
-            let page = render(
-                &state,
-                &headers,
-                errors,
-                email,
-                None,
-                StatusCode::TOO_MANY_REQUESTS,
-            );
-            return Ok((AppendHeaders([(RETRY_AFTER, secs.to_string())]), page).into_response());
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let page = render(state, headers, errors, email, None, status);
+            (AppendHeaders([(RETRY_AFTER, secs.to_string())]), page).into_response()
         }
-    };
-    errors.add("email", message);
-    Ok(render(&state, &headers, errors, email, None, status))
+    }
 }
 
 /// `POST /sign-out`: ends the session on the server and clears the cookie.

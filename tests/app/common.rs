@@ -14,18 +14,21 @@ use axum::http::{Method, StatusCode};
 use chrono::{TimeZone, Utc};
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
+use pathways::actions::programmes::{ProgrammeInput, create_programme};
 use pathways::auth::Role;
 use pathways::auth::accounts::{self, NewUserInput};
 use pathways::clock::ManualClock;
 use pathways::config::Config;
 use pathways::db::{Db, run_migrations};
 use pathways::models::organisation::create_audited;
-use pathways::models::programme_input::{ProgrammeInput, create_programme};
 use pathways::models::{Organisation, OrganisationKind};
 use pathways::{AppState, build_router};
 
 #[allow(unused_imports)]
-pub use builders::{CohortBuilder, Delivery, EnrolmentBuilder, ParticipantBuilder, employment};
+pub use builders::{
+    CohortBuilder, Delivery, EnrolmentBuilder, ParticipantBuilder, create_cohort, employment,
+    unscoped,
+};
 pub use client::{TestClient, TestResponse, form_request};
 
 /// The password every seeded user gets.

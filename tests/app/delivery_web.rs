@@ -364,6 +364,13 @@ async fn information_sessions_are_recorded_and_residents_noted_through_the_pages
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
     let page = c.get(&format!("/programmes/{}", d.programme)).await.text();
     assert!(page.contains("Harehills community centre") && page.contains(">40<"));
+    assert_eq!(
+        page.matches("id=\"information-sessions\"").count(),
+        1,
+        "the table and its form are shown once"
+    );
+    let main = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
+    assert!(main.contains("id=\"information-sessions\"") && main.contains("Harehills"));
     let resident = c
         .get(&format!("/participants/{}", d.participant))
         .await

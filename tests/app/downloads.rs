@@ -8,14 +8,15 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::create_cohort;
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use http_body_util::BodyExt;
+use pathways::actions::cohorts::CohortInput;
 use pathways::auth::Role;
 use pathways::db::write_transaction;
 use pathways::downloads::{ExportLimits, Exports};
-use pathways::models::cohort_input::{CohortInput, create_cohort};
 use pathways::models::enrolment_input::enrol;
 use pathways::models::{Cohort, Participant};
 use pathways::{AppError, AppState, build_router};
@@ -45,7 +46,7 @@ pub(crate) async fn two_batches(app: &TestApp) -> (Delivery, Vec<i32>, String, i
                             starts_on: Some((first + chrono::Days::new(k)).to_string()),
                             ..CohortInput::default()
                         };
-                        Ok::<_, AppError>(create_cohort(conn, admin, None, input, now)?.id)
+                        Ok::<_, AppError>(create_cohort(conn, admin, input, now)?.id)
                     })
                     .collect()
             })

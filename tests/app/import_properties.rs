@@ -63,7 +63,8 @@ impl Harness {
         let name = format!("Property case {}", self.case.get());
         self.rt
             .block_on(self.app.state.db.run(move |conn| {
-                use pathways::models::cohort_input::{CohortInput, create_cohort};
+                use crate::common::create_cohort;
+                use pathways::actions::cohorts::CohortInput;
                 let input = CohortInput {
                     programme_id: Some(programme),
                     name: Some(name),
@@ -72,7 +73,7 @@ impl Harness {
                     status: Some("recruiting".into()),
                     ..CohortInput::default()
                 };
-                Ok(create_cohort(conn, 1, None, input, now)?.id)
+                Ok(create_cohort(conn, 1, input, now)?.id)
             }))
             .unwrap()
     }

@@ -5,7 +5,7 @@
 //! property (64 for the 100 KB strings) keep a debug run to a few seconds.
 
 use chrono::{Datelike, NaiveDate};
-use pathways::models::cohort_input::{CohortInput, problems};
+use pathways::actions::cohorts::CohortInput;
 use pathways::models::equality::EqualityAnswers;
 use pathways::models::information_session::{self, InformationSessionInput};
 use pathways::models::participant_import;
@@ -134,8 +134,8 @@ proptest! {
             status,
             ..CohortInput::default()
         };
-        let _ = problems(&cohort, true);
-        let _ = problems(&cohort, false);
+        let _ = cohort.problems(true);
+        let _ = cohort.problems(false);
         let session = InformationSessionInput { held_on: starts, venue, head_count: Some(3) };
         if let Ok((_, v, _)) = information_session::check(&session, today()) {
             prop_assert!(no_control(&v, Lines::One));

@@ -45,9 +45,9 @@ pub fn record_checkpoint(
         let change = Change {
             entity: "checkpoint",
             id: checkpoint.id,
-            participant_id: employment.participant_id,
+            participant_id: Some(employment.participant_id),
             before: Some(&checkpoint),
-            after: &after,
+            after: Some(&after),
         };
         audit::record(conn, actor, AuditAction::Update, change)?;
         Ok(after)

@@ -28,9 +28,9 @@ pub fn end_employment(
         let change = Change {
             entity: "employment",
             id: before.id,
-            participant_id: before.participant_id,
+            participant_id: Some(before.participant_id),
             before: Some(&before),
-            after: &after,
+            after: Some(&after),
         };
         audit::record(conn, actor, AuditAction::Update, change)?;
         Ok(after)

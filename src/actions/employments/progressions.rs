@@ -31,9 +31,9 @@ pub fn add_progression(
         let change = Change {
             entity: "progression",
             id: p.id,
-            participant_id: employment.participant_id,
+            participant_id: Some(employment.participant_id),
             before: None::<&()>,
-            after: &p,
+            after: Some(&p),
         };
         audit::record(conn, actor, AuditAction::Create, change)?;
         Ok(p)

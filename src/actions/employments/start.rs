@@ -38,9 +38,9 @@ pub fn record_employment(
         let change = Change {
             entity: "employment",
             id: employment.id,
-            participant_id: new.participant_id,
+            participant_id: Some(new.participant_id),
             before: None::<&()>,
-            after: &employment,
+            after: Some(&employment),
         };
         audit::record(conn, actor, AuditAction::Create, change)?;
         Ok(employment)

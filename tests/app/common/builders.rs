@@ -11,8 +11,8 @@
 //! [`TestApp::delivery`] is the common fixture built from them: one programme, one running
 //! cohort with its sessions, one enrolled resident.
 
+use pathways::actions::cohorts::{CohortInput, generate_schedule};
 use pathways::auth::Role;
-use pathways::models::cohort_input::{CohortInput, create_cohort, generate_sessions};
 use pathways::models::participant_input::{ParticipantInput, check, create_participant};
 use pathways::models::{Cohort, Enrolment, Participant};
 
@@ -181,9 +181,9 @@ impl CohortBuilder<'_> {
         app.state
             .db
             .run(move |conn| {
-                let cohort = create_cohort(conn, actor, None, input, now)?;
+                let cohort = create_cohort(conn, actor, input, now)?;
                 let ids = match sessions {
-                    true => generate_sessions(conn, actor, &cohort, false, now)?,
+                    true => generate_schedule(conn, &unscoped(actor, now), cohort.id, Ok(false))?,
                     false => Vec::new(),
                 };
                 Ok((cohort, ids.iter().map(|s| s.id).collect()))
@@ -338,4 +338,28 @@ pub async fn employment(app: &TestApp, d: &Delivery, employer: &str) -> i32 {
         })
         .await
         .unwrap()
+}
+
+/// An unscoped actor (an admin: every programme visible) with the user id `user_id`, at
+/// `now`: what test set-up writes as.
+pub fn unscoped(user_id: i32, now: chrono::NaiveDateTime) -> pathways::domain::Actor {
+    pathways::domain::Actor {
+        user_id,
+        role: Role::Admin,
+        organisation_id: 0,
+        today: now.date(),
+        now,
+    }
+}
+
+/// Creates a cohort as [`unscoped`] `user_id` at `now` (test set-up).
+pub fn create_cohort(
+    conn: &mut pathways::db::DbConnection,
+    user_id: i32,
+    input: CohortInput,
+    now: chrono::NaiveDateTime,
+) -> pathways::AppResult<pathways::models::Cohort> {
+    let actor = unscoped(user_id, now);
+    let view = pathways::actions::cohorts::create(conn, &actor, Ok(input), Default::default())?;
+    Ok(view.cohort)
 }

@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::organisations;
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::models::organisation::{create_audited, validate_new};
 use crate::models::{Organisation, OrganisationKind};
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The organisations page: list and add form.
 #[derive(Template, WebTemplate)]
@@ -43,16 +44,18 @@ pub struct ListQuery {
 
 /// `GET /admin/organisations`
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageOrganisations)?;
+    let form = OrganisationForm::default();
     render(
         &state,
+        actor,
         user,
         FieldErrors::new(),
-        OrganisationForm::default(),
+        form,
         q.added,
         StatusCode::OK,
     )
@@ -61,41 +64,28 @@ pub async fn list(
 
 /// `POST /admin/organisations`
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     WebForm(form): WebForm<OrganisationForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageOrganisations)?;
-    let (name, kind) = match validate_new(&form.name, &form.kind) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            return render(
-                &state,
-                user,
-                errors,
-                form,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let (actor, now) = (user.id, state.clock.now());
+    let submitted = Ok((form.name.clone(), form.kind.clone()));
     let created = state
         .db
-        .run(move |conn| create_audited(conn, Some(actor), &name, kind, now))
+        .run(move |conn| organisations::create(conn, &actor, submitted))
         .await;
-    match created {
-        Ok(org) => Ok(see_other(&format!("/admin/organisations?added={}", org.id))),
-        Err(AppError::Conflict { fields, .. }) => {
-            render(&state, user, fields, form, None, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e),
-    }
+    let (errors, status) = match created {
+        Ok(org) => return Ok(see_other(&format!("/admin/organisations?added={}", org.id))),
+        Err(AppError::Validation(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict { fields, .. }) => (fields, StatusCode::CONFLICT),
+        Err(e) => return Err(e),
+    };
+    render(&state, actor, user, errors, form, None, status).await
 }
 
 async fn render(
     state: &AppState,
+    actor: Actor,
     user: CurrentUser,
     errors: FieldErrors,
     form: OrganisationForm,
@@ -104,7 +94,7 @@ async fn render(
 ) -> AppResult<Response> {
     let organisations = state
         .db
-        .run(|conn| Ok(Organisation::list_all(conn)?))
+        .run(move |conn| organisations::list_all(conn, &actor))
         .await?;
     let added = added.and_then(|id| {
         organisations

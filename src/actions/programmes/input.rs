@@ -1,13 +1,16 @@
-//! Validating and writing programmes: the rules for a name, partners, threshold and course
-//! template, and the audited create and update.
+//! What a programme form or the API submits, its one validation (name, partners,
+//! threshold and course template, typed), and the audited create and update the actions
+//! and the demo's set-up share.
 
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
-use super::programme::{NewProgramme, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay};
-use super::{AuditAction, AuditEvent, NewAuditEvent, Organisation};
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::programme::{
+    NewProgramme, Programme, ProgrammeChanges, ProgrammeDetails, TemplateDay,
+};
+use crate::models::{AuditAction, AuditEvent, NewAuditEvent, Organisation};
 use crate::validate;
 
 /// One taught day as submitted.
@@ -71,35 +74,7 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
             .map_err(|m| errors.add("description", m))
             .ok()
     });
-    let partners = match (input.partner_organisation_ids, creating) {
-        (None, true) => {
-            errors.add(
-                "partner_organisation_ids",
-                "Choose at least one partner organisation",
-            );
-            None
-        }
-        (None, false) => None,
-        (Some(mut ids), _) => {
-            ids.sort_unstable();
-            ids.dedup();
-            if ids.is_empty() {
-                errors.add(
-                    "partner_organisation_ids",
-                    "Choose at least one partner organisation",
-                );
-            }
-            for id in &ids {
-                if Organisation::find(conn, *id).is_err() {
-                    errors.add(
-                        "partner_organisation_ids",
-                        format!("Organisation {id} does not exist"),
-                    );
-                }
-            }
-            Some(ids)
-        }
-    };
+    let partners = check_partners(conn, input.partner_organisation_ids, creating, &mut errors);
     let threshold = input.completion_threshold.or(creating.then_some(80));
     if threshold.is_some_and(|t| !(1..=100).contains(&t)) {
         errors.add(
@@ -119,6 +94,42 @@ fn check(conn: &mut DbConnection, input: ProgrammeInput, creating: bool) -> AppR
         threshold,
         template,
     })
+}
+
+/// The partner ids, sorted and without repeats: at least one, each an organisation.
+/// Absent is a problem only when creating.
+fn check_partners(
+    conn: &mut DbConnection,
+    ids: Option<Vec<i32>>,
+    creating: bool,
+    errors: &mut FieldErrors,
+) -> Option<Vec<i32>> {
+    let Some(mut ids) = ids else {
+        if creating {
+            errors.add(
+                "partner_organisation_ids",
+                "Choose at least one partner organisation",
+            );
+        }
+        return None;
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        errors.add(
+            "partner_organisation_ids",
+            "Choose at least one partner organisation",
+        );
+    }
+    for id in &ids {
+        if Organisation::find(conn, *id).is_err() {
+            errors.add(
+                "partner_organisation_ids",
+                format!("Organisation {id} does not exist"),
+            );
+        }
+    }
+    Some(ids)
 }
 
 fn check_template(days: Vec<TemplateDayInput>, errors: &mut FieldErrors) -> Vec<TemplateDay> {
@@ -159,7 +170,8 @@ fn name_taken(conn: &mut DbConnection, name: &str, except: Option<i32>) -> AppRe
     }
 }
 
-fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
+/// A programme's details (partners and template) by id.
+pub(super) fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
     let programme = Programme::find(conn, id)?;
     Programme::with_details(conn, vec![programme])?
         .pop()
@@ -167,6 +179,7 @@ fn details(conn: &mut DbConnection, id: i32) -> AppResult<ProgrammeDetails> {
 }
 
 /// Creates a programme with its partners and template, audited, in one transaction.
+/// `actor` is `None` only when the system sets up (the demo, the first programme).
 pub fn create_programme(
     conn: &mut DbConnection,
     actor: Option<i32>,
@@ -175,20 +188,26 @@ pub fn create_programme(
 ) -> AppResult<ProgrammeDetails> {
     write_transaction(conn, |conn| {
         let c = check(conn, input.clone(), true)?;
-        let name = c.name.unwrap_or_default();
+        // `check` when creating refuses a missing name or partner list and defaults the
+        // threshold and template, so all four are present here.
+        let (Some(name), Some(partners), Some(threshold), Some(template)) =
+            (c.name, c.partners, c.threshold, c.template)
+        else {
+            return Err(AppError::invalid("name", "Enter the programme's name"));
+        };
         name_taken(conn, &name, None)?;
         let programme = Programme::create(
             conn,
             &NewProgramme {
                 name: &name,
                 description: c.description.as_deref().unwrap_or_default(),
-                completion_threshold: c.threshold.unwrap_or(80),
+                completion_threshold: threshold,
                 created_at: now,
                 updated_at: now,
             },
         )?;
-        Programme::set_partners(conn, programme.id, &c.partners.unwrap_or_default())?;
-        Programme::set_template(conn, programme.id, &c.template.unwrap_or_default())?;
+        Programme::set_partners(conn, programme.id, &partners)?;
+        Programme::set_template(conn, programme.id, &template)?;
         let after = details(conn, programme.id)?;
         let event = NewAuditEvent::simple(actor, AuditAction::Create, "programme", programme.id)
             .with_change(None::<&()>, Some(&after));

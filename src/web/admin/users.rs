@@ -9,13 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, Section, WebForm, see_other};
+use crate::actions::users;
 use crate::auth::accounts::{self, NewUserInput};
-use crate::auth::{CurrentUser, Permission, Role};
+use crate::auth::{CurrentUser, Role};
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::user::UserWithOrganisation;
 use crate::models::{Organisation, User};
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The users page: list and add form.
 #[derive(Template, WebTemplate)]
@@ -75,13 +77,18 @@ pub struct UserQuery {
 }
 
 /// `GET /admin/users`
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
+pub async fn list(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    let form = NewUserForm::default();
     render_list(
         &state,
+        actor,
         user,
         FieldErrors::new(),
-        NewUserForm::default(),
+        form,
         StatusCode::OK,
     )
     .await
@@ -89,11 +96,11 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
 
 /// `POST /admin/users`: adds a user with a temporary password.
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     WebForm(form): WebForm<NewUserForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
     let input = NewUserInput {
         email: form.email.clone(),
         name: form.name.clone(),
@@ -102,95 +109,98 @@ pub async fn create(
         password: form.password.clone(),
         temporary: true,
     };
-    match accounts::create_user(&state, Some(user.id), input).await {
-        Ok(created) => Ok(see_other(&format!(
-            "/admin/users/{}?notice=created",
-            created.id
-        ))),
-        Err(AppError::Validation(errors)) => {
-            render_list(&state, user, errors, form, StatusCode::UNPROCESSABLE_ENTITY).await
+    let (errors, status) = match accounts::create_user(&state, Some(&actor), input).await {
+        Ok(created) => {
+            return Ok(see_other(&format!(
+                "/admin/users/{}?notice=created",
+                created.id
+            )));
         }
-        Err(AppError::Conflict { fields, .. }) => {
-            render_list(&state, user, fields, form, StatusCode::CONFLICT).await
-        }
-        Err(e) => Err(e),
+        Err(AppError::Validation(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict { fields, .. }) => (fields, StatusCode::CONFLICT),
+        Err(e) => return Err(e),
+    };
+    render_list(&state, actor, user, errors, form, status).await
+}
+
+impl UserQuery {
+    /// The line of confirmation a redirect asked for.
+    fn text(&self) -> Option<&'static str> {
+        Some(match self.notice.as_deref()? {
+            "created" => {
+                "The user has been added with a temporary password. Give it to them securely: they must change it when they first sign in."
+            }
+            "role" => "The role has been changed. It applies from the user's next request.",
+            "disabled" => "The account has been disabled. Its sessions and API tokens have ended.",
+            "enabled" => "The account has been enabled.",
+            "password" => "A temporary password has been set. The user's sessions have ended.",
+            _ => return None,
+        })
     }
 }
 
 /// `GET /admin/users/{id}`
 pub async fn show(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     Query(q): Query<UserQuery>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let notice = match q.notice.as_deref() {
-        Some("created") => Some(
-            "The user has been added with a temporary password. Give it to them securely: they must change it when they first sign in.",
-        ),
-        Some("role") => Some("The role has been changed. It applies from the user's next request."),
-        Some("disabled") => {
-            Some("The account has been disabled. Its sessions and API tokens have ended.")
-        }
-        Some("enabled") => Some("The account has been enabled."),
-        Some("password") => {
-            Some("A temporary password has been set. The user's sessions have ended.")
-        }
-        _ => None,
-    };
-    render_user(&state, user, id, FieldErrors::new(), notice, StatusCode::OK).await
+    let notice = q.text();
+    render_user(&state, actor, user, id, FieldErrors::new(), notice).await
 }
 
 /// `POST /admin/users/{id}/role`
 pub async fn change_role(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<RoleForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let result = accounts::set_role(&state, &user, id, &form.role).await;
-    after_change(&state, user, id, result, "role").await
+    let result = accounts::set_role(&state, &actor, id, &form.role).await;
+    after_change(&state, actor, user, id, result, "role").await
 }
 
 /// `POST /admin/users/{id}/disable`
 pub async fn disable(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let result = accounts::set_disabled(&state, &user, id, true).await;
-    after_change(&state, user, id, result, "disabled").await
+    let result = accounts::set_disabled(&state, &actor, id, true).await;
+    after_change(&state, actor, user, id, result, "disabled").await
 }
 
 /// `POST /admin/users/{id}/enable`
 pub async fn enable(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let result = accounts::set_disabled(&state, &user, id, false).await;
-    after_change(&state, user, id, result, "enabled").await
+    let result = accounts::set_disabled(&state, &actor, id, false).await;
+    after_change(&state, actor, user, id, result, "enabled").await
 }
 
 /// `POST /admin/users/{id}/password`
 pub async fn set_temporary_password(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<PasswordForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageUsers)?;
-    let result = accounts::set_temporary_password(&state, &user, id, form.password).await;
-    after_change(&state, user, id, result, "password").await
+    let result = accounts::set_temporary_password(&state, &actor, id, form.password).await;
+    after_change(&state, actor, user, id, result, "password").await
 }
 
 /// Redirects with a notice on success; re-renders the page with the problem otherwise.
 async fn after_change(
     state: &AppState,
+    actor: Actor,
     user: CurrentUser,
     id: i32,
     result: AppResult<()>,
@@ -199,15 +209,7 @@ async fn after_change(
     match result {
         Ok(()) => Ok(see_other(&format!("/admin/users/{id}?notice={notice}"))),
         Err(AppError::Validation(errors)) => {
-            render_user(
-                state,
-                user,
-                id,
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render_user(state, actor, user, id, errors, None).await
         }
         Err(e) => Err(e),
     }
@@ -215,20 +217,13 @@ async fn after_change(
 
 async fn render_list(
     state: &AppState,
+    actor: Actor,
     user: CurrentUser,
     errors: FieldErrors,
     form: NewUserForm,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let (users, organisations) = state
-        .db
-        .run(|conn| {
-            Ok((
-                User::list_with_organisations(conn)?,
-                Organisation::list_all(conn)?,
-            ))
-        })
-        .await?;
+    let (users, organisations) = state.db.run(move |conn| users::list(conn, &actor)).await?;
     let page = UsersPage {
         layout: Layout::new("Users", &user, Section::Admin).with_errors(!errors.is_empty()),
         users,
@@ -240,22 +235,24 @@ async fn render_list(
     Ok((status, page).into_response())
 }
 
+/// The user page: 200, or 422 when a change was refused.
 async fn render_user(
     state: &AppState,
+    actor: Actor,
     user: CurrentUser,
     id: i32,
     errors: FieldErrors,
     notice: Option<&'static str>,
-    status: StatusCode,
 ) -> AppResult<Response> {
     let (account, organisation) = state
         .db
-        .run(move |conn| {
-            let account = User::find(conn, id)?;
-            let organisation = Organisation::find(conn, account.organisation_id)?;
-            Ok((account, organisation))
-        })
+        .run(move |conn| users::show(conn, &actor, id))
         .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = UserPage {
         layout: Layout::new(account.name.clone(), &user, Section::Admin)
             .with_errors(!errors.is_empty()),

@@ -9,15 +9,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::programmes::{self, ProgrammeInput, TemplateDayInput};
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::programme_input::{
-    ProgrammeInput, TemplateDayInput, create_programme, update_programme,
-};
-use crate::models::{Organisation, Programme, TemplateDay};
+use crate::models::{Organisation, TemplateDay};
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// Weeks the template grid offers.
 const GRID_WEEKS: i32 = 12;
@@ -61,8 +60,11 @@ impl ProgrammeFormPage {
 }
 
 /// `GET /programmes/new`: the Lincoln Green template and an 80 % threshold to start from.
-pub async fn new(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    user.require(Permission::ManageProgrammes)?;
+pub async fn new(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let form = ProgrammeFields {
         threshold: "80".into(),
         grid: TemplateDay::lincoln_green()
@@ -71,32 +73,19 @@ pub async fn new(State(state): State<AppState>, user: CurrentUser) -> AppResult<
             .collect(),
         ..ProgrammeFields::default()
     };
-    render(
-        &state,
-        &user,
-        None,
-        FieldErrors::new(),
-        form,
-        StatusCode::OK,
-    )
-    .await
+    render(&state, actor, &user, None, FieldErrors::new(), form).await
 }
 
 /// `GET /programmes/{id}/edit`
 pub async fn edit(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageProgrammes)?;
     let details = state
         .db
-        .run(move |conn| {
-            let p = Programme::find(conn, id)?;
-            Programme::with_details(conn, vec![p])?
-                .pop()
-                .ok_or(AppError::NotFound)
-        })
+        .run(move |conn| programmes::for_edit(conn, &actor, id))
         .await?;
     let form = ProgrammeFields {
         name: details.name.clone(),
@@ -109,15 +98,7 @@ pub async fn edit(
             .map(|d| ((d.week_number, d.weekday), d.kind.clone()))
             .collect(),
     };
-    render(
-        &state,
-        &user,
-        Some(id),
-        FieldErrors::new(),
-        form,
-        StatusCode::OK,
-    )
-    .await
+    render(&state, actor, &user, Some(id), FieldErrors::new(), form).await
 }
 
 /// What the form holds: typed text, ticked partners and the template grid.
@@ -162,7 +143,7 @@ impl ProgrammeFields {
         }
     }
 
-    /// The input for the model layer, and the problems only the form can see.
+    /// The input for the action, and the problems only the form can see.
     fn input(&self) -> (ProgrammeInput, FieldErrors) {
         let mut errors = FieldErrors::new();
         let threshold = self
@@ -199,77 +180,75 @@ impl ProgrammeFields {
 
 /// `POST /programmes`
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     WebForm(fields): WebForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageProgrammes)?;
-    save(&state, &user, None, ProgrammeFields::read(&fields)).await
+    save(&state, actor, &user, None, ProgrammeFields::read(&fields)).await
 }
 
 /// `POST /programmes/{id}/edit`
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(fields): WebForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageProgrammes)?;
-    save(&state, &user, Some(id), ProgrammeFields::read(&fields)).await
+    save(
+        &state,
+        actor,
+        &user,
+        Some(id),
+        ProgrammeFields::read(&fields),
+    )
+    .await
 }
 
+/// Creates or changes the programme, or shows the form again with its problems.
 async fn save(
     state: &AppState,
+    actor: Actor,
     user: &CurrentUser,
     editing: Option<i32>,
     form: ProgrammeFields,
 ) -> AppResult<Response> {
-    let (programme, errors) = form.input();
-    let (actor, now) = (user.id, state.clock.now());
-    let result = match (errors.is_empty(), editing) {
-        (false, _) => Err(AppError::Validation(errors)),
-        (true, None) => {
-            state
-                .db
-                .run(move |conn| create_programme(conn, Some(actor), programme, now))
-                .await
-        }
-        (true, Some(id)) => {
-            state
-                .db
-                .run(move |conn| update_programme(conn, Some(actor), id, programme, now))
-                .await
-        }
-    };
+    let (input, found) = form.input();
+    let result = state
+        .db
+        .run(move |conn| match editing {
+            None => programmes::create(conn, &actor, Ok(input), found),
+            Some(id) => programmes::update(conn, &actor, id, Ok(input), found),
+        })
+        .await;
     match result {
         Ok(p) => Ok(see_other(&format!("/programmes/{}", p.id))),
         Err(AppError::Validation(e) | AppError::Conflict { fields: e, .. }) => {
-            render(
-                state,
-                user,
-                editing,
-                e,
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render(state, actor, user, editing, e, form).await
         }
         Err(e) => Err(e),
     }
 }
 
+/// Renders the form: 200 when fresh, 422 when it carries problems.
 async fn render(
     state: &AppState,
+    actor: Actor,
     user: &CurrentUser,
     editing: Option<i32>,
     errors: FieldErrors,
     form: ProgrammeFields,
-    status: StatusCode,
 ) -> AppResult<Response> {
-    let organisations = state
+    let organisations: Vec<Organisation> = state
         .db
-        .run(|conn| Ok(Organisation::list_all(conn)?))
+        .run(move |conn| programmes::partner_choices(conn, &actor))
         .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let errors = errors_for_form(errors);
     let most = form.grid.keys().map(|(w, _)| *w).max().unwrap_or(0);
     let title = if editing.is_some() {

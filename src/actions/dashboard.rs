@@ -1,0 +1,129 @@
+//! What the home page shows the actor: their programmes, the open cohorts they may see
+//! with progress so far, residents with runs of absence (only for roles that see
+//! residents) and checkpoints due.
+
+use std::collections::HashMap;
+
+use crate::db::DbConnection;
+use crate::domain::{Actor, Permission};
+use crate::error::AppResult;
+use crate::models::attendance::CohortAttendance;
+use crate::models::checkpoint::{Checkpoint, QueueItem, QueueScope};
+use crate::models::{Cohort, Enrolment, MAX_PAGE_SIZE, Programme, ProgrammeDetails, RosterEntry};
+use crate::reports::programme_report;
+
+/// An open cohort on the dashboard.
+pub struct CurrentCohort {
+    /// The cohort.
+    pub cohort: Cohort,
+    /// The report's one-line summary.
+    pub headline: String,
+    /// Enrolments.
+    pub enrolled: usize,
+    /// People with at least one attended session (the report's definition).
+    pub started: usize,
+    /// People flagged for a run of absences.
+    pub flagged: usize,
+}
+
+/// A resident whose absences need following up.
+pub struct Flag {
+    /// The resident.
+    pub participant_id: i32,
+    /// Their name.
+    pub name: String,
+    /// Their cohort's name.
+    pub cohort: String,
+    /// Their longest run of absences.
+    pub run: usize,
+}
+
+/// The dashboard's content.
+pub struct Dashboard {
+    /// Programmes the actor may see.
+    pub programmes: Vec<ProgrammeDetails>,
+    /// Open cohorts.
+    pub current: Vec<CurrentCohort>,
+    /// Residents flagged (empty for roles that do not see residents).
+    pub flags: Vec<Flag>,
+    /// Checkpoints due in `queue` (empty for roles that do not see residents).
+    pub due: Vec<QueueItem>,
+}
+
+/// The dashboard of `actor`, with the checkpoints of `queue` (the same as their work
+/// queue).
+pub fn overview(conn: &mut DbConnection, actor: &Actor, queue: QueueScope) -> AppResult<Dashboard> {
+    let scope = actor.scope();
+    let sees_people = actor.can(Permission::ViewParticipants);
+    let programmes = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?;
+    let programmes = Programme::with_details(conn, programmes)?;
+    let cohorts: Vec<Cohort> = Cohort::list(conn, scope, None, None)?
+        .into_iter()
+        .filter(|c| c.status.is_open())
+        .collect();
+    let ids: Vec<i32> = cohorts.iter().map(|c| c.id).collect();
+    let rosters = Enrolment::rosters(conn, &ids)?;
+    let attendance = CohortAttendance::load_many(conn, &ids, actor.today)?;
+    let mut headlines = HashMap::new();
+    programme_report(conn, &ids, actor.today, |l| {
+        headlines.insert(l.cohort_id, (l.figures.started, l.headline()));
+    })?;
+    let due = if sees_people {
+        Checkpoint::queue_for(conn, queue, actor.today)?
+    } else {
+        Vec::new()
+    };
+    let mut flags = Vec::new();
+    let current = cohorts
+        .into_iter()
+        .map(|cohort| {
+            let roster: Vec<&RosterEntry> = rosters
+                .iter()
+                .filter(|r| r.enrolment.cohort_id == cohort.id)
+                .collect();
+            let marks = attendance.get(&cohort.id).cloned().unwrap_or_default();
+            let flagged = flag_absences(&cohort, &roster, &marks, &mut flags);
+            let headline = headlines.get(&Some(cohort.id));
+            CurrentCohort {
+                headline: headline.map(|h| h.1.clone()).unwrap_or_default(),
+                enrolled: roster.len(),
+                started: headline.map_or(0, |h| h.0 as usize),
+                flagged,
+                cohort,
+            }
+        })
+        .collect();
+    if !sees_people {
+        flags.clear();
+    }
+    Ok(Dashboard {
+        programmes,
+        current,
+        flags,
+        due,
+    })
+}
+
+/// Adds the cohort's people on a run of absences (still on the course) to `flags`, and
+/// returns how many there are.
+fn flag_absences(
+    cohort: &Cohort,
+    roster: &[&RosterEntry],
+    marks: &CohortAttendance,
+    flags: &mut Vec<Flag>,
+) -> usize {
+    let mut flagged = 0;
+    for r in roster {
+        let summary = marks.summary(r.enrolment.id);
+        if summary.flagged() && !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started") {
+            flagged += 1;
+            flags.push(Flag {
+                participant_id: r.enrolment.participant_id,
+                name: r.full_name(),
+                cohort: cohort.name.clone(),
+                run: summary.longest_absence_run,
+            });
+        }
+    }
+    flagged
+}

@@ -1,0 +1,185 @@
+//! Attendance registers: what a session's register shows, and saving it whole in one
+//! transaction (from the API's list of marks or the web form's one radio per person).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::sessions::visible;
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{Actor, Mark, Permission};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::audit::{self, AuditAction, Change};
+use crate::models::register::{self, MarkEntry, RegisterLine};
+use crate::models::{Cohort, CourseSession, Enrolment};
+
+/// One row of a register as saved.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterEntry {
+    /// The enrolment.
+    pub enrolment_id: i32,
+    /// `present`, `late`, `authorised_absence`, `unauthorised_absence`, or null to clear.
+    #[schema(schema_with = crate::openapi::attendance_status)]
+    pub status: Option<String>,
+}
+
+/// A session's register as its page and the API show it.
+#[derive(Debug, Clone)]
+pub struct RegisterView {
+    /// The session.
+    pub session: CourseSession,
+    /// Its cohort.
+    pub cohort: Cohort,
+    /// One line per enrolment on the register.
+    pub lines: Vec<RegisterLine>,
+    /// Whether the session takes marks today (held, not cancelled).
+    pub open: bool,
+    /// Whether the actor may take the register.
+    pub can_mark: bool,
+}
+
+impl RegisterView {
+    /// Shows every line with `mark`, saving nothing ("mark all present").
+    pub fn mark_everyone(&mut self, mark: Mark) {
+        for line in &mut self.lines {
+            line.status = Some(mark);
+        }
+    }
+}
+
+fn view(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    permission: Permission,
+    id: i32,
+) -> AppResult<RegisterView> {
+    let (session, cohort) = visible(conn, actor, permission, id)?;
+    let lines = register::load(conn, &session)?;
+    Ok(RegisterView {
+        open: register::check_session(&session, actor.today).is_ok(),
+        can_mark: actor.can(Permission::TakeAttendance),
+        session,
+        cohort,
+        lines,
+    })
+}
+
+/// The register of a session the actor may see, for roles that see residents.
+pub fn show(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<RegisterView> {
+    view(conn, actor, Permission::ViewParticipants, id)
+}
+
+/// The entries checked against the cohort's roster: each enrolment of the cohort, listed
+/// once, with a known mark (null clears one).
+fn parse_entries(
+    roster: &HashMap<i32, Enrolment>,
+    entries: &[RegisterEntry],
+) -> Result<Vec<MarkEntry>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut valid: Vec<MarkEntry> = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.iter().enumerate() {
+        let field = format!("[{i}]");
+        let id = entry.enrolment_id;
+        let mark = entry.status.as_deref().map(Mark::parse);
+        if !roster.contains_key(&id) {
+            errors.add(
+                &field,
+                format!("Enrolment {id} is not in this session's cohort"),
+            );
+        } else if valid.iter().any(|v| v.enrolment_id == id) {
+            errors.add(&field, format!("Enrolment {id} is listed twice"));
+        } else if let Some(None) = mark {
+            errors.add(
+                &field,
+                "Status must be present, late, authorised_absence or unauthorised_absence",
+            );
+        }
+        valid.push(MarkEntry {
+            enrolment_id: id,
+            mark: mark.flatten(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Saves a register in one transaction. Only sessions on or before today and not
+/// cancelled take marks. Saves of one cohort's registers take turns on the cohort's row
+/// lock, so concurrent saves of the same register all succeed and the last one wins.
+/// `entries` is the body as read: an unreadable one is refused after the permission check.
+pub fn save(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    entries: AppResult<Vec<RegisterEntry>>,
+) -> AppResult<RegisterView> {
+    actor.require(Permission::TakeAttendance)?;
+    let entries = entries?;
+    write_transaction(conn, |conn| {
+        let (session, _) = visible(conn, actor, Permission::TakeAttendance, id)?;
+        register::check_session(&session, actor.today)?;
+        Cohort::lock(conn, session.cohort_id)?;
+        // Read again under the lock: the session may have been cancelled meanwhile.
+        let session = CourseSession::find(conn, id)?;
+        register::check_session(&session, actor.today)?;
+        let roster = register::roster_by_id(conn, session.cohort_id)?;
+        let valid = parse_entries(&roster, &entries).map_err(AppError::Validation)?;
+        let (before, after) =
+            register::write_marks(conn, actor.user_id, &session, &roster, &valid, actor.now)?;
+        audit::record(
+            conn,
+            actor,
+            AuditAction::Update,
+            Change {
+                entity: "register",
+                id: id,
+                participant_id: None,
+                before: Some(&before),
+                after: Some(&after),
+            },
+        )?;
+        view(conn, actor, Permission::TakeAttendance, id)
+    })
+}
+
+/// The outcome of the register form: saved, or the page again with its problems.
+pub type FormOutcome = Result<RegisterView, (RegisterView, FieldErrors)>;
+
+/// Saves the web form: one radio per person on the register, every one required
+/// (`status_{enrolment_id}`). A missing or unknown mark names the person and saves
+/// nothing; the page comes back with what was chosen.
+pub fn save_form(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    submitted: &HashMap<String, String>,
+) -> AppResult<FormOutcome> {
+    let mut page = view(conn, actor, Permission::TakeAttendance, id)?;
+    let mut errors = FieldErrors::new();
+    let mut entries = Vec::with_capacity(page.lines.len());
+    for line in &mut page.lines {
+        let key = format!("status_{}", line.enrolment_id);
+        match submitted.get(&key).and_then(|s| Mark::parse(s)) {
+            Some(mark) => {
+                line.status = Some(mark);
+                entries.push(RegisterEntry {
+                    enrolment_id: line.enrolment_id,
+                    status: Some(mark.as_str().to_owned()),
+                });
+            }
+            None => errors.add(&key, format!("Select attendance for {}", line.full_name())),
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err((page, errors)));
+    }
+    match save(conn, actor, id, Ok(entries)) {
+        Ok(saved) => Ok(Ok(saved)),
+        Err(AppError::Validation(errors)) => Ok(Err((page, errors))),
+        Err(e) => Err(e),
+    }
+}

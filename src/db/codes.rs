@@ -1,0 +1,31 @@
+//! The domain's state enums on the connection enum: each is stored as its TEXT code (the
+//! per-database conversions live beside the enum in `domain/`), and these impls let
+//! queries through [`DbConnection`](super::DbConnection) bind and read them.
+
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql};
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::Text;
+
+use super::multi_connection_impl::MultiBackend;
+use crate::domain::{CohortStatus, Mark, Role};
+
+/// Passes a TEXT-stored enum through to whichever database the connection is.
+macro_rules! text_on_both {
+    ($($ty:ty),* $(,)?) => {$(
+        impl FromSql<Text, MultiBackend> for $ty {
+            fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                bytes.from_sql::<Self, Text>()
+            }
+        }
+
+        impl ToSql<Text, MultiBackend> for $ty {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                out.set_value((Text, self));
+                Ok(IsNull::No)
+            }
+        }
+    )*};
+}
+
+text_on_both!(CohortStatus, Mark, Role);

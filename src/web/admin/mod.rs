@@ -1,0 +1,4 @@
+//! Admin pages: user accounts (`users`) and organisations (`organisations`).
+
+pub mod organisations;
+pub mod users;

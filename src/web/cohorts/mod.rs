@@ -1,0 +1,181 @@
+//! Cohort pages: the list, creating and changing a cohort (here), and the cohort page
+//! with its roster, schedule and funnel so far, and generating its schedule (`show`).
+
+mod form;
+mod show;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub use form::CohortForm;
+pub use show::{GenerateForm, NoticeQuery, generate, show};
+
+use super::{Layout, Section, WebForm, see_other};
+use crate::actions::cohorts;
+use crate::auth::{CurrentUser, Permission};
+use crate::domain::{Actor, CohortStatus};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::extract::PathId;
+use crate::models::{Cohort, Programme};
+use crate::state::AppState;
+
+/// The cohorts list.
+#[derive(Template, WebTemplate)]
+#[template(path = "cohorts/list.html")]
+pub struct CohortListPage {
+    layout: Layout,
+    cohorts: Vec<(Cohort, String)>,
+    can_create: bool,
+}
+
+/// The new / edit cohort form.
+#[derive(Template, WebTemplate)]
+#[template(path = "cohorts/form.html")]
+pub struct CohortFormPage {
+    layout: Layout,
+    errors: FieldErrors,
+    form: CohortForm,
+    programmes: Vec<Programme>,
+    editing: Option<i32>,
+    statuses: Vec<(&'static str, &'static str)>,
+}
+
+/// `GET /cohorts`
+pub async fn list(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<CohortListPage> {
+    let cohorts = state
+        .db
+        .run(move |conn| cohorts::list_named(conn, &actor))
+        .await?;
+    Ok(CohortListPage {
+        layout: Layout::new("Cohorts", &user, Section::Cohorts),
+        cohorts,
+        can_create: user.can(Permission::ManageCohorts),
+    })
+}
+
+/// `GET /cohorts/new`
+pub async fn new(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    let form = CohortForm::blank();
+    render_form(&state, actor, &user, form, None, FieldErrors::new()).await
+}
+
+/// `POST /cohorts`
+pub async fn create(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    WebForm(form): WebForm<CohortForm>,
+) -> AppResult<Response> {
+    let (input, found) = form.input(true);
+    let result = state
+        .db
+        .run(move |conn| cohorts::create(conn, &actor, Ok(input), found))
+        .await;
+    match result {
+        Ok(view) => Ok(see_other(&format!(
+            "/cohorts/{}?notice=created",
+            view.cohort.id
+        ))),
+        Err(e) => refused(&state, actor, &user, form, None, e).await,
+    }
+}
+
+/// `GET /cohorts/{id}/edit`
+pub async fn edit(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    let cohort = state
+        .db
+        .run(move |conn| cohorts::for_edit(conn, &actor, id))
+        .await?;
+    let form = CohortForm::of(&cohort);
+    render_form(&state, actor, &user, form, Some(id), FieldErrors::new()).await
+}
+
+/// `POST /cohorts/{id}/edit`
+pub async fn update(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<CohortForm>,
+) -> AppResult<Response> {
+    let (mut input, found) = form.input(false);
+    input.programme_id = None;
+    let result = state
+        .db
+        .run(move |conn| cohorts::update(conn, &actor, id, Ok(input), found))
+        .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!("/cohorts/{id}?notice=updated"))),
+        Err(e) => refused(&state, actor, &user, form, Some(id), e).await,
+    }
+}
+
+/// The form again with the problems of a refused submission; other errors pass on.
+async fn refused(
+    state: &AppState,
+    actor: Actor,
+    user: &CurrentUser,
+    form: CohortForm,
+    editing: Option<i32>,
+    error: AppError,
+) -> AppResult<Response> {
+    match error {
+        AppError::Validation(errors) | AppError::Conflict { fields: errors, .. } => {
+            render_form(state, actor, user, form, editing, errors).await
+        }
+        e => Err(e),
+    }
+}
+
+/// Renders the form: 200 when fresh, 422 when it carries problems.
+async fn render_form(
+    state: &AppState,
+    actor: Actor,
+    user: &CurrentUser,
+    form: CohortForm,
+    editing: Option<i32>,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let programmes = state
+        .db
+        .run(move |conn| cohorts::programme_choices(conn, &actor))
+        .await?;
+    let title = if editing.is_some() {
+        "Change cohort"
+    } else {
+        "Create a cohort"
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = CohortFormPage {
+        layout: Layout::new(title, user, Section::Cohorts).with_errors(!errors.is_empty()),
+        errors,
+        form,
+        programmes,
+        editing,
+        statuses: CohortStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
+    };
+    Ok((status, page).into_response())
+}

@@ -1,0 +1,180 @@
+//! The cohort page: its summary, funnel so far, roster with attendance and schedule, and
+//! generating the schedule from it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::actions::cohorts::{self, CohortDetails, RosterLine};
+use crate::auth::{CurrentUser, Permission};
+use crate::domain::Actor;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::extract::PathId;
+use crate::models::enrolment::stage_label;
+use crate::models::{Cohort, CourseSession, Programme, RosterEntry};
+use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
+
+/// The cohort page.
+#[derive(Template, WebTemplate)]
+#[template(path = "cohorts/show.html")]
+pub struct CohortPage {
+    layout: Layout,
+    cohort: Cohort,
+    programme: Programme,
+    roster: Vec<RosterLine>,
+    sessions: Vec<CourseSession>,
+    held: usize,
+    funnel: Vec<(&'static str, usize)>,
+    places_taken: i64,
+    can_manage: bool,
+    can_enrol: bool,
+    today: chrono::NaiveDate,
+    notice: Option<String>,
+    errors: FieldErrors,
+}
+
+/// Query of the cohort page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+impl NoticeQuery {
+    /// The line of confirmation a redirect asked for.
+    fn text(&self) -> Option<String> {
+        let text = match self.notice.as_deref()? {
+            "created" => "The cohort has been created. Generate its schedule next.",
+            "updated" => "The cohort has been changed.",
+            "generated" => "The schedule has been generated.",
+            "enrolled" => "The resident has been enrolled.",
+            "register" => "The register has been saved. Attendance rates below include it.",
+            _ => return None,
+        };
+        Some(text.to_owned())
+    }
+}
+
+/// `GET /cohorts/{id}`
+pub async fn show(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let notice = q.text();
+    render_cohort(&state, actor, &user, id, notice, FieldErrors::new()).await
+}
+
+/// Renders the cohort page: 200, or 409 after a refused schedule generation.
+async fn render_cohort(
+    state: &AppState,
+    actor: Actor,
+    user: &CurrentUser,
+    id: i32,
+    notice: Option<String>,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let details: CohortDetails = state
+        .db
+        .run(move |conn| cohorts::details(conn, &actor, id))
+        .await?;
+    let places_taken = details
+        .enrolments
+        .iter()
+        .filter(|r| !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started"))
+        .count() as i64;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::CONFLICT
+    };
+    let page = CohortPage {
+        layout: Layout::new(details.cohort.name.clone(), user, Section::Cohorts)
+            .with_errors(!errors.is_empty()),
+        funnel: funnel(&details.enrolments),
+        held: details.held,
+        cohort: details.cohort,
+        programme: details.programme,
+        roster: details.roster,
+        sessions: details.sessions,
+        places_taken,
+        can_manage: actor.can(Permission::ManageCohorts),
+        can_enrol: actor.can(Permission::ManageEnrolments),
+        today: actor.today,
+        notice,
+        errors,
+    };
+    Ok((status, page).into_response())
+}
+
+/// People at each step so far: everyone who applied, then those accepted or further,
+/// started or further, completed; withdrawals beside.
+fn funnel(roster: &[RosterEntry]) -> Vec<(&'static str, usize)> {
+    let count = |stages: &[&str]| {
+        roster
+            .iter()
+            .filter(|r| stages.contains(&r.enrolment.stage.as_str()))
+            .count()
+    };
+    let with = |has: fn(&RosterEntry) -> bool| roster.iter().filter(|r| has(r)).count();
+    vec![
+        ("Applied", roster.len()),
+        (
+            "Accepted or further",
+            count(&["accepted", "started", "completed"]) + count(&["withdrawn"]),
+        ),
+        ("Started", count(&["started", "completed"])),
+        ("Completed", count(&["completed"])),
+        ("Withdrawn", count(&["withdrawn"])),
+        ("Did not start", count(&["not_started"])),
+        (
+            "Interviewed",
+            with(|r| r.enrolment.interviewed_on.is_some()),
+        ),
+        ("Offered a job", with(|r| r.enrolment.offered_on.is_some())),
+    ]
+}
+
+/// Field of the generate form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct GenerateForm {
+    replace: String,
+}
+
+/// `POST /cohorts/{id}/sessions/generate`
+pub async fn generate(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<GenerateForm>,
+) -> AppResult<Response> {
+    let replace = form.replace == "yes";
+    let result = state
+        .db
+        .run(move |conn| cohorts::generate_schedule(conn, &actor, id, Ok(replace)))
+        .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/cohorts/{id}?notice=generated#schedule"
+        ))),
+        Err(AppError::Conflict { fields, .. }) => {
+            render_cohort(&state, actor, &user, id, None, fields).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Label helpers for templates.
+impl CohortPage {
+    fn stage(&self, code: &str) -> &'static str {
+        stage_label(code)
+    }
+}

@@ -1,0 +1,177 @@
+//! Programme pages: the programmes the user's organisation partners in, each with its
+//! information sessions (here); admins create and change them (`admin`).
+
+pub mod admin;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::forms::DateBoxes;
+use super::{Layout, Section, WebForm, see_other};
+use crate::actions::{information_sessions, programmes};
+use crate::auth::{CurrentUser, Permission};
+use crate::domain::Actor;
+use crate::error::{AppResult, FieldErrors};
+use crate::extract::PathId;
+use crate::models::ProgrammeDetails;
+use crate::models::information_session::{InformationSession, InformationSessionInput};
+use crate::state::AppState;
+/// The list of programmes.
+#[derive(Template, WebTemplate)]
+#[template(path = "programmes/list.html")]
+pub struct ProgrammeListPage {
+    layout: Layout,
+    programmes: Vec<ProgrammeDetails>,
+    can_manage: bool,
+}
+
+/// One programme.
+#[derive(Template, WebTemplate)]
+#[template(path = "programmes/show.html")]
+pub struct ProgrammePage {
+    layout: Layout,
+    programme: ProgrammeDetails,
+    information_sessions: Vec<(InformationSession, i64)>,
+    can_record: bool,
+    can_manage: bool,
+    errors: FieldErrors,
+    form: InformationSessionForm,
+    notice: Option<&'static str>,
+}
+
+/// Fields of the information session form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InformationSessionForm {
+    held_on_day: String,
+    held_on_month: String,
+    held_on_year: String,
+    venue: String,
+    head_count: String,
+}
+
+/// `?notice=`
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+impl InformationSessionForm {
+    /// The input for the action, and the problems only the form can see.
+    fn input(&self) -> (InformationSessionInput, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let boxes = DateBoxes {
+            day: self.held_on_day.clone(),
+            month: self.held_on_month.clone(),
+            year: self.held_on_year.clone(),
+        };
+        let held_on = boxes.to_iso("held_on", "Date", &mut errors);
+        let head_count = match self.head_count.trim() {
+            "" => None,
+            n => n
+                .parse()
+                .map_err(|_| errors.add("head_count", "Head count must be a whole number"))
+                .ok(),
+        };
+        let input = InformationSessionInput {
+            held_on,
+            venue: Some(self.venue.clone()),
+            head_count,
+        };
+        (input, errors)
+    }
+}
+
+/// `GET /programmes`
+pub async fn list(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<ProgrammeListPage> {
+    let programmes = state
+        .db
+        .run(move |conn| programmes::list_all(conn, &actor))
+        .await?;
+    Ok(ProgrammeListPage {
+        layout: Layout::new("Programmes", &user, Section::Programmes),
+        programmes,
+        can_manage: user.can(Permission::ManageProgrammes),
+    })
+}
+
+/// `GET /programmes/{id}`: 404 unless the user's organisation partners in it.
+pub async fn show(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let notice = (q.notice.as_deref() == Some("information_session"))
+        .then_some("The information session has been recorded.");
+    let form = InformationSessionForm::default();
+    render(&state, actor, &user, id, form, FieldErrors::new(), notice).await
+}
+
+/// Renders the programme page: 200, or 422 when the information session form carries
+/// problems.
+async fn render(
+    state: &AppState,
+    actor: Actor,
+    user: &CurrentUser,
+    id: i32,
+    form: InformationSessionForm,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> AppResult<Response> {
+    let (programme, information_sessions) = state
+        .db
+        .run(move |conn| programmes::page(conn, &actor, id))
+        .await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ProgrammePage {
+        layout: Layout::new(programme.name.clone(), user, Section::Programmes)
+            .with_errors(!errors.is_empty()),
+        programme,
+        information_sessions,
+        can_record: actor.can(Permission::ManageCohorts),
+        can_manage: actor.can(Permission::ManageProgrammes),
+        errors,
+        form,
+        notice,
+    };
+    Ok((status, page).into_response())
+}
+
+/// `POST /programmes/{id}/information-sessions`
+pub async fn record_information_session(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<InformationSessionForm>,
+) -> AppResult<Response> {
+    let (input, found) = form.input();
+    let result = state
+        .db
+        .run(move |conn| information_sessions::record(conn, &actor, id, Ok(input), found))
+        .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/programmes/{id}?notice=information_session#information-sessions"
+        ))),
+        Err(crate::error::AppError::Validation(errors)) => {
+            render(&state, actor, &user, id, form, errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
