@@ -9,7 +9,8 @@ use utoipa::openapi::schema::{
     KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 
-use crate::models::{checkpoint, cohort, employment, enrolment, participant_input, progression};
+use crate::domain::{Stage, WithdrawalReason};
+use crate::models::{checkpoint, cohort, employment, participant_input, progression};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
 /// `format: date`.
@@ -90,12 +91,17 @@ pub fn cohort_status() -> Object {
 
 /// An enrolment stage; empty or null leaves it as it is.
 pub fn stage() -> Object {
-    code(enrolment::STAGES.into_iter().chain([""]))
+    code(Stage::ALL.map(Stage::as_str).into_iter().chain([""]))
 }
 
 /// Why an enrolment was withdrawn; empty or null for none.
 pub fn withdrawal_reason() -> Object {
-    code(codes_of(&enrolment::WITHDRAWAL_REASONS).chain([""]))
+    code(
+        WithdrawalReason::ALL
+            .map(WithdrawalReason::as_str)
+            .into_iter()
+            .chain([""]),
+    )
 }
 
 /// An NHS staff group.

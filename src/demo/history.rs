@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::jobs;
 use crate::db::DbConnection;
+use crate::domain::Stage;
 use crate::error::{AppError, AppResult};
 use crate::models::attendance::RegisterEntry;
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
@@ -124,9 +125,9 @@ fn stage(
     Ok(())
 }
 
-fn to_stage(to: &str, reason: Option<String>) -> EnrolmentInput {
+fn to_stage(to: Stage, reason: Option<String>) -> EnrolmentInput {
     EnrolmentInput {
-        stage: Some(to.to_owned()),
+        stage: Some(to.as_str().to_owned()),
         withdrawal_reason: reason,
         ..EnrolmentInput::default()
     }
@@ -229,19 +230,25 @@ fn run_cohort(
             at(e.applied_on),
         )?;
         if let Some(on) = e.accepted_on {
-            stage(conn, actor, &mut enrolment, to_stage("accepted", None), on)?;
+            stage(
+                conn,
+                actor,
+                &mut enrolment,
+                to_stage(Stage::Accepted, None),
+                on,
+            )?;
         }
         if let Some(on) = e.not_started_on {
             stage(
                 conn,
                 actor,
                 &mut enrolment,
-                to_stage("not_started", None),
+                to_stage(Stage::NotStarted, None),
                 on,
             )?;
         }
         if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
-            let input = to_stage("withdrawn", e.withdrawal_reason.clone());
+            let input = to_stage(Stage::Withdrawn, e.withdrawal_reason.clone());
             stage(conn, actor, &mut enrolment, input, on)?;
         }
         roster.push((e, enrolment));
@@ -304,9 +311,9 @@ fn take_registers(
         for (row, enrolment) in roster.iter_mut() {
             if row.accepted_on.is_some()
                 && let Some(on) = row.withdrawn_on.filter(|d| *d <= session.held_on)
-                && enrolment.stage != "withdrawn"
+                && enrolment.stage != Stage::Withdrawn
             {
-                let input = to_stage("withdrawn", row.withdrawal_reason.clone());
+                let input = to_stage(Stage::Withdrawn, row.withdrawal_reason.clone());
                 stage(conn, actor, enrolment, input, on)?;
             }
             let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
@@ -340,7 +347,7 @@ fn take_registers(
     }
     for (row, enrolment) in roster.iter_mut() {
         if let Some(on) = row.completed_on {
-            stage(conn, actor, enrolment, to_stage("completed", None), on)?;
+            stage(conn, actor, enrolment, to_stage(Stage::Completed, None), on)?;
         }
         if let Some(on) = row.offered_on.or(row.interviewed_on) {
             let input = EnrolmentInput {

@@ -4,6 +4,8 @@
 
 pub mod actor;
 pub mod role;
+pub mod stage;
 
 pub use actor::Actor;
 pub use role::{Permission, Role};
+pub use stage::{Stage, WithdrawalReason};

@@ -4,12 +4,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::enrolment::{STAGES, WITHDRAWAL_REASONS, check_transition};
 use super::participant_input::age_on;
 use super::{
     AuditAction, AuditEvent, Cohort, Enrolment, EnrolmentChanges, NewAuditEvent, Participant,
 };
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::{Stage, WithdrawalReason};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::validate;
 
@@ -153,23 +153,34 @@ pub fn change_enrolment(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    if let Some(stage) = stage {
-        if !STAGES.contains(&stage) {
+    let stage = match stage.map(Stage::parse) {
+        None => None,
+        Some(None) => {
             errors.add("stage", "Select a stage");
-        } else if let Err(message) = check_transition(&before.stage, stage) {
-            errors.add("stage", message);
+            None
         }
-    }
-    let withdrawing = stage == Some("withdrawn") && before.stage != "withdrawn";
+        Some(Some(stage)) => {
+            if let Err(message) = before.stage.check_transition(stage) {
+                errors.add("stage", message);
+            }
+            Some(stage)
+        }
+    };
+    let withdrawing = stage == Some(Stage::Withdrawn) && before.stage != Stage::Withdrawn;
     let reason = input
         .withdrawal_reason
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty());
+    let reason = match reason.map(WithdrawalReason::parse) {
+        None => None,
+        Some(None) => {
+            errors.add("withdrawal_reason", "Select why the resident withdrew");
+            None
+        }
+        Some(Some(reason)) => Some(reason),
+    };
     if withdrawing && reason.is_none() {
-        errors.add("withdrawal_reason", "Select why the resident withdrew");
-    }
-    if reason.is_some_and(|r| !WITHDRAWAL_REASONS.iter().any(|(c, _)| *c == r)) {
         errors.add("withdrawal_reason", "Select why the resident withdrew");
     }
     let interviewed_on = optional_date(
@@ -193,7 +204,7 @@ pub fn change_enrolment(
         Cohort::lock(conn, before.cohort_id)?;
         let before = &Enrolment::find(conn, before.id)?;
         if let Some(to) = stage.filter(|s| *s != before.stage)
-            && let Err(message) = check_transition(&before.stage, to)
+            && let Err(message) = before.stage.check_transition(to)
         {
             return Err(AppError::invalid("stage", message));
         }
@@ -205,21 +216,21 @@ pub fn change_enrolment(
         };
         let moving = stage.filter(|s| *s != before.stage);
         if let Some(to) = moving {
-            changes.stage = Some(to.to_owned());
-            let withdrawn = to == "withdrawn";
-            changes.withdrawal_reason = Some(reason.filter(|_| withdrawn).map(str::to_owned));
+            changes.stage = Some(to);
+            let withdrawn = to == Stage::Withdrawn;
+            changes.withdrawal_reason = Some(reason.filter(|_| withdrawn));
             changes.withdrawn_on = Some(withdrawn.then_some(today));
             Enrolment::record_stage_change(
                 conn,
                 before.id,
-                Some(&before.stage),
+                Some(before.stage),
                 to,
                 Some(actor),
                 today,
                 now,
             )?;
-        } else if let Some(reason) = reason.filter(|_| before.stage == "withdrawn") {
-            changes.withdrawal_reason = Some(Some(reason.to_owned()));
+        } else if let Some(reason) = reason.filter(|_| before.stage == Stage::Withdrawn) {
+            changes.withdrawal_reason = Some(Some(reason));
         }
         let after = Enrolment::update(conn, before.id, &changes)?;
         audit(conn, actor, AuditAction::Update, Some(before), &after, now)?;

@@ -11,6 +11,7 @@ use super::{
     AuditAction, AuditEvent, Cohort, CourseSession, Enrolment, NewAuditEvent, RosterEntry,
 };
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::Stage;
 use crate::error::{AppError, AppResult, FieldErrors};
 
 /// One line of a register.
@@ -46,17 +47,14 @@ pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<R
         .collect();
     Ok(Enrolment::roster(conn, session.cohort_id)?
         .into_iter()
-        .filter(|r| {
-            !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started")
-                || marks.contains_key(&r.enrolment.id)
-        })
+        .filter(|r| r.enrolment.stage.holds_place() || marks.contains_key(&r.enrolment.id))
         .map(|r: RosterEntry| RegisterLine {
             enrolment_id: r.enrolment.id,
             participant_id: r.enrolment.participant_id,
             status: marks.get(&r.enrolment.id).cloned(),
             given_name: r.given_name,
             family_name: r.family_name,
-            stage: r.enrolment.stage,
+            stage: r.enrolment.stage.as_str().to_owned(),
         })
         .collect())
 }
@@ -130,7 +128,7 @@ pub fn save(
             }
             let enrolment = &roster[&entry.enrolment_id];
             if entry.status.as_deref().is_some_and(is_attended)
-                && matches!(enrolment.stage.as_str(), "applied" | "accepted")
+                && enrolment.stage.starts_on_attendance()
             {
                 start(conn, actor, enrolment, session.held_on, now)?;
             }
@@ -177,14 +175,14 @@ fn start(
     Enrolment::record_stage_change(
         conn,
         enrolment.id,
-        Some(&enrolment.stage),
-        "started",
+        Some(enrolment.stage),
+        Stage::Started,
         Some(actor),
         on,
         now,
     )?;
     let changes = super::EnrolmentChanges {
-        stage: Some("started".into()),
+        stage: Some(Stage::Started),
         updated_at: Some(now),
         ..Default::default()
     };

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
 use crate::auth::{CurrentUser, Permission};
+use crate::domain::Stage;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
@@ -18,7 +19,6 @@ use crate::models::cohort::{STATUSES, status_label};
 use crate::models::cohort_input::{
     CohortInput, create_cohort, generate_sessions, problems, update_cohort,
 };
-use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, Programme, RosterEntry};
 use crate::state::AppState;
 
@@ -368,7 +368,7 @@ async fn render_cohort(
         .await?;
     let places_taken = roster
         .iter()
-        .filter(|r| !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started"))
+        .filter(|r| r.enrolment.stage.holds_place())
         .count() as i64;
     let funnel = funnel(&roster);
     let roster = if user.can(Permission::ViewParticipants) {
@@ -404,22 +404,23 @@ async fn render_cohort(
 /// People at each step so far: everyone who applied, then those accepted or further,
 /// started or further, completed; withdrawals beside.
 fn funnel(roster: &[RosterEntry]) -> Vec<(&'static str, usize)> {
-    let count = |stages: &[&str]| {
+    let count = |stages: &[Stage]| {
         roster
             .iter()
-            .filter(|r| stages.contains(&r.enrolment.stage.as_str()))
+            .filter(|r| stages.contains(&r.enrolment.stage))
             .count()
     };
     vec![
         ("Applied", roster.len()),
         (
             "Accepted or further",
-            count(&["accepted", "started", "completed"]) + count(&["withdrawn"]),
+            count(&[Stage::Accepted, Stage::Started, Stage::Completed])
+                + count(&[Stage::Withdrawn]),
         ),
-        ("Started", count(&["started", "completed"])),
-        ("Completed", count(&["completed"])),
-        ("Withdrawn", count(&["withdrawn"])),
-        ("Did not start", count(&["not_started"])),
+        ("Started", count(&[Stage::Started, Stage::Completed])),
+        ("Completed", count(&[Stage::Completed])),
+        ("Withdrawn", count(&[Stage::Withdrawn])),
+        ("Did not start", count(&[Stage::NotStarted])),
         (
             "Interviewed",
             roster
@@ -469,12 +470,5 @@ pub async fn generate(
             render_cohort(&state, &user, id, None, fields, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e),
-    }
-}
-
-/// Label helpers for templates.
-impl CohortPage {
-    fn stage(&self, code: &str) -> &'static str {
-        stage_label(code)
     }
 }

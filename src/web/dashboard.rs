@@ -98,9 +98,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult
             let mut flagged = 0;
             for r in &roster {
                 let summary = marks.summary(r.enrolment.id);
-                if summary.flagged()
-                    && !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started")
-                {
+                if summary.flagged() && r.enrolment.stage.holds_place() {
                     flagged += 1;
                     flags.push(Flag {
                         participant_id: r.enrolment.participant_id,

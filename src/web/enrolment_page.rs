@@ -10,9 +10,9 @@ use serde::Deserialize;
 use super::forms::{DateBoxes, merge};
 use super::{Layout, Section, WebForm, see_other};
 use crate::auth::{CurrentUser, Permission};
+use crate::domain::{Stage, WithdrawalReason};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::enrolment::{STAGES, WITHDRAWAL_REASONS, stage_label};
 use crate::models::enrolment_input::{EnrolmentInput, change_enrolment};
 use crate::models::{Cohort, Enrolment, Participant, access};
 use crate::state::AppState;
@@ -58,8 +58,11 @@ pub async fn enrolment_form(
         DateBoxes::of(enrolment.offered_on),
     );
     let form = EnrolmentForm {
-        stage: enrolment.stage.clone(),
-        withdrawal_reason: enrolment.withdrawal_reason.clone().unwrap_or_default(),
+        stage: enrolment.stage.as_str().to_owned(),
+        withdrawal_reason: enrolment
+            .withdrawal_reason
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default(),
         interviewed_on_day: i.day,
         interviewed_on_month: i.month,
         interviewed_on_year: i.year,
@@ -180,8 +183,8 @@ fn enrolment_page(
         enrolment,
         cohort,
         participant,
-        stages: STAGES.iter().map(|s| (*s, stage_label(s))).collect(),
-        reasons: WITHDRAWAL_REASONS,
+        stages: Stage::ALL.map(|s| (s.as_str(), s.label())).to_vec(),
+        reasons: WithdrawalReason::ALL.map(|r| (r.as_str(), r.label())),
         form,
         errors,
     };

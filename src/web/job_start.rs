@@ -18,7 +18,6 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::employment::{CONTRACTS, LEEDS_SITES, STAFF_GROUPS};
 use crate::models::employment_input::{EmploymentInput, Recorder, record_employment};
-use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, Enrolment, Organisation, Participant, Programme, access};
 use crate::state::AppState;
 
@@ -52,12 +51,6 @@ pub struct JobStartPage {
     contracts: [(&'static str, &'static str); 4],
     form: JobStartForm,
     errors: FieldErrors,
-}
-
-impl JobStartPage {
-    fn stage(&self, code: &str) -> &'static str {
-        stage_label(code)
-    }
 }
 
 /// What the form offers: the resident, their enrolments the caller may see, and the

@@ -16,7 +16,6 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::employment::{STAFF_GROUPS, label as label_of};
-use crate::models::enrolment::{reason_label, stage_label};
 use crate::models::enrolment_input::enrol;
 use crate::models::information_session::{self, InformationSession};
 use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
@@ -51,12 +50,6 @@ pub struct ResidentPage {
 }
 
 impl ResidentPage {
-    fn stage(&self, code: &str) -> &'static str {
-        stage_label(code)
-    }
-    fn reason(&self, code: &str) -> &'static str {
-        reason_label(code)
-    }
     fn staff_group(&self, code: &str) -> &'static str {
         label_of(&STAFF_GROUPS, code)
     }

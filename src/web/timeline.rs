@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::db::DbConnection;
+use crate::domain::Stage;
 use crate::error::AppResult;
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
 use crate::models::employment_input::Recorder;
@@ -54,15 +55,14 @@ fn rank(kind: &str) -> u8 {
     }
 }
 
-fn stage_text(stage: &str, cohort: &str) -> String {
+fn stage_text(stage: Stage, cohort: &str) -> String {
     match stage {
-        "applied" => format!("Referred to {cohort}"),
-        "accepted" => format!("Accepted onto {cohort}"),
-        "started" => format!("Started the course, {cohort}"),
-        "completed" => format!("Completed the course, {cohort}"),
-        "withdrawn" => format!("Withdrew from {cohort}"),
-        "not_started" => format!("Did not start {cohort}"),
-        other => format!("{other}: {cohort}"),
+        Stage::Applied => format!("Referred to {cohort}"),
+        Stage::Accepted => format!("Accepted onto {cohort}"),
+        Stage::Started => format!("Started the course, {cohort}"),
+        Stage::Completed => format!("Completed the course, {cohort}"),
+        Stage::Withdrawn => format!("Withdrew from {cohort}"),
+        Stage::NotStarted => format!("Did not start {cohort}"),
     }
 }
 
@@ -103,7 +103,7 @@ pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
             .filter(|c| c.enrolment_id == enrolment.id)
         {
             let link = Some(format!("/cohorts/{}", cohort.id));
-            let text = stage_text(&change.to_stage, &cohort.name);
+            let text = stage_text(change.to_stage, &cohort.name);
             push(change.changed_on, "Course", text, link, false);
         }
     }
