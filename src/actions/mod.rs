@@ -4,3 +4,4 @@
 //! one function. Web pages, the JSON API and the command line call these and only render.
 //!
 //! [`Actor`]: crate::domain::Actor
+pub mod enrolments;

@@ -10,13 +10,13 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
 use super::jobs;
+use crate::actions::enrolments::{self, EnrolmentInput};
 use crate::db::DbConnection;
-use crate::domain::Stage;
+use crate::domain::{Actor, Role, Stage};
 use crate::error::{AppError, AppResult};
 use crate::models::attendance::RegisterEntry;
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::deprivation::DeprivationArea;
-use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
 use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{
     ParticipantInput, check, check_equality, create_participant, save_equality,
@@ -114,14 +114,26 @@ pub(super) fn missing(what: &str) -> AppError {
     AppError::Internal(anyhow::anyhow!("demo fixtures refer to an unknown {what}"))
 }
 
+/// The programme coordinator, acting on `on`.
+fn coordinator(cast: Cast, on: NaiveDate) -> Actor {
+    Actor {
+        user_id: cast.coordinator.0,
+        role: Role::Coordinator,
+        organisation_id: cast.coordinator.1,
+        today: on,
+        now: at(on),
+    }
+}
+
 fn stage(
     conn: &mut DbConnection,
-    actor: i32,
+    cast: Cast,
     enrolment: &mut Enrolment,
     input: EnrolmentInput,
     on: NaiveDate,
 ) -> AppResult<()> {
-    *enrolment = change_enrolment(conn, actor, enrolment, input, on, at(on))?;
+    let actor = coordinator(cast, on);
+    *enrolment = enrolments::change(conn, &actor, enrolment.id, &input)?;
     Ok(())
 }
 
@@ -220,19 +232,12 @@ fn run_cohort(
                 )?;
             }
         }
-        let actor = cast.coordinator.0;
-        let mut enrolment = enrol(
-            conn,
-            actor,
-            &cohort,
-            &participant,
-            e.applied_on,
-            at(e.applied_on),
-        )?;
+        let actor = coordinator(cast, e.applied_on);
+        let mut enrolment = enrolments::enrol_in_cohort(conn, &actor, cohort.id, participant.id)?;
         if let Some(on) = e.accepted_on {
             stage(
                 conn,
-                actor,
+                cast,
                 &mut enrolment,
                 to_stage(Stage::Accepted, None),
                 on,
@@ -241,7 +246,7 @@ fn run_cohort(
         if let Some(on) = e.not_started_on {
             stage(
                 conn,
-                actor,
+                cast,
                 &mut enrolment,
                 to_stage(Stage::NotStarted, None),
                 on,
@@ -249,7 +254,7 @@ fn run_cohort(
         }
         if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
             let input = to_stage(Stage::Withdrawn, e.withdrawal_reason.clone());
-            stage(conn, actor, &mut enrolment, input, on)?;
+            stage(conn, cast, &mut enrolment, input, on)?;
         }
         roster.push((e, enrolment));
     }
@@ -314,7 +319,7 @@ fn take_registers(
                 && enrolment.stage != Stage::Withdrawn
             {
                 let input = to_stage(Stage::Withdrawn, row.withdrawal_reason.clone());
-                stage(conn, actor, enrolment, input, on)?;
+                stage(conn, cast, enrolment, input, on)?;
             }
             let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
             let status = match mark {
@@ -347,7 +352,7 @@ fn take_registers(
     }
     for (row, enrolment) in roster.iter_mut() {
         if let Some(on) = row.completed_on {
-            stage(conn, actor, enrolment, to_stage(Stage::Completed, None), on)?;
+            stage(conn, cast, enrolment, to_stage(Stage::Completed, None), on)?;
         }
         if let Some(on) = row.offered_on.or(row.interviewed_on) {
             let input = EnrolmentInput {
@@ -355,7 +360,7 @@ fn take_registers(
                 offered_on: row.offered_on.map(|d| d.to_string()),
                 ..EnrolmentInput::default()
             };
-            stage(conn, actor, enrolment, input, on)?;
+            stage(conn, cast, enrolment, input, on)?;
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! builds on this folder; it imports nothing from the rest of the crate but the error type.
 
 pub mod actor;
+pub mod age;
 pub mod role;
 pub mod stage;
 

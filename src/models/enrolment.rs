@@ -289,3 +289,39 @@ impl Enrolment {
             .load(conn)
     }
 }
+
+/// Who may join a cohort: the one rule behind enrolling a resident and importing a file.
+pub mod eligibility {
+    use chrono::NaiveDate;
+
+    use super::Enrolment;
+    use crate::db::DbConnection;
+    use crate::domain::age::{self, RESIDENT_AGES};
+    use crate::models::Cohort;
+
+    /// Why nobody can be enrolled in `cohort`, when it is cancelled or finished.
+    pub fn closed(cohort: &Cohort) -> Option<String> {
+        matches!(cohort.status.as_str(), "cancelled" | "finished").then(|| {
+            format!(
+                "This cohort is {}, so nobody can be enrolled",
+                cohort.status
+            )
+        })
+    }
+
+    /// Why `name`, born on `dob`, cannot join `cohort`: residents must be 16 to 100 on its
+    /// first day.
+    pub fn too_young_or_old(name: &str, dob: NaiveDate, cohort: &Cohort) -> Option<String> {
+        let age = age::years(dob, cohort.starts_on);
+        (!RESIDENT_AGES.contains(&age)).then(|| {
+            format!("{name} would be {age} when the course starts; residents must be 16 to 100")
+        })
+    }
+
+    /// The places left in `cohort` (never negative): its capacity less the enrolments at
+    /// a stage that holds a place.
+    pub fn free_places(conn: &mut DbConnection, cohort: &Cohort) -> diesel::QueryResult<i64> {
+        let taken = Enrolment::places_taken(conn, cohort.id)?;
+        Ok((i64::from(cohort.capacity) - taken).max(0))
+    }
+}

@@ -15,7 +15,6 @@ pub mod employment;
 pub mod employment_input;
 pub mod employment_view;
 pub mod enrolment;
-pub mod enrolment_input;
 pub mod equality;
 pub mod erasure;
 pub mod information_session;

@@ -9,8 +9,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::enrolment::eligibility;
 use super::participant_import::{ImportError, ImportRow, RowError};
-use super::participant_input::age_on;
 use super::{
     AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant, ParticipantRecord,
 };
@@ -270,11 +270,8 @@ fn plan(
     tick: &mut dyn FnMut(),
 ) -> Result<ImportReport, ImportError> {
     let mut errors = Vec::new();
-    if matches!(cohort.status.as_str(), "cancelled" | "finished") {
-        errors.push(file_error(format!(
-            "This cohort is {}, so nobody can be enrolled",
-            cohort.status
-        )));
+    if let Some(message) = eligibility::closed(cohort) {
+        errors.push(file_error(message));
     }
     // Three queries for the whole file, whatever its length.
     let on_file = people_on_file(conn, rows, who.scope)?;
@@ -288,15 +285,12 @@ fn plan(
     for row in rows {
         tick();
         let r = &row.record;
-        let age = age_on(r.date_of_birth, cohort.starts_on);
-        if !(16..=100).contains(&age) {
+        let name = format!("{} {}", r.given_name, r.family_name);
+        if let Some(message) = eligibility::too_young_or_old(&name, r.date_of_birth, cohort) {
             errors.push(RowError {
                 line: Some(row.line),
                 column: "date_of_birth".into(),
-                message: format!(
-                    "{} {} would be {age} when the course starts; residents must be 16 to 100",
-                    r.given_name, r.family_name
-                ),
+                message,
             });
         }
         let found = on_file.get(&identity(r)).copied();
@@ -322,7 +316,7 @@ fn plan(
         already_in_cohort: count(RowOutcome::AlreadyInCohort),
         rows: planned,
     };
-    let free = (i64::from(cohort.capacity) - Enrolment::places_taken(conn, cohort.id)?).max(0);
+    let free = eligibility::free_places(conn, cohort)?;
     if report.to_enrol() as i64 > free {
         errors.push(file_error(format!(
             "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",

@@ -2,12 +2,13 @@
 //! a normalised UK postcode, optional email and phone, the baseline at enrolment and the
 //! consent record. The same person cannot be created twice.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::equality::{DISABILITY, ETHNIC_GROUPS, EqualityAnswers, SEXES};
 use super::{AuditAction, AuditEvent, NewAuditEvent, Participant, ParticipantRecord};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::age::{self, RESIDENT_AGES};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::validate;
 
@@ -143,7 +144,7 @@ pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRe
                 errors.add("date_of_birth", "Date of birth must be in the past");
                 None
             }
-            Some(dob) if !(16..=100).contains(&age_on(dob, today)) => {
+            Some(dob) if !RESIDENT_AGES.contains(&age::years(dob, today)) => {
                 errors.add("date_of_birth", "The resident must be aged 16 to 100");
                 None
             }
@@ -235,15 +236,6 @@ pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRe
         consent_given_on,
         lawful_basis,
     })
-}
-
-/// Whole years between `dob` and `on`.
-pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
-    let mut age = on.year() - dob.year();
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        age -= 1;
-    }
-    age
 }
 
 fn duplicate_error(existing: &Participant) -> AppError {
@@ -458,16 +450,6 @@ mod tests {
         assert_eq!(
             check(&young, today()).unwrap_err().get("date_of_birth"),
             Some("The resident must be aged 16 to 100")
-        );
-    }
-
-    #[test]
-    fn ages_count_whole_years() {
-        let dob = NaiveDate::from_ymd_opt(2000, 11, 24).unwrap();
-        assert_eq!(age_on(dob, today()), 25);
-        assert_eq!(
-            age_on(dob, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()),
-            26
         );
     }
 }

@@ -9,7 +9,7 @@ pub mod cohorts;
 pub mod dashboard;
 pub mod employment_forms;
 pub mod employments;
-pub mod enrolment_page;
+pub mod enrolments;
 pub mod equality;
 pub mod erasure;
 pub mod errors;
@@ -180,12 +180,8 @@ pub fn routes() -> Vec<WebRoute> {
             post(employment_forms::progression),
         ),
         route(M::GET, "/checkpoints", get(work_queue::list)),
-        route(
-            M::GET,
-            "/enrolments/{id}",
-            get(enrolment_page::enrolment_form),
-        ),
-        route(M::POST, "/enrolments/{id}", post(enrolment_page::change)),
+        route(M::GET, "/enrolments/{id}", get(enrolments::enrolment_form)),
+        route(M::POST, "/enrolments/{id}", post(enrolments::change)),
         route(M::GET, "/account", get(account::show)),
         route(M::GET, "/account/password", get(account::password_form)),
         route(M::POST, "/account/password", post(account::change_password)),

@@ -11,12 +11,13 @@ use serde::Deserialize;
 
 use super::timeline::Career;
 use super::{Layout, Section, WebForm, see_other};
+use crate::actions::enrolments;
 use crate::auth::{CurrentUser, Permission};
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::employment::{STAFF_GROUPS, label as label_of};
-use crate::models::enrolment_input::enrol;
 use crate::models::information_session::{self, InformationSession};
 use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
 use crate::models::{AuditEvent, Cohort, Enrolment, MAX_PAGE_SIZE, Participant, Programme, access};
@@ -187,28 +188,16 @@ pub struct EnrolForm {
 
 /// `POST /participants/{id}/enrolments`
 pub async fn enrol_in_cohort(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<EnrolForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageEnrolments)?;
-    let (actor, scope, today, now) = (
-        user.id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
     let cohort_id: Option<i32> = form.cohort_id.trim().parse().ok();
     let result = state
         .db
-        .run(move |conn| {
-            let participant = access::participant(conn, id, scope)?;
-            let cohort = cohort_id
-                .and_then(|c| Cohort::find_visible(conn, c, scope).ok())
-                .ok_or_else(|| AppError::invalid("cohort_id", "Select a cohort"))?;
-            enrol(conn, actor, &cohort, &participant, today, now)
-        })
+        .run(move |conn| enrolments::enrol_resident(conn, &actor, id, cohort_id))
         .await;
     match result {
         Ok(_) => Ok(see_other(&format!(

@@ -261,14 +261,7 @@ impl TestApp {
                 };
                 let record = check(&input, today).map_err(pathways::AppError::Validation)?;
                 let participant = create_participant(conn, actor, owner, Some(owner), record, now)?;
-                let enrolment = pathways::models::enrolment_input::enrol(
-                    conn,
-                    actor,
-                    &cohort,
-                    &participant,
-                    today,
-                    now,
-                )?;
+                let enrolment = enrol_as(conn, actor, cohort.id, participant.id, (today, now))?;
                 Ok(Delivery {
                     programme,
                     cohort: cohort.id,
@@ -514,4 +507,23 @@ impl TestResponse {
         let end = text[start..].find('"')? + start;
         Some(text[start..end].to_owned()).filter(|t| !t.is_empty())
     }
+}
+
+/// Enrols a resident as a set-up step: an all-seeing actor whose audit rows name `user_id`,
+/// through the same action the pages and the API call.
+pub fn enrol_as(
+    conn: &mut pathways::db::DbConnection,
+    user_id: i32,
+    cohort_id: i32,
+    participant_id: i32,
+    (today, now): (chrono::NaiveDate, chrono::NaiveDateTime),
+) -> pathways::error::AppResult<pathways::models::Enrolment> {
+    let actor = pathways::domain::Actor {
+        user_id,
+        role: Role::Admin,
+        organisation_id: 0,
+        today,
+        now,
+    };
+    pathways::actions::enrolments::enrol_in_cohort(conn, &actor, cohort_id, participant_id)
 }

@@ -403,7 +403,7 @@ async fn a_residents_history_hides_enrolments_in_programmes_the_reader_does_not_
         .run(move |conn| {
             let cohort = pathways::models::Cohort::find(conn, bradford.cohort)?;
             let person = pathways::models::Participant::find(conn, leeds.participant)?;
-            pathways::models::enrolment_input::enrol(conn, actor, &cohort, &person, today, now)?;
+            crate::common::enrol_as(conn, actor, cohort.id, person.id, (today, now))?;
             Ok(())
         })
         .await

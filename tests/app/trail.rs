@@ -35,14 +35,7 @@ async fn a_manager_sees_no_history_from_a_programme_they_do_not_partner_in() {
                 now,
             )?;
             let resident = Participant::find(conn, participant)?;
-            pathways::models::enrolment_input::enrol(
-                conn,
-                coordinator_b,
-                &cohort,
-                &resident,
-                today,
-                now,
-            )?;
+            crate::common::enrol_as(conn, coordinator_b, cohort.id, resident.id, (today, now))?;
             let fields = (today, "Mind Hub, Leeds".to_owned(), 12);
             let session =
                 information_session::create(conn, coordinator_b, programme_b, fields, now)?;
