@@ -5,3 +5,5 @@
 //!
 //! [`Actor`]: crate::domain::Actor
 pub mod enrolments;
+pub mod participants;
+pub mod personal_data;

@@ -8,14 +8,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
+use super::forms::DateBoxes;
 use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
-use crate::error::{AppResult, FieldErrors};
+use crate::actions::participants;
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES, label};
-use crate::models::participant_input::{check_equality, save_equality};
-use crate::models::{EqualityAnswers, Participant, access};
+use crate::models::{EqualityAnswers, Participant};
 use crate::state::AppState;
 
 /// The equality monitoring form.
@@ -51,93 +52,76 @@ pub struct EqualityForm {
 
 /// `GET /participants/{id}/equality`
 pub async fn equality_form(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::ViewEqualityData)?;
-    let scope = user.scope();
     let (participant, answers) = state
         .db
-        .run(move |conn| {
-            let participant = access::participant(conn, id, scope)?;
-            Ok((
-                participant,
-                EqualityAnswers::find(conn, id)?.unwrap_or_default(),
-            ))
-        })
+        .run(move |conn| participants::equality(conn, &actor, id))
         .await?;
-    let consent = DateBoxes::of(answers.consent_given_on);
-    let form = EqualityForm {
-        ethnic_group: answers.ethnic_group.unwrap_or_default(),
-        sex: answers.sex.unwrap_or_default(),
-        disability: answers.disability.unwrap_or_default(),
-        consent_given_on_day: consent.day,
-        consent_given_on_month: consent.month,
-        consent_given_on_year: consent.year,
-    };
-    Ok(equality_page(
-        &user,
-        participant,
-        form,
-        FieldErrors::new(),
-        StatusCode::OK,
-    ))
+    let form = EqualityForm::of(answers);
+    Ok(equality_page(&user, participant, form, FieldErrors::new()))
+}
+
+impl EqualityForm {
+    /// The form filled in with the answers on file.
+    fn of(answers: EqualityAnswers) -> Self {
+        let consent = DateBoxes::of(answers.consent_given_on);
+        EqualityForm {
+            ethnic_group: answers.ethnic_group.unwrap_or_default(),
+            sex: answers.sex.unwrap_or_default(),
+            disability: answers.disability.unwrap_or_default(),
+            consent_given_on_day: consent.day,
+            consent_given_on_month: consent.month,
+            consent_given_on_year: consent.year,
+        }
+    }
+
+    /// The answers the form submits, with problems reading the consent date.
+    fn answers(&self) -> (EqualityAnswers, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let consent = DateBoxes {
+            day: self.consent_given_on_day.clone(),
+            month: self.consent_given_on_month.clone(),
+            year: self.consent_given_on_year.clone(),
+        };
+        let consent_given_on = consent
+            .to_iso("consent_given_on", "Consent date", &mut errors)
+            .and_then(|d| d.parse().ok());
+        let optional = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+        let answers = EqualityAnswers {
+            ethnic_group: optional(&self.ethnic_group),
+            sex: optional(&self.sex),
+            disability: optional(&self.disability),
+            consent_given_on,
+        };
+        (answers, errors)
+    }
 }
 
 /// `POST /participants/{id}/equality`
 pub async fn save_equality_form(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<EqualityForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ViewEqualityData)?;
-    let scope = user.scope();
-    let participant = state
-        .db
-        .run(move |conn| Ok(access::participant(conn, id, scope)?))
-        .await?;
-    let mut form_errors = FieldErrors::new();
-    let consent = DateBoxes {
-        day: form.consent_given_on_day.clone(),
-        month: form.consent_given_on_month.clone(),
-        year: form.consent_given_on_year.clone(),
-    };
-    let consent_given_on = consent
-        .to_iso("consent_given_on", "Consent date", &mut form_errors)
-        .and_then(|d| d.parse().ok());
-    let optional = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
-    let answers = EqualityAnswers {
-        ethnic_group: optional(&form.ethnic_group),
-        sex: optional(&form.sex),
-        disability: optional(&form.disability),
-        consent_given_on,
-    };
-    let checked = check_equality(&answers, state.clock.today());
-    match checked {
-        Ok(answers) if form_errors.is_empty() => {
-            let (actor, now) = (user.id, state.clock.now());
-            state
+    let (answers, unread) = form.answers();
+    let save = move |conn: &mut _| participants::save_equality(conn, &actor, id, &answers, unread);
+    match state.db.run(save).await {
+        Ok(_) => Ok(see_other(&format!("/participants/{id}?notice=equality"))),
+        Err(AppError::Validation(errors)) => {
+            let participant = state
                 .db
-                .run(move |conn| save_equality(conn, actor, id, &answers, now))
-                .await?;
-            Ok(see_other(&format!("/participants/{id}?notice=equality")))
+                .run(move |conn| participants::equality(conn, &actor, id))
+                .await?
+                .0;
+            Ok(equality_page(&user, participant, form, errors))
         }
-        Ok(_) => Ok(equality_page(
-            &user,
-            participant,
-            form,
-            form_errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
-        Err(errors) => Ok(equality_page(
-            &user,
-            participant,
-            form,
-            merge(form_errors, errors),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )),
+        Err(e) => Err(e),
     }
 }
 
@@ -146,8 +130,12 @@ fn equality_page(
     participant: Participant,
     form: EqualityForm,
     errors: FieldErrors,
-    status: StatusCode,
 ) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = EqualityPage {
         layout: Layout::new("Equality monitoring", user, Section::Residents)
             .with_errors(!errors.is_empty()),

@@ -8,18 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
+use super::forms::DateBoxes;
 use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::participants;
+use crate::auth::CurrentUser;
+use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::participant_input::{
-    BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES, ParticipantInput, check,
-    create_participant, update_participant,
+    BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES, ParticipantInput,
 };
-use crate::models::{MAX_PAGE_SIZE, Participant, access};
+use crate::models::{MAX_PAGE_SIZE, Participant};
 use crate::state::AppState;
-use crate::validate;
 
 /// The search page.
 #[derive(Template, WebTemplate)]
@@ -148,28 +148,27 @@ impl ParticipantForm {
 
 /// `GET /participants?q=`
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<ParticipantListPage> {
-    user.require(Permission::ViewParticipants)?;
-    let query = validate::search(&q.q).map_err(|m| AppError::invalid("q", m))?;
-    let scope = user.scope();
+    let query = q.q.clone();
     let participants = state
         .db
-        .run(move |conn| Ok(Participant::search(conn, scope, &query, 0, MAX_PAGE_SIZE)?))
+        .run(move |conn| participants::search(conn, &actor, &query, 0, MAX_PAGE_SIZE))
         .await?;
     Ok(ParticipantListPage {
         layout: Layout::new("Residents", &user, Section::Residents),
         q: q.q,
         participants,
-        can_add: user.can(Permission::EditParticipants),
+        can_add: actor.can(Permission::EditParticipants),
     })
 }
 
 /// `GET /participants/new`
-pub async fn new(user: CurrentUser) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
+pub async fn new(actor: Actor, user: CurrentUser) -> AppResult<Response> {
+    actor.require(Permission::EditParticipants)?;
     Ok(render_form(
         &user,
         ParticipantForm::default(),
@@ -182,43 +181,29 @@ pub async fn new(user: CurrentUser) -> AppResult<Response> {
 
 /// `POST /participants`
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     WebForm(form): WebForm<ParticipantForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
-    let (input, form_errors) = form.input();
-    let (actor, owner, scope, today, now) = (
-        user.id,
-        user.organisation_id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
-    let result = match check(&input, today) {
-        Ok(record) if form_errors.is_empty() => {
-            state
-                .db
-                .run(move |conn| create_participant(conn, actor, owner, scope, record, now))
-                .await
-        }
-        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
-    after_save(&user, form, None, form_errors, result)
+    let (input, unread) = form.input();
+    let result = state
+        .db
+        .run(move |conn| participants::create(conn, &actor, &input, unread))
+        .await;
+    after_save(&user, form, None, result)
 }
 
 /// `GET /participants/{id}/edit`
 pub async fn edit(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
-    let scope = user.scope();
     let participant = state
         .db
-        .run(move |conn| Ok(access::participant(conn, id, scope)?))
+        .run(move |conn| participants::for_edit(conn, &actor, id))
         .await?;
     Ok(render_form(
         &user,
@@ -232,34 +217,18 @@ pub async fn edit(
 
 /// `POST /participants/{id}/edit`
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<ParticipantForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
-    let (input, form_errors) = form.input();
-    let (actor, scope, today, now) = (
-        user.id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
-    state
+    let (input, unread) = form.input();
+    let result = state
         .db
-        .run(move |conn| Ok(access::participant(conn, id, scope)?))
-        .await?;
-    let result = match check(&input, today) {
-        Ok(record) if form_errors.is_empty() => {
-            state
-                .db
-                .run(move |conn| update_participant(conn, actor, scope, id, record, now))
-                .await
-        }
-        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
-    after_save(&user, form, Some(id), form_errors, result)
+        .run(move |conn| participants::update(conn, &actor, id, &input, unread))
+        .await;
+    after_save(&user, form, Some(id), result)
 }
 
 /// Redirects to the resident after a save, or re-renders the form with every problem.
@@ -267,7 +236,6 @@ fn after_save(
     user: &CurrentUser,
     form: ParticipantForm,
     editing: Option<i32>,
-    form_errors: FieldErrors,
     result: AppResult<Participant>,
 ) -> AppResult<Response> {
     match result {
@@ -277,7 +245,7 @@ fn after_save(
             form,
             editing,
             None,
-            merge(form_errors, errors),
+            errors,
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         Err(AppError::Conflict { fields, .. }) => {
