@@ -1,16 +1,17 @@
 //! Residents: finding them, adding them, changing their details and recording their
-//! equality monitoring answers. Each function checks the permission, finds the resident
+//! equality monitoring answers, and noting them at an information session. Each function checks the permission, finds the resident
 //! only when the actor may see them (404 otherwise), validates into a checked record, then
 //! writes with its audit row, in one transaction.
 
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{
     ParticipantInput, check, check_equality, create_participant, save_equality as store_equality,
     update_participant,
 };
-use crate::models::{EqualityAnswers, Participant, ParticipantRecord, access};
+use crate::models::{EqualityAnswers, Participant, ParticipantRecord, Programme, access};
 use crate::validate;
 
 /// Residents the actor may see whose names match `q` (checked search text), by id after
@@ -162,5 +163,26 @@ pub fn save_equality(
         };
         store_equality(conn, actor.user_id, id, &answers, actor.now)?;
         Ok(answers)
+    })
+}
+
+/// Notes that a resident the actor may see (404 otherwise) registered at an information
+/// session of a programme the actor partners in (422 for any other choice).
+pub fn note_information_session(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    session_id: Option<i32>,
+) -> AppResult<()> {
+    actor.require(Permission::ManageEnrolments)?;
+    write_transaction(conn, |conn| {
+        access::participant(conn, id, actor.scope())?;
+        let session = session_id
+            .and_then(|s| InformationSession::find(conn, s).ok())
+            .filter(|s| Programme::find_visible(conn, s.programme_id, actor.scope()).is_ok())
+            .ok_or_else(|| {
+                AppError::invalid("information_session_id", "Select an information session")
+            })?;
+        information_session::add_attendee(conn, actor.user_id, &session, id, actor.now)
     })
 }

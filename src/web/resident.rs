@@ -11,16 +11,16 @@ use serde::Deserialize;
 
 use super::timeline::Career;
 use super::{Layout, Section, WebForm, see_other};
-use crate::actions::enrolments;
+use crate::actions::history::{self, ResidentHistory};
+use crate::actions::{enrolments, participants};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::attendance::{AttendanceSummary, CohortAttendance};
+use crate::models::attendance::AttendanceSummary;
 use crate::models::employment::{STAFF_GROUPS, label as label_of};
-use crate::models::information_session::{self, InformationSession};
-use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
-use crate::models::{AuditEvent, Cohort, Enrolment, MAX_PAGE_SIZE, Participant, Programme, access};
+use crate::models::information_session::InformationSession;
+use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
 use crate::state::AppState;
 
 /// One enrolment on the resident's page.
@@ -65,6 +65,7 @@ pub struct NoticeQuery {
 
 /// `GET /participants/{id}`
 pub async fn show(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
@@ -80,7 +81,7 @@ pub async fn show(
     };
     render(
         &state,
-        &user,
+        (actor, &user),
         id,
         notice,
         FieldErrors::new(),
@@ -91,92 +92,70 @@ pub async fn show(
 
 async fn render(
     state: &AppState,
-    user: &CurrentUser,
+    (actor, user): (Actor, &CurrentUser),
     id: i32,
     notice: Option<&'static str>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
-    user.require(Permission::ViewParticipants)?;
-    let (scope, today, can_see_equality, who) = (
-        user.scope(),
-        state.clock.today(),
-        user.can(Permission::ViewEqualityData),
-        user.recorder(),
-    );
-    let (participant, enrolments, open_cohorts, (trail, career), sessions) = state
+    let history = state
         .db
-        .run(move |conn| {
-            let participant = access::participant(conn, id, scope)?;
-            let enrolments = Enrolment::visible_for_participant(conn, id, scope)?;
-            let cohort_ids: Vec<i32> = enrolments.iter().map(|(_, c)| c.id).collect();
-            let marks = CohortAttendance::load_many(conn, &cohort_ids, today)?;
-            let cards: Vec<EnrolmentCard> = enrolments
-                .into_iter()
-                .map(|(enrolment, cohort)| EnrolmentCard {
-                    attendance: marks
-                        .get(&cohort.id)
-                        .map(|m| m.summary(enrolment.id))
-                        .unwrap_or_default(),
-                    enrolment,
-                    cohort,
-                })
-                .collect();
-            let open: Vec<Cohort> = Cohort::list(conn, scope, None, None)?
-                .into_iter()
-                .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
-                .filter(|c| !cards.iter().any(|e| e.cohort.id == c.id))
-                .collect();
-            let courses = cards.iter().map(|c| (&c.enrolment, &c.cohort)).collect();
-            let career = Career::load(conn, id, who, courses, today)?;
-            let reader = TrailReader {
-                scope,
-                equality: can_see_equality,
-                jobs: VisibleJobs::of(&career.jobs),
-            };
-            let trail = visible_trail(conn, id, &reader)?;
-            let programmes: Vec<i32> = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?
-                .iter()
-                .map(|p| p.id)
-                .collect();
-            let attended = InformationSession::attended_by(conn, id)?;
-            let available: Vec<InformationSession> =
-                InformationSession::list_for_programmes(conn, &programmes)?
-                    .into_iter()
-                    .filter(|s| !attended.iter().any(|a| a.id == s.id))
-                    .collect();
-            // Only sessions of programmes the caller partners in are shown.
-            let attended = attended
-                .into_iter()
-                .filter(|s| programmes.contains(&s.programme_id))
-                .collect();
-            Ok((
-                participant,
-                cards,
-                open,
-                (trail, career),
-                (available, attended),
-            ))
-        })
+        .run(move |conn| history::resident(conn, &actor, id))
         .await?;
+    let layout = Layout::new(history.participant.full_name(), user, Section::Residents)
+        .with_errors(!errors.is_empty());
     let page = ResidentPage {
-        layout: Layout::new(participant.full_name(), user, Section::Residents)
-            .with_errors(!errors.is_empty()),
-        participant,
-        enrolments,
-        open_cohorts,
-        information_sessions: sessions.0,
-        attended_sessions: sessions.1,
-        trail,
-        career,
-        can_record_jobs: user.can(Permission::RecordEmployments),
-        can_edit: user.can(Permission::EditParticipants),
-        can_enrol: user.can(Permission::ManageEnrolments),
-        can_see_equality: user.can(Permission::ViewEqualityData),
         notice,
         errors,
+        ..ResidentPage::of(history, &actor, layout)
     };
     Ok((status, page).into_response())
+}
+
+impl ResidentPage {
+    /// The page from the resident's history, without a notice or errors.
+    fn of(history: ResidentHistory, actor: &Actor, layout: Layout) -> Self {
+        let enrolments: Vec<EnrolmentCard> = history
+            .enrolments
+            .into_iter()
+            .map(|(enrolment, cohort)| EnrolmentCard {
+                attendance: history
+                    .attendance
+                    .get(&cohort.id)
+                    .map(|m| m.summary(enrolment.id))
+                    .unwrap_or_default(),
+                enrolment,
+                cohort,
+            })
+            .collect();
+        let courses = enrolments
+            .iter()
+            .map(|c| (&c.enrolment, &c.cohort))
+            .collect();
+        let career = Career::of(
+            courses,
+            &history.stage_changes,
+            history.jobs,
+            history.organisations,
+            actor.today,
+        );
+        ResidentPage {
+            layout,
+            participant: history.participant,
+            enrolments,
+            open_cohorts: history.open_cohorts,
+            information_sessions: history.available_sessions,
+            attended_sessions: history.attended_sessions,
+            trail: history.trail,
+            career,
+            can_record_jobs: actor.can(Permission::RecordEmployments),
+            can_edit: actor.can(Permission::EditParticipants),
+            can_enrol: actor.can(Permission::ManageEnrolments),
+            can_see_equality: actor.can(Permission::ViewEqualityData),
+            notice: None,
+            errors: FieldErrors::new(),
+        }
+    }
 }
 
 /// Field of the enrol form.
@@ -210,7 +189,7 @@ pub async fn enrol_in_cohort(
             }
             render(
                 &state,
-                &user,
+                (actor, &user),
                 id,
                 None,
                 errors,
@@ -232,27 +211,16 @@ pub struct InformationSessionForm {
 /// `POST /participants/{id}/information-sessions`: notes that the resident registered at
 /// an information session.
 pub async fn note_information_session(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<InformationSessionForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::ManageEnrolments)?;
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
     let session_id: Option<i32> = form.information_session_id.trim().parse().ok();
-    let result = state
-        .db
-        .run(move |conn| {
-            access::participant(conn, id, scope)?;
-            let session = session_id
-                .and_then(|s| InformationSession::find(conn, s).ok())
-                .filter(|s| Programme::find_visible(conn, s.programme_id, scope).is_ok())
-                .ok_or_else(|| {
-                    AppError::invalid("information_session_id", "Select an information session")
-                })?;
-            information_session::add_attendee(conn, actor, &session, id, now)
-        })
-        .await;
+    let note =
+        move |conn: &mut _| participants::note_information_session(conn, &actor, id, session_id);
+    let result = state.db.run(note).await;
     match result {
         Ok(()) => Ok(see_other(&format!(
             "/participants/{id}?notice=information_session"
@@ -264,7 +232,7 @@ pub async fn note_information_session(
             }
             render(
                 &state,
-                &user,
+                (actor, &user),
                 id,
                 None,
                 errors,

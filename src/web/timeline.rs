@@ -1,17 +1,14 @@
 //! The resident's career timeline: the course (stage changes), job starts, checkpoints
 //! (recorded outcomes and upcoming due dates), progression and job ends, in date order.
-//! Built in Rust from rows the resident page has already loaded, so it adds no queries.
+//! Built in Rust from the resident's history as the reader may see it, so it adds no queries.
 
 use chrono::NaiveDate;
 
-use crate::db::DbConnection;
 use crate::domain::Stage;
-use crate::error::AppResult;
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
-use crate::models::employment_input::Recorder;
-use crate::models::employment_view::{EmploymentView, views};
+use crate::models::employment_view::EmploymentView;
 use crate::models::enrolment::StageChange;
-use crate::models::{Cohort, Employment, Enrolment, Organisation, Progression};
+use crate::models::{Cohort, Enrolment, Progression};
 
 /// One entry of the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,35 +178,27 @@ pub struct Career {
 }
 
 impl Career {
-    /// Loads the career of resident `id` as `who` may see it, in a fixed number of
-    /// queries however many jobs there are. `enrolments` are those already loaded.
-    pub fn load(
-        conn: &mut DbConnection,
-        id: i32,
-        who: Recorder,
+    /// The career from what the resident's history holds (already limited to what the
+    /// reader may see): `enrolments` with their cohorts, their stage `history`, the jobs.
+    pub fn of(
         enrolments: Vec<(&Enrolment, &Cohort)>,
+        history: &[StageChange],
+        jobs: Vec<EmploymentView>,
+        organisations: Vec<(i32, String)>,
         today: NaiveDate,
-    ) -> AppResult<Career> {
-        let jobs = Employment::for_participant(conn, id, who.scope, who.employer_only)?;
-        let jobs = views(conn, jobs, today)?;
-        let ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
-        let history = Enrolment::history(conn, &ids)?;
-        let organisations: Vec<(i32, String)> = Organisation::list_all(conn)?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+    ) -> Career {
         let items = build(&TimelineSources {
             enrolments,
-            history: &history,
+            history,
             jobs: &jobs,
             organisations: &organisations,
             today,
         });
-        Ok(Career {
+        Career {
             jobs,
             organisations,
             items,
-        })
+        }
     }
 
     /// The name of organisation `id`.
@@ -226,7 +215,7 @@ mod tests {
     use chrono::NaiveDateTime;
 
     use super::*;
-    use crate::models::Checkpoint;
+    use crate::models::{Checkpoint, Employment};
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
