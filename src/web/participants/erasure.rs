@@ -8,7 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, Section, WebForm};
 use crate::actions::personal_data;
 use crate::auth::CurrentUser;
 use crate::domain::Actor;
@@ -17,6 +16,7 @@ use crate::extract::PathId;
 use crate::models::Participant;
 use crate::models::erasure::Erasure;
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm};
 
 /// "Erase this resident's personal data?"
 #[derive(Template, WebTemplate)]

@@ -1,5 +1,11 @@
-//! Resident pages: search, add, change, the resident's page (details, enrolments,
-//! attendance, audit trail), and equality monitoring on its own form.
+//! `/participants…`: the resident pages. Here the search, add and change forms; the
+//! resident's own page (`/participants/{id}`) in `show`, its career timeline in
+//! `timeline`, equality monitoring in `equality` and erasure in `erasure`.
+
+pub mod equality;
+pub mod erasure;
+pub mod show;
+pub mod timeline;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,8 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::DateBoxes;
-use super::{Layout, Section, WebForm, see_other};
 use crate::actions::participants;
 use crate::auth::CurrentUser;
 use crate::domain::{Actor, Permission};
@@ -20,6 +24,8 @@ use crate::models::participant_input::{
 };
 use crate::models::{MAX_PAGE_SIZE, Participant};
 use crate::state::AppState;
+use crate::web::forms::DateBoxes;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The search page.
 #[derive(Template, WebTemplate)]

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::timeline::Career;
-use super::{Layout, Section, WebForm, see_other};
 use crate::actions::history::{self, ResidentHistory};
 use crate::actions::{enrolments, participants};
 use crate::auth::{CurrentUser, Permission};
@@ -22,6 +21,7 @@ use crate::models::employment::{STAFF_GROUPS, label as label_of};
 use crate::models::information_session::InformationSession;
 use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// One enrolment on the resident's page.
 pub struct EnrolmentCard {

@@ -8,8 +8,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::DateBoxes;
-use super::{Layout, Section, WebForm, see_other};
 use crate::actions::participants;
 use crate::auth::CurrentUser;
 use crate::domain::Actor;
@@ -18,6 +16,8 @@ use crate::extract::PathId;
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES, label};
 use crate::models::{EqualityAnswers, Participant};
 use crate::state::AppState;
+use crate::web::forms::DateBoxes;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The equality monitoring form.
 #[derive(Template, WebTemplate)]
