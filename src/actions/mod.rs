@@ -6,5 +6,6 @@
 //! [`Actor`]: crate::domain::Actor
 pub mod enrolments;
 pub mod history;
+pub mod imports;
 pub mod participants;
 pub mod personal_data;
