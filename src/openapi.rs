@@ -9,8 +9,9 @@ use utoipa::openapi::schema::{
     KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
 };
 
+use crate::domain::resident;
 use crate::domain::{Stage, WithdrawalReason};
-use crate::models::{checkpoint, cohort, employment, participant_input, progression};
+use crate::models::{checkpoint, cohort, employment, progression};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
 /// `format: date`.
@@ -131,17 +132,17 @@ pub fn progression_kind() -> Object {
 
 /// Employment status at enrolment.
 pub fn employment_status() -> Object {
-    code(codes_of(&participant_input::EMPLOYMENT_STATUSES))
+    code(codes_of(&resident::EMPLOYMENT_STATUSES))
 }
 
 /// Benefit status at enrolment.
 pub fn benefit_status() -> Object {
-    code(codes_of(&participant_input::BENEFIT_STATUSES))
+    code(codes_of(&resident::BENEFIT_STATUSES))
 }
 
 /// Lawful basis for holding the record.
 pub fn lawful_basis() -> Object {
-    code(codes_of(&participant_input::LAWFUL_BASES))
+    code(codes_of(&resident::LAWFUL_BASES))
 }
 
 /// A register mark, or null to clear it.

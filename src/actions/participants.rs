@@ -6,10 +6,10 @@
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::equality::{check_equality, save_equality as store_equality};
 use crate::models::information_session::{self, InformationSession};
 use crate::models::participant_input::{
-    ParticipantInput, check, check_equality, create_participant, save_equality as store_equality,
-    update_participant,
+    ParticipantInput, check, create_participant, update_participant,
 };
 use crate::models::{EqualityAnswers, Participant, ParticipantRecord, Programme, access};
 use crate::validate;

@@ -17,10 +17,9 @@ use crate::error::{AppError, AppResult};
 use crate::models::attendance::RegisterEntry;
 use crate::models::cohort_input::{CohortInput, create_cohort, generate_sessions, update_cohort};
 use crate::models::deprivation::DeprivationArea;
+use crate::models::equality::{check_equality, save_equality};
 use crate::models::information_session::{self, InformationSession};
-use crate::models::participant_input::{
-    ParticipantInput, check, check_equality, create_participant, save_equality,
-};
+use crate::models::participant_input::{ParticipantInput, check, create_participant};
 use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant, register};
 
 const DEPRIVATION: &str = include_str!("../../fixtures/deprivation.csv");

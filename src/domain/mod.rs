@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod age;
+pub mod resident;
 pub mod role;
 pub mod stage;
 
