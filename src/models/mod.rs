@@ -18,6 +18,7 @@ pub mod enrolment;
 pub mod equality;
 pub mod erasure;
 pub mod information_session;
+pub mod line_counter;
 pub mod locks;
 pub mod login_session;
 pub mod login_throttle;

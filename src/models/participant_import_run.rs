@@ -10,10 +10,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::enrolment::eligibility;
+use super::participant::Identity;
 use super::participant_import::{ImportError, ImportRow, RowError};
-use super::{
-    AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant, ParticipantRecord,
-};
+use super::{AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant};
 use crate::db::{DbConnection, write_transaction};
 use crate::schema::{deprivation_lookup, enrolments, programme_partners};
 
@@ -226,19 +225,6 @@ fn neighbourhoods(
     Ok(found)
 }
 
-/// What makes two records the same person: names (case-insensitive), date of birth and
-/// postcode, as in the single-resident duplicate check.
-type Identity = (String, String, NaiveDate, String);
-
-fn identity(r: &ParticipantRecord) -> Identity {
-    (
-        r.given_name_key.clone(),
-        r.family_name_key.clone(),
-        r.date_of_birth,
-        r.postcode.clone(),
-    )
-}
-
 /// The residents already on file (visible to the importer) for every row, by identity;
 /// the oldest record wins, as in `Participant::find_same_person`.
 fn people_on_file(
@@ -293,7 +279,7 @@ fn plan(
                 message,
             });
         }
-        let found = on_file.get(&identity(r)).copied();
+        let found = on_file.get(&r.identity()).copied();
         let outcome = match found {
             None => RowOutcome::NewResident,
             Some(id) if in_cohort.contains(&id) => RowOutcome::AlreadyInCohort,
