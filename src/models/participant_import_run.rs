@@ -127,48 +127,72 @@ pub fn import_participants(
             report = plan(conn, who, cohort, rows, tick)?;
         }
         report.dry_run = false;
-        let neighbourhoods = neighbourhoods(conn, rows)?;
-        for (planned, row) in report.rows.iter_mut().zip(rows) {
-            tick();
-            let participant_id = match (planned.outcome, planned.participant_id) {
-                (RowOutcome::AlreadyInCohort, _) => continue,
-                (_, Some(on_file)) => on_file,
-                (_, None) => {
-                    let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
-                    create(conn, who, row, neighbourhood)?
-                }
-            };
-            planned.participant_id = Some(participant_id);
-            let enrolment = Enrolment::create(
-                conn,
-                participant_id,
-                cohort.id,
-                who.actor,
-                who.today,
-                who.now,
-            )?;
-            let mut event =
-                NewAuditEvent::simple(who.actor, AuditAction::Create, "enrolment", enrolment.id)
-                    .with_change(None::<&()>, Some(&enrolment));
-            event.participant_id = Some(participant_id);
-            AuditEvent::record(conn, event, who.now)?;
-        }
-        let summary = serde_json::json!({
-            "rows": report.rows.len(),
-            "new_residents": report.new_residents,
-            "enrolled_existing": report.enrolled_existing,
-            "already_in_cohort": report.already_in_cohort,
-        });
-        let event = NewAuditEvent::simple(
-            who.actor,
-            AuditAction::Create,
-            "participant_import",
-            cohort.id,
-        )
-        .with_change(None::<&()>, Some(&summary));
-        AuditEvent::record(conn, event, who.now)?;
+        enrol_rows(conn, who, cohort, rows, &mut report, tick)?;
+        audit_import(conn, who, cohort, &report)?;
         Ok(report)
     })
+}
+
+/// Creates the new residents and enrols everyone planned, each audited.
+fn enrol_rows(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    rows: &[ImportRow],
+    report: &mut ImportReport,
+    tick: &mut dyn FnMut(),
+) -> Result<(), ImportError> {
+    let neighbourhoods = neighbourhoods(conn, rows)?;
+    for (planned, row) in report.rows.iter_mut().zip(rows) {
+        tick();
+        let participant_id = match (planned.outcome, planned.participant_id) {
+            (RowOutcome::AlreadyInCohort, _) => continue,
+            (_, Some(on_file)) => on_file,
+            (_, None) => {
+                let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
+                create(conn, who, row, neighbourhood)?
+            }
+        };
+        planned.participant_id = Some(participant_id);
+        let enrolment = Enrolment::create(
+            conn,
+            participant_id,
+            cohort.id,
+            who.actor,
+            who.today,
+            who.now,
+        )?;
+        let mut event =
+            NewAuditEvent::simple(who.actor, AuditAction::Create, "enrolment", enrolment.id)
+                .with_change(None::<&()>, Some(&enrolment));
+        event.participant_id = Some(participant_id);
+        AuditEvent::record(conn, event, who.now)?;
+    }
+    Ok(())
+}
+
+/// The import's own audit event: how many rows did what.
+fn audit_import(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    report: &ImportReport,
+) -> Result<(), ImportError> {
+    let summary = serde_json::json!({
+        "rows": report.rows.len(),
+        "new_residents": report.new_residents,
+        "enrolled_existing": report.enrolled_existing,
+        "already_in_cohort": report.already_in_cohort,
+    });
+    let event = NewAuditEvent::simple(
+        who.actor,
+        AuditAction::Create,
+        "participant_import",
+        cohort.id,
+    )
+    .with_change(None::<&()>, Some(&summary));
+    AuditEvent::record(conn, event, who.now)?;
+    Ok(())
 }
 
 /// Creates one resident, audited as the single-resident form does.
@@ -302,19 +326,28 @@ fn plan(
         already_in_cohort: count(RowOutcome::AlreadyInCohort),
         rows: planned,
     };
-    let free = eligibility::free_places(conn, cohort)?;
-    if report.to_enrol() as i64 > free {
-        errors.push(file_error(format!(
-            "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",
-            cohort.capacity,
-            report.to_enrol()
-        )));
-    }
+    errors.extend(too_many(conn, cohort, &report)?);
     if errors.is_empty() {
         Ok(report)
     } else {
         Err(ImportError::Rows(errors))
     }
+}
+
+/// Why the cohort cannot take everyone the file would enrol, if it cannot.
+fn too_many(
+    conn: &mut DbConnection,
+    cohort: &Cohort,
+    report: &ImportReport,
+) -> QueryResult<Option<RowError>> {
+    let free = eligibility::free_places(conn, cohort)?;
+    Ok((report.to_enrol() as i64 > free).then(|| {
+        file_error(format!(
+            "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",
+            cohort.capacity,
+            report.to_enrol()
+        ))
+    }))
 }
 
 fn file_error(message: String) -> RowError {
