@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::Stage;
+use crate::models::checkpoint::CheckpointView;
 use crate::models::employment::{END_REASONS, STAFF_GROUPS, label};
 use crate::models::employment_view::EmploymentView;
 use crate::models::enrolment::StageChange;
@@ -84,15 +85,6 @@ fn progression_text(p: &Progression) -> String {
 /// The timeline, oldest first.
 pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
     let mut items = Vec::new();
-    let mut push = |date, kind, text: String, link: Option<String>, upcoming| {
-        items.push(TimelineItem {
-            date,
-            kind,
-            text,
-            link,
-            upcoming,
-        })
-    };
     for (enrolment, cohort) in &sources.enrolments {
         for change in sources
             .history
@@ -101,70 +93,92 @@ pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
         {
             let link = Some(format!("/cohorts/{}", cohort.id));
             let text = stage_text(change.to_stage, &cohort.name);
-            push(change.changed_on, "Course", text, link, false);
+            items.push(item(change.changed_on, "Course", text, link, false));
         }
     }
     for job in sources.jobs {
-        let e = &job.employment;
-        let employer = sources
-            .organisations
-            .iter()
-            .find(|(id, _)| *id == e.employer_organisation_id)
-            .map_or("an employer", |(_, name)| name.as_str());
-        let link = Some(format!("/employments/{}", e.id));
-        let text = format!(
-            "Started as {} at {employer}, {} (band {}, {})",
-            e.job_title,
-            e.site,
-            e.band,
-            e.staff_group_label()
-        );
-        push(e.start_date, "Job", text, link.clone(), false);
-        for p in &job.progressions {
-            push(
-                p.effective_on,
-                "Progression",
-                progression_text(p),
-                link.clone(),
-                false,
-            );
-        }
-        for c in &job.checkpoints {
-            let cp = &c.checkpoint;
-            let status = cp.status_label(sources.today);
-            let link = Some(format!("/employments/{}#checkpoints", e.id));
-            match cp.verified_on.filter(|_| cp.status.is_some()) {
-                Some(on) => {
-                    let text = format!("{}-week checkpoint: {status}", cp.weeks);
-                    push(on, "Checkpoint", text, link, false);
-                }
-                None => {
-                    let text = format!("{}-week checkpoint {}", cp.weeks, status.to_lowercase());
-                    push(
-                        cp.due_on,
-                        "Checkpoint",
-                        text,
-                        link,
-                        c.status == "not_yet_due",
-                    );
-                }
-            }
-        }
-        if let Some(end) = e.end_date {
-            let reason = e
-                .end_reason
-                .as_deref()
-                .map_or("", |r| label(&END_REASONS, r));
-            let text = format!(
-                "Left {} at {employer}: {}",
-                e.job_title,
-                reason.to_lowercase()
-            );
-            push(end, "Job ended", text, link, false);
-        }
+        job_items(job, sources, &mut items);
     }
     items.sort_by_key(|a| (a.date, rank(a.kind)));
     items
+}
+
+fn item(
+    date: NaiveDate,
+    kind: &'static str,
+    text: String,
+    link: Option<String>,
+    upcoming: bool,
+) -> TimelineItem {
+    TimelineItem {
+        date,
+        kind,
+        text,
+        link,
+        upcoming,
+    }
+}
+
+/// A job's steps: its start, progression, checkpoints and end.
+fn job_items(job: &EmploymentView, sources: &TimelineSources<'_>, items: &mut Vec<TimelineItem>) {
+    let e = &job.employment;
+    let employer = sources
+        .organisations
+        .iter()
+        .find(|(id, _)| *id == e.employer_organisation_id)
+        .map_or("an employer", |(_, name)| name.as_str());
+    let link = Some(format!("/employments/{}", e.id));
+    let text = format!(
+        "Started as {} at {employer}, {} (band {}, {})",
+        e.job_title,
+        e.site,
+        e.band,
+        e.staff_group_label()
+    );
+    items.push(item(e.start_date, "Job", text, link.clone(), false));
+    for p in &job.progressions {
+        let text = progression_text(p);
+        items.push(item(
+            p.effective_on,
+            "Progression",
+            text,
+            link.clone(),
+            false,
+        ));
+    }
+    for c in &job.checkpoints {
+        items.push(checkpoint_item(c, e.id, sources.today));
+    }
+    if let Some(end) = e.end_date {
+        let reason = e
+            .end_reason
+            .as_deref()
+            .map_or("", |r| label(&END_REASONS, r));
+        let text = format!(
+            "Left {} at {employer}: {}",
+            e.job_title,
+            reason.to_lowercase()
+        );
+        items.push(item(end, "Job ended", text, link, false));
+    }
+}
+
+/// A checkpoint: its outcome on the day it was checked, or when it falls due.
+fn checkpoint_item(c: &CheckpointView, employment_id: i32, today: NaiveDate) -> TimelineItem {
+    let cp = &c.checkpoint;
+    let status = cp.status_label(today);
+    let link = Some(format!("/employments/{employment_id}#checkpoints"));
+    match cp.verified_on.filter(|_| cp.status.is_some()) {
+        Some(on) => {
+            let text = format!("{}-week checkpoint: {status}", cp.weeks);
+            item(on, "Checkpoint", text, link, false)
+        }
+        None => {
+            let text = format!("{}-week checkpoint {}", cp.weeks, status.to_lowercase());
+            let upcoming = c.status == "not_yet_due";
+            item(cp.due_on, "Checkpoint", text, link, upcoming)
+        }
+    }
 }
 
 /// The resident's jobs the caller may see, their employers' names and the timeline.
