@@ -3,11 +3,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
+use super::forms::{DateBoxes, merge, status_for};
 use super::{Layout, Section, WebForm, see_other};
 use crate::actions::enrolments::{self, EnrolmentInput};
 use crate::auth::CurrentUser;
@@ -160,11 +159,7 @@ fn enrolment_page(
     form: EnrolmentForm,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     let page = EnrolmentPage {
         layout: Layout::new(
             format!("{} in {}", participant.full_name(), cohort.name),

@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -16,7 +15,7 @@ use crate::extract::PathId;
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES, label};
 use crate::models::{EqualityAnswers, Participant};
 use crate::state::AppState;
-use crate::web::forms::DateBoxes;
+use crate::web::forms::{DateBoxes, status_for};
 use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The equality monitoring form.
@@ -131,11 +130,7 @@ fn equality_page(
     form: EqualityForm,
     errors: FieldErrors,
 ) -> Response {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_for(&errors);
     let page = EqualityPage {
         layout: Layout::new("Equality monitoring", user, Section::Residents)
             .with_errors(!errors.is_empty()),

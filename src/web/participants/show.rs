@@ -178,27 +178,8 @@ pub async fn enrol_in_cohort(
         .db
         .run(move |conn| enrolments::enrol_resident(conn, &actor, id, cohort_id))
         .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/participants/{id}?notice=enrolled#enrolments"
-        ))),
-        Err(AppError::Validation(fields) | AppError::Conflict { fields, .. }) => {
-            let mut errors = FieldErrors::new();
-            for (_, message) in fields.iter() {
-                errors.add("cohort_id", message.clone());
-            }
-            render(
-                &state,
-                (actor, &user),
-                id,
-                None,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let then = ("enrolled#enrolments", "cohort_id");
+    back_to_page(&state, (actor, &user), id, result, then).await
 }
 
 /// Field of the information-session form.
@@ -221,24 +202,28 @@ pub async fn note_information_session(
     let note =
         move |conn: &mut _| participants::note_information_session(conn, &actor, id, session_id);
     let result = state.db.run(note).await;
+    let then = ("information_session", "information_session_id");
+    back_to_page(&state, (actor, &user), id, result, then).await
+}
+
+/// After a write from the resident's page: back to it with `notice`, or the page again
+/// with the refusal shown at `field`.
+async fn back_to_page<T>(
+    state: &AppState,
+    (actor, user): (Actor, &CurrentUser),
+    id: i32,
+    result: AppResult<T>,
+    (notice, field): (&str, &str),
+) -> AppResult<Response> {
     match result {
-        Ok(()) => Ok(see_other(&format!(
-            "/participants/{id}?notice=information_session"
-        ))),
+        Ok(_) => Ok(see_other(&format!("/participants/{id}?notice={notice}"))),
         Err(AppError::Validation(fields) | AppError::Conflict { fields, .. }) => {
             let mut errors = FieldErrors::new();
             for (_, message) in fields.iter() {
-                errors.add("information_session_id", message.clone());
+                errors.add(field, message.clone());
             }
-            render(
-                &state,
-                (actor, &user),
-                id,
-                None,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render(state, (actor, user), id, None, errors, status).await
         }
         Err(e) => Err(e),
     }
