@@ -12,8 +12,8 @@ use utoipa::openapi::schema::{
 use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::domain::progression::ProgressionKind;
-use crate::domain::{CohortStatus, Mark};
-use crate::models::{enrolment, participant_input};
+use crate::domain::resident;
+use crate::domain::{CohortStatus, Mark, Stage, WithdrawalReason};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
 /// `format: date`.
@@ -94,12 +94,17 @@ pub fn cohort_status() -> Object {
 
 /// An enrolment stage; empty or null leaves it as it is.
 pub fn stage() -> Object {
-    code(enrolment::STAGES.into_iter().chain([""]))
+    code(Stage::ALL.map(Stage::as_str).into_iter().chain([""]))
 }
 
 /// Why an enrolment was withdrawn; empty or null for none.
 pub fn withdrawal_reason() -> Object {
-    code(codes_of(&enrolment::WITHDRAWAL_REASONS).chain([""]))
+    code(
+        WithdrawalReason::ALL
+            .map(WithdrawalReason::as_str)
+            .into_iter()
+            .chain([""]),
+    )
 }
 
 /// An NHS staff group.
@@ -129,17 +134,17 @@ pub fn progression_kind() -> Object {
 
 /// Employment status at enrolment.
 pub fn employment_status() -> Object {
-    code(codes_of(&participant_input::EMPLOYMENT_STATUSES))
+    code(codes_of(&resident::EMPLOYMENT_STATUSES))
 }
 
 /// Benefit status at enrolment.
 pub fn benefit_status() -> Object {
-    code(codes_of(&participant_input::BENEFIT_STATUSES))
+    code(codes_of(&resident::BENEFIT_STATUSES))
 }
 
 /// Lawful basis for holding the record.
 pub fn lawful_basis() -> Object {
-    code(codes_of(&participant_input::LAWFUL_BASES))
+    code(codes_of(&resident::LAWFUL_BASES))
 }
 
 /// A register mark, or null to clear it.

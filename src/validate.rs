@@ -195,6 +195,21 @@ pub fn date(value: &str) -> Option<chrono::NaiveDate> {
         .and_then(|d| date_in_range(d, "date").ok())
 }
 
+/// A date that has happened: [`date`], on or before `today`. `what` names it in messages
+/// ("Offer date"), `example` shows the format ("2026-01-05").
+pub fn past_date(
+    value: &str,
+    what: &str,
+    example: &str,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, String> {
+    match date(value) {
+        Some(d) if d <= today => Ok(d),
+        Some(_) => Err(format!("{what} must be today or in the past")),
+        None => Err(format!("{what} must be a real date, like {example}")),
+    }
+}
+
 /// A date typed in three boxes (GOV.UK date input): day, month (number or name, e.g.
 /// "jan"), year. `what` names the date in messages ("Date of birth"). Reports one problem
 /// in the order missing, then impossible.

@@ -115,7 +115,7 @@ fn flag_absences(
     let mut flagged = 0;
     for r in roster {
         let summary = marks.summary(r.enrolment.id);
-        if summary.flagged() && !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started") {
+        if summary.flagged() && r.enrolment.stage.holds_place() {
             flagged += 1;
             flags.push(Flag {
                 participant_id: r.enrolment.participant_id,

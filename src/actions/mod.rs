@@ -4,12 +4,16 @@
 //! one function. Web pages, the JSON API and the command line call these and only render.
 //!
 //! [`Actor`]: crate::domain::Actor
-
 pub mod cohorts;
 pub mod dashboard;
 pub mod employments;
+pub mod enrolments;
+pub mod history;
+pub mod imports;
 pub mod information_sessions;
 pub mod organisations;
+pub mod participants;
+pub mod personal_data;
 pub mod programmes;
 pub mod registers;
 pub mod reports;

@@ -8,12 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page};
 use crate::actions::cohorts::{self, CohortInput};
-use crate::auth::{CurrentUser, Permission};
+use crate::auth::Permission;
 use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::{PathId, Query};
-use crate::models::enrolment_input::enrol;
-use crate::models::{Cohort, CourseSession, Enrolment, Participant, RosterEntry, access};
+use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
 use crate::state::AppState;
 
 pub use crate::actions::cohorts::CohortView;
@@ -200,31 +199,17 @@ pub struct EnrolRequest {
     responses((status = 201, description = "Enrolled", body = Enrolment), (status = 404, description = "Cohort not found or not visible", body = ErrorBody),
         (status = 409, description = "Already enrolled in this cohort", body = ErrorBody), (status = 422, description = "Full, cancelled, unknown resident or age out of range", body = ErrorBody)))]
 pub async fn enrol_participant(
+    actor: crate::domain::Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<EnrolRequest>,
 ) -> AppResult<(StatusCode, Json<Enrolment>)> {
-    user.require(Permission::ManageEnrolments)?;
+    actor.require(Permission::ManageEnrolments)?;
     let body = body.into_inner()?;
-    let (actor, scope, today, now) = (
-        user.id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
     let enrolment = state
         .db
         .run(move |conn| {
-            let cohort = Cohort::find_visible(conn, id, scope)?;
-            let participant: Participant = access::participant(conn, body.participant_id, scope)
-                .map_err(|_| {
-                    crate::error::AppError::invalid(
-                        "participant_id",
-                        "Select a resident your organisation can see",
-                    )
-                })?;
-            enrol(conn, actor, &cohort, &participant, today, now)
+            crate::actions::enrolments::enrol_in_cohort(conn, &actor, id, body.participant_id)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(enrolment)))

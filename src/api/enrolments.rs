@@ -4,11 +4,11 @@ use axum::Json;
 use axum::extract::State;
 
 use super::{ApiJson, ErrorBody};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::enrolments::{self, EnrolmentInput};
+use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::extract::PathId;
-use crate::models::enrolment_input::{EnrolmentInput, change_enrolment};
-use crate::models::{Enrolment, access};
+use crate::models::Enrolment;
 use crate::state::AppState;
 
 /// Moves an enrolment to another stage (withdrawal needs a reason) and records interview
@@ -17,25 +17,16 @@ use crate::state::AppState;
     responses((status = 200, description = "Changed", body = Enrolment), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Illegal stage change or invalid field", body = ErrorBody)))]
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     body: ApiJson<EnrolmentInput>,
 ) -> AppResult<Json<Enrolment>> {
-    user.require(Permission::ManageEnrolments)?;
+    actor.require(Permission::ManageEnrolments)?;
     let body = body.into_inner()?;
-    let (actor, scope, today, now) = (
-        user.id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
     let enrolment = state
         .db
-        .run(move |conn| {
-            let (before, _) = access::enrolment(conn, id, scope)?;
-            change_enrolment(conn, actor, &before, body, today, now)
-        })
+        .run(move |conn| enrolments::change(conn, &actor, id, &body))
         .await?;
     Ok(Json(enrolment))
 }

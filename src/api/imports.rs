@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::ErrorBody;
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::imports;
+use crate::domain::{Actor, Permission};
 use crate::error::AppError;
 use crate::extract::PathId;
-use crate::models::Cohort;
-use crate::models::participant_import::{ImportError, MAX_IMPORT_BYTES, RowError, parse};
-use crate::models::participant_import_run::{ImportReport, Importer, import_participants};
+use crate::models::participant_import::{ImportError, MAX_IMPORT_BYTES, RowError};
+use crate::models::participant_import_run::ImportReport;
 use crate::state::AppState;
 
 /// The 422/413 body: the usual error envelope plus every bad row.
@@ -122,42 +122,25 @@ async fn read_csv(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, 
         (status = 413, description = "File over 5 MB or 10,000 rows", body = ImportErrorBody), (status = 415, description = "Not text/csv", body = ErrorBody),
         (status = 422, description = "Bad rows, full or closed cohort: nothing imported", body = ImportErrorBody)))]
 pub async fn import(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<ImportReport>), Response> {
-    user.require(Permission::ImportParticipants)
+    // Refused before the body is read, as every refusal is.
+    actor
+        .require(Permission::ImportParticipants)
         .map_err(IntoResponse::into_response)?;
     let dry_run = dry_run(&uri).map_err(IntoResponse::into_response)?;
     let bytes = read_csv(&headers, body).await?;
-    let (today, now) = (state.clock.today(), state.clock.now());
-    let rows = parse(&bytes, today).map_err(failure)?;
-    let who = Importer {
-        actor: Some(user.id),
-        owner: user.organisation_id,
-        scope: user.scope(),
-        today,
-        now,
-    };
-    let report = state
+    let (_, report) = state
         .db
-        .run(move |conn| {
-            let cohort = Cohort::find_visible(conn, id, who.scope)?;
-            Ok(import_participants(
-                conn,
-                who,
-                &cohort,
-                &rows,
-                dry_run,
-                &mut || {},
-            ))
-        })
+        .run(move |conn| imports::import(conn, &actor, id, &bytes, dry_run))
         .await
-        .map_err(IntoResponse::into_response)?
-        .map_err(failure)?;
+        .map_err(IntoResponse::into_response)?;
+    let report = report.map_err(failure)?;
     let status = if dry_run {
         StatusCode::OK
     } else {

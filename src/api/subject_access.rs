@@ -7,11 +7,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::ErrorBody;
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::personal_data;
+use crate::domain::Actor;
 use crate::error::AppResult;
 use crate::extract::PathId;
-use crate::models::access;
-use crate::models::subject_access::{SubjectAccessExport, export as build_export};
+use crate::models::subject_access::SubjectAccessExport;
 use crate::state::AppState;
 
 /// Everything held about one resident: details, equality answers, consent, information
@@ -21,18 +21,13 @@ use crate::state::AppState;
     responses((status = 200, description = "The subject access export (a JSON download)", body = SubjectAccessExport),
         (status = 403, description = "Role may not export a resident's data", body = ErrorBody), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
 pub async fn export(
+    actor: Actor,
     State(state): State<AppState>,
-    user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::SubjectAccess)?;
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
     let document = state
         .db
-        .run(move |conn| {
-            let participant = access::participant(conn, id, scope)?;
-            build_export(conn, actor, participant, scope, now)
-        })
+        .run(move |conn| personal_data::subject_access(conn, &actor, id))
         .await?;
     let mut response = Json(document).into_response();
     let disposition = format!("attachment; filename=\"resident-{id}.json\"");

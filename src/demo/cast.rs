@@ -45,3 +45,13 @@ pub(super) fn acting(user_id: i32, role: Role, organisation_id: i32, day: NaiveD
 pub(super) fn admin(cast: Cast, day: NaiveDate) -> Actor {
     acting(cast.admin, Role::Admin, 0, day)
 }
+
+/// The programme coordinator, acting on `day`.
+pub(super) fn coordinator(cast: Cast, day: NaiveDate) -> Actor {
+    acting(
+        cast.coordinator.0,
+        Role::Coordinator,
+        cast.coordinator.1,
+        day,
+    )
+}

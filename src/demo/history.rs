@@ -9,19 +9,18 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::cast::{Cast, acting, admin, at, missing};
+use super::cast::{Cast, admin, at, coordinator, missing};
 use super::jobs;
 use crate::actions::cohorts::{self as cohort_actions, CohortInput};
+use crate::actions::enrolments::{self, EnrolmentInput};
 use crate::actions::registers::{self, RegisterEntry};
 use crate::db::DbConnection;
-use crate::domain::{CohortStatus, Mark, Role};
+use crate::domain::{CohortStatus, Mark, Stage};
 use crate::error::{AppError, AppResult};
 use crate::models::deprivation::DeprivationArea;
-use crate::models::enrolment_input::{EnrolmentInput, change_enrolment, enrol};
+use crate::models::equality::{check_equality, save_equality};
 use crate::models::information_session::{self, InformationSession};
-use crate::models::participant_input::{
-    ParticipantInput, check, check_equality, create_participant, save_equality,
-};
+use crate::models::participant_input::{ParticipantInput, check, create_participant};
 use crate::models::{Cohort, CourseSession, Enrolment, EqualityAnswers, Participant};
 
 const DEPRIVATION: &str = include_str!("../../fixtures/deprivation.csv");
@@ -95,18 +94,19 @@ pub(super) fn rows<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> AppR
 
 fn stage(
     conn: &mut DbConnection,
-    actor: i32,
+    cast: Cast,
     enrolment: &mut Enrolment,
     input: EnrolmentInput,
     on: NaiveDate,
 ) -> AppResult<()> {
-    *enrolment = change_enrolment(conn, actor, enrolment, input, on, at(on))?;
+    let actor = coordinator(cast, on);
+    *enrolment = enrolments::change(conn, &actor, enrolment.id, &input)?;
     Ok(())
 }
 
-fn to_stage(to: &str, reason: Option<String>) -> EnrolmentInput {
+fn to_stage(to: Stage, reason: Option<String>) -> EnrolmentInput {
     EnrolmentInput {
-        stage: Some(to.to_owned()),
+        stage: Some(to.as_str().to_owned()),
         withdrawal_reason: reason,
         ..EnrolmentInput::default()
     }
@@ -209,31 +209,30 @@ fn apply(
 ) -> AppResult<Enrolment> {
     let person = people.get(&e.r#ref).ok_or_else(|| missing("resident"))?;
     let participant = create_person(conn, cast, person, e.applied_on)?;
-    let actor = cast.coordinator.0;
     for (session, named) in information {
         if named.contains(&e.r#ref) {
-            let when = at(session.held_on);
+            let (actor, when) = (cast.coordinator.0, at(session.held_on));
             information_session::add_attendee(conn, actor, session, participant.id, when)?;
         }
     }
-    let mut enrolment = enrol(
-        conn,
-        actor,
-        cohort,
-        &participant,
-        e.applied_on,
-        at(e.applied_on),
-    )?;
+    let actor = coordinator(cast, e.applied_on);
+    let mut enrolment = enrolments::enrol_in_cohort(conn, &actor, cohort.id, participant.id)?;
     if let Some(on) = e.accepted_on {
-        stage(conn, actor, &mut enrolment, to_stage("accepted", None), on)?;
+        stage(
+            conn,
+            cast,
+            &mut enrolment,
+            to_stage(Stage::Accepted, None),
+            on,
+        )?;
     }
     if let Some(on) = e.not_started_on {
-        let input = to_stage("not_started", None);
-        stage(conn, actor, &mut enrolment, input, on)?;
+        let input = to_stage(Stage::NotStarted, None);
+        stage(conn, cast, &mut enrolment, input, on)?;
     }
     if let (None, Some(on)) = (e.accepted_on, e.withdrawn_on) {
-        let input = to_stage("withdrawn", e.withdrawal_reason.clone());
-        stage(conn, actor, &mut enrolment, input, on)?;
+        let input = to_stage(Stage::Withdrawn, e.withdrawal_reason.clone());
+        stage(conn, cast, &mut enrolment, input, on)?;
     }
     Ok(enrolment)
 }
@@ -281,16 +280,14 @@ fn take_registers(
     cohort: &Cohort,
     roster: &mut [(&EnrolmentRow, Enrolment)],
 ) -> AppResult<()> {
-    let actor = cast.coordinator.0;
     let sessions = CourseSession::list_for_cohort(conn, cohort.id)?;
     for (i, session) in sessions.iter().enumerate() {
-        let entries = register_entries(conn, actor, session, i, roster)?;
+        let entries = register_entries(conn, cast, session, i, roster)?;
         if entries.is_empty() {
             continue;
         }
         let day = session.held_on;
-        let (coordinator, organisation) = cast.coordinator;
-        let by = acting(coordinator, Role::Coordinator, organisation, day);
+        let by = coordinator(cast, day);
         registers::save(conn, &by, session.id, Ok(entries))?;
         // The register may have started people: read their stages back in one query.
         let mut fresh: HashMap<i32, Enrolment> = Enrolment::roster(conn, cohort.id)?
@@ -303,14 +300,14 @@ fn take_registers(
             }
         }
     }
-    after_course(conn, actor, roster)
+    after_course(conn, cast, roster)
 }
 
 /// The register of session number `i`: each mark from the fixture's attendance string,
 /// after withdrawing whoever left on or before the session's day.
 fn register_entries(
     conn: &mut DbConnection,
-    actor: i32,
+    cast: Cast,
     session: &CourseSession,
     i: usize,
     roster: &mut [(&EnrolmentRow, Enrolment)],
@@ -319,10 +316,10 @@ fn register_entries(
     for (row, enrolment) in roster.iter_mut() {
         if row.accepted_on.is_some()
             && let Some(on) = row.withdrawn_on.filter(|d| *d <= session.held_on)
-            && enrolment.stage != "withdrawn"
+            && enrolment.stage != Stage::Withdrawn
         {
-            let input = to_stage("withdrawn", row.withdrawal_reason.clone());
-            stage(conn, actor, enrolment, input, on)?;
+            let input = to_stage(Stage::Withdrawn, row.withdrawal_reason.clone());
+            stage(conn, cast, enrolment, input, on)?;
         }
         let mark = row.attendance.as_deref().and_then(|a| a.chars().nth(i));
         let mark = match mark {
@@ -343,12 +340,12 @@ fn register_entries(
 /// Completions by a coordinator, then interviews and offers, after the registers.
 fn after_course(
     conn: &mut DbConnection,
-    actor: i32,
+    cast: Cast,
     roster: &mut [(&EnrolmentRow, Enrolment)],
 ) -> AppResult<()> {
     for (row, enrolment) in roster.iter_mut() {
         if let Some(on) = row.completed_on {
-            stage(conn, actor, enrolment, to_stage("completed", None), on)?;
+            stage(conn, cast, enrolment, to_stage(Stage::Completed, None), on)?;
         }
         if let Some(on) = row.offered_on.or(row.interviewed_on) {
             let input = EnrolmentInput {
@@ -356,7 +353,7 @@ fn after_course(
                 offered_on: row.offered_on.map(|d| d.to_string()),
                 ..EnrolmentInput::default()
             };
-            stage(conn, actor, enrolment, input, on)?;
+            stage(conn, cast, enrolment, input, on)?;
         }
     }
     Ok(())

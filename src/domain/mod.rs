@@ -3,16 +3,20 @@
 //! builds on this folder; it imports nothing from the rest of the crate but the error type.
 
 pub mod actor;
+pub mod age;
 pub mod checkpoint;
 pub mod code_list;
 pub mod cohort_status;
 pub mod employment;
 pub mod mark;
 pub mod progression;
+pub mod resident;
 pub mod role;
+pub mod stage;
 mod text_code;
 
 pub use actor::Actor;
 pub use cohort_status::CohortStatus;
 pub use mark::Mark;
 pub use role::{Permission, Role};
+pub use stage::{Stage, WithdrawalReason};

@@ -6,80 +6,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::domain::{Stage, WithdrawalReason};
 use crate::schema::{
     cohorts, enrolment_stage_changes, enrolments, participants, programme_partners,
 };
-
-/// Stages in the order a person moves through them.
-pub const STAGES: [&str; 6] = [
-    "applied",
-    "accepted",
-    "started",
-    "completed",
-    "withdrawn",
-    "not_started",
-];
-
-/// Withdrawal reasons, aligned with the ILR withdrawal reasons (reference/domain.md §4).
-pub const WITHDRAWAL_REASONS: [(&str, &str); 9] = [
-    ("found_employment", "Left for a job"),
-    ("health", "Health, including mental health"),
-    ("caring_responsibilities", "Caring responsibilities"),
-    ("moved_away", "Moved away"),
-    ("financial", "Financial reasons"),
-    ("course_not_suitable", "Course not right for them"),
-    ("lost_contact", "Lost contact"),
-    ("excluded", "Excluded"),
-    ("other", "Other personal reasons"),
-];
-
-/// The label of a stage.
-pub fn stage_label(stage: &str) -> &'static str {
-    match stage {
-        "applied" => "Applied",
-        "accepted" => "Accepted",
-        "started" => "Started",
-        "completed" => "Completed",
-        "withdrawn" => "Withdrawn",
-        "not_started" => "Did not start",
-        _ => "Unknown",
-    }
-}
-
-/// The label of a withdrawal reason.
-pub fn reason_label(code: &str) -> &'static str {
-    WITHDRAWAL_REASONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("Unknown", |(_, l)| l)
-}
-
-/// Whether a coordinator may move an enrolment from `from` to `to`; `Err` says why not.
-pub fn check_transition(from: &str, to: &str) -> Result<(), String> {
-    let allowed: &[&str] = match from {
-        "applied" => &["accepted", "withdrawn", "not_started"],
-        "accepted" => &["applied", "started", "withdrawn", "not_started"],
-        "started" => &["completed", "withdrawn"],
-        "completed" => &["started"],
-        "withdrawn" => &["applied", "accepted", "started"],
-        "not_started" => &["applied", "accepted"],
-        _ => &[],
-    };
-    if from == to || allowed.contains(&to) {
-        return Ok(());
-    }
-    Err(match (from, to) {
-        (_, "completed") => "A resident cannot complete the course without starting it".to_owned(),
-        (_, "started") => {
-            "A resident starts when their first attendance is recorded, or from accepted".to_owned()
-        }
-        _ => format!(
-            "A resident cannot move from {} to {}",
-            stage_label(from).to_lowercase(),
-            stage_label(to).to_lowercase()
-        ),
-    })
-}
 
 /// An enrolment row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -92,9 +22,11 @@ pub struct Enrolment {
     /// The cohort.
     pub cohort_id: i32,
     /// Current stage.
-    pub stage: String,
+    #[schema(value_type = String)]
+    pub stage: Stage,
     /// Why they withdrew, when they did.
-    pub withdrawal_reason: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub withdrawal_reason: Option<WithdrawalReason>,
     /// When they withdrew.
     pub withdrawn_on: Option<NaiveDate>,
     /// When they were interviewed for a job.
@@ -114,9 +46,9 @@ pub struct Enrolment {
 #[diesel(table_name = enrolments)]
 pub struct EnrolmentChanges {
     /// New stage.
-    pub stage: Option<String>,
+    pub stage: Option<Stage>,
     /// Reason (set with `withdrawn`, cleared otherwise).
-    pub withdrawal_reason: Option<Option<String>>,
+    pub withdrawal_reason: Option<Option<WithdrawalReason>>,
     /// Withdrawal date.
     pub withdrawn_on: Option<Option<NaiveDate>>,
     /// Interview date.
@@ -136,9 +68,11 @@ pub struct StageChange {
     /// The enrolment.
     pub enrolment_id: i32,
     /// Stage before (none for the first).
-    pub from_stage: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub from_stage: Option<Stage>,
     /// Stage after.
-    pub to_stage: String,
+    #[schema(value_type = String)]
+    pub to_stage: Stage,
     /// The date it took effect.
     pub changed_on: NaiveDate,
     /// When it was recorded.
@@ -276,12 +210,11 @@ impl Enrolment {
         query.load(conn)
     }
 
-    /// Places taken in a cohort: every enrolment not withdrawn and not marked as never
-    /// starting.
+    /// Places taken in a cohort: every enrolment at a stage that holds a place.
     pub fn places_taken(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<i64> {
         enrolments::table
             .filter(enrolments::cohort_id.eq(cohort_id))
-            .filter(enrolments::stage.ne_all(["withdrawn", "not_started"]))
+            .filter(enrolments::stage.ne_all(Stage::releasing_place()))
             .count()
             .get_result(conn)
     }
@@ -299,13 +232,13 @@ impl Enrolment {
             .values((
                 enrolments::participant_id.eq(participant_id),
                 enrolments::cohort_id.eq(cohort_id),
-                enrolments::stage.eq("applied"),
+                enrolments::stage.eq(Stage::Applied),
                 enrolments::created_at.eq(now),
                 enrolments::updated_at.eq(now),
             ))
             .returning(enrolments::all_columns)
             .get_result(conn)?;
-        Self::record_stage_change(conn, enrolment.id, None, "applied", actor, today, now)?;
+        Self::record_stage_change(conn, enrolment.id, None, Stage::Applied, actor, today, now)?;
         Ok(enrolment)
     }
 
@@ -325,8 +258,8 @@ impl Enrolment {
     pub fn record_stage_change(
         conn: &mut DbConnection,
         enrolment_id: i32,
-        from: Option<&str>,
-        to: &str,
+        from: Option<Stage>,
+        to: Stage,
         actor: Option<i32>,
         on: NaiveDate,
         now: NaiveDateTime,
@@ -357,21 +290,38 @@ impl Enrolment {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Who may join a cohort: the one rule behind enrolling a resident and importing a file.
+pub mod eligibility {
+    use chrono::NaiveDate;
 
-    #[test]
-    fn completing_needs_starting_and_withdrawal_can_be_undone() {
-        assert!(check_transition("applied", "accepted").is_ok());
-        assert!(check_transition("started", "completed").is_ok());
-        assert_eq!(
-            check_transition("applied", "completed").unwrap_err(),
-            "A resident cannot complete the course without starting it"
-        );
-        assert!(check_transition("accepted", "completed").is_err());
-        assert!(check_transition("withdrawn", "accepted").is_ok());
-        assert!(check_transition("completed", "applied").is_err());
-        assert!(check_transition("started", "started").is_ok());
+    use super::Enrolment;
+    use crate::db::DbConnection;
+    use crate::domain::age::{self, RESIDENT_AGES};
+    use crate::models::Cohort;
+
+    /// Why nobody can be enrolled in `cohort`, when it is cancelled or finished.
+    pub fn closed(cohort: &Cohort) -> Option<String> {
+        (!cohort.status.accepts_enrolments()).then(|| {
+            format!(
+                "This cohort is {}, so nobody can be enrolled",
+                cohort.status
+            )
+        })
+    }
+
+    /// Why `name`, born on `dob`, cannot join `cohort`: residents must be 16 to 100 on its
+    /// first day.
+    pub fn too_young_or_old(name: &str, dob: NaiveDate, cohort: &Cohort) -> Option<String> {
+        let age = age::years(dob, cohort.starts_on);
+        (!RESIDENT_AGES.contains(&age)).then(|| {
+            format!("{name} would be {age} when the course starts; residents must be 16 to 100")
+        })
+    }
+
+    /// The places left in `cohort` (never negative): its capacity less the enrolments at
+    /// a stage that holds a place.
+    pub fn free_places(conn: &mut DbConnection, cohort: &Cohort) -> diesel::QueryResult<i64> {
+        let taken = Enrolment::places_taken(conn, cohort.id)?;
+        Ok((i64::from(cohort.capacity) - taken).max(0))
     }
 }

@@ -5,8 +5,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::DbConnection;
+use super::participant_input::optional_code;
+use super::{AuditAction, AuditEvent, NewAuditEvent};
+use crate::db::{DbConnection, write_transaction};
+use crate::error::{AppResult, FieldErrors};
 use crate::schema::equality_monitoring;
+use crate::validate;
 
 /// ONS 2021 ethnic groups (England and Wales), with "prefer not to say".
 pub const ETHNIC_GROUPS: [(&str, &str); 20] = [
@@ -134,4 +138,73 @@ impl EqualityAnswers {
             .execute(conn)
             .map(drop)
     }
+}
+
+/// Checks equality answers: each optional, from its list.
+pub fn check_equality(
+    answers: &EqualityAnswers,
+    today: NaiveDate,
+) -> Result<EqualityAnswers, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let ethnic_group = optional_code(
+        &answers.ethnic_group,
+        &ETHNIC_GROUPS,
+        "ethnic_group",
+        "Select an ethnic group",
+        &mut errors,
+    );
+    let sex = optional_code(&answers.sex, &SEXES, "sex", "Select sex", &mut errors);
+    let disability = optional_code(
+        &answers.disability,
+        &DISABILITY,
+        "disability",
+        "Select whether the resident is disabled",
+        &mut errors,
+    );
+    // The API sends a parsed date, so the range is checked here as well as in the form.
+    if let Some(Err(message)) = answers
+        .consent_given_on
+        .map(|d| validate::date_in_range(d, "Consent date"))
+    {
+        errors.add("consent_given_on", message);
+    } else if answers.consent_given_on.is_some_and(|d| d > today) {
+        errors.add(
+            "consent_given_on",
+            "Consent date must be today or in the past",
+        );
+    }
+    if errors.is_empty() {
+        Ok(EqualityAnswers {
+            ethnic_group,
+            sex,
+            disability,
+            consent_given_on: answers.consent_given_on,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Stores equality answers, audited without the answers themselves (the audit trail is
+/// readable more widely than the answers are).
+pub fn save_equality(
+    conn: &mut DbConnection,
+    actor: i32,
+    participant_id: i32,
+    answers: &EqualityAnswers,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    write_transaction(conn, |conn| {
+        EqualityAnswers::save(conn, participant_id, answers, actor, now)?;
+        let mut event = NewAuditEvent::simple(
+            Some(actor),
+            AuditAction::Update,
+            "equality_monitoring",
+            participant_id,
+        )
+        .with_change(None::<&()>, Some(&serde_json::json!({"recorded": true})));
+        event.participant_id = Some(participant_id);
+        AuditEvent::record(conn, event, now)?;
+        Ok(())
+    })
 }

@@ -59,6 +59,10 @@ pub struct Participant {
     pub updated_at: NaiveDateTime,
 }
 
+/// What makes two records the same person: names (case-insensitive), date of birth and
+/// postcode, as in the single-resident duplicate check and the import.
+pub type Identity = (String, String, NaiveDate, String);
+
 /// Every writable column of a participant, checked.
 #[derive(Debug, Clone, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = participants)]
@@ -96,6 +100,18 @@ pub struct ParticipantRecord {
     pub consent_given_on: Option<NaiveDate>,
     /// Lawful basis.
     pub lawful_basis: Option<String>,
+}
+
+impl ParticipantRecord {
+    /// The person this record describes, for finding them twice.
+    pub fn identity(&self) -> Identity {
+        (
+            self.given_name_key.clone(),
+            self.family_name_key.clone(),
+            self.date_of_birth,
+            self.postcode.clone(),
+        )
+    }
 }
 
 impl Participant {

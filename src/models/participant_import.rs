@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ParticipantRecord;
+use super::line_counter::LineCounter;
+use super::participant::Identity;
 use super::participant_input::{ParticipantInput, check};
 
 /// The largest file accepted (bytes).
@@ -83,25 +85,7 @@ pub struct ImportRow {
 
 /// Reads and checks a whole file on `today`: every row, with every problem listed.
 pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportError> {
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge(format!(
-            "The file must be smaller than {} MB",
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        )));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-            + 1;
-        ImportError::Rows(vec![RowError::new(
-            Some(line),
-            "file",
-            "The file must be saved as CSV UTF-8",
-        )])
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = decode(bytes)?;
     // Cells copied straight from a spreadsheet paste as tab-separated text.
     let header_line = text.lines().next().unwrap_or_default();
     let tabs = header_line.contains('\t') && !header_line.contains(',');
@@ -122,7 +106,7 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut residents = 0;
-    let mut seen: HashMap<(String, String, NaiveDate, String), u64> = HashMap::new();
+    let mut seen: HashMap<Identity, u64> = HashMap::new();
     for result in records {
         let record = match result {
             Ok(r) => r,
@@ -143,24 +127,14 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
             )));
         }
         match check_row(&columns, &record, line, today) {
-            Ok(row) => {
-                let r = &row.record;
-                let key = (
-                    r.given_name_key.clone(),
-                    r.family_name_key.clone(),
-                    r.date_of_birth,
-                    r.postcode.clone(),
-                );
-                if let Some(first) = seen.insert(key, line) {
-                    errors.push(RowError::new(
-                        Some(line),
-                        "given_name",
-                        format!("This resident is already on line {first} of the file"),
-                    ));
-                } else {
-                    rows.push(row);
-                }
-            }
+            Ok(row) => match seen.insert(row.record.identity(), line) {
+                Some(first) => errors.push(RowError::new(
+                    Some(line),
+                    "given_name",
+                    format!("This resident is already on line {first} of the file"),
+                )),
+                None => rows.push(row),
+            },
             Err(mut problems) => errors.append(&mut problems),
         }
     }
@@ -177,46 +151,27 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
     Ok(rows)
 }
 
-/// Line numbers from the reader's byte offsets. The csv crate's own line numbers miss
-/// blank lines and count CRLF wrongly, and a record's offset may point at the line break
-/// before it, so line breaks are skipped first. Offsets only grow, so counting is linear.
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        Self {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
+/// The file as text: small enough, UTF-8, without a byte-order mark.
+fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
+    if bytes.len() > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge(format!(
+            "The file must be smaller than {} MB",
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
     }
-
-    /// The line on which the record whose offset is `byte` starts.
-    fn at(&mut self, byte: u64) -> u64 {
-        let mut start = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        while self
-            .text
-            .get(start)
-            .is_some_and(|b| matches!(b, b'\r' | b'\n'))
-        {
-            start += 1;
-        }
-        if start > self.offset {
-            let newlines = self.text[self.offset..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            self.line += newlines as u64;
-            self.offset = start;
-        }
-        self.line
-    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64
+            + 1;
+        ImportError::Rows(vec![RowError::new(
+            Some(line),
+            "file",
+            "The file must be saved as CSV UTF-8",
+        )])
+    })?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
 fn rows_error(e: RowError) -> ImportError {

@@ -9,11 +9,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::enrolment::eligibility;
+use super::participant::Identity;
 use super::participant_import::{ImportError, ImportRow, RowError};
-use super::participant_input::age_on;
-use super::{
-    AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant, ParticipantRecord,
-};
+use super::{AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant};
 use crate::db::{DbConnection, write_transaction};
 use crate::schema::{deprivation_lookup, enrolments, programme_partners};
 
@@ -128,48 +127,72 @@ pub fn import_participants(
             report = plan(conn, who, cohort, rows, tick)?;
         }
         report.dry_run = false;
-        let neighbourhoods = neighbourhoods(conn, rows)?;
-        for (planned, row) in report.rows.iter_mut().zip(rows) {
-            tick();
-            let participant_id = match (planned.outcome, planned.participant_id) {
-                (RowOutcome::AlreadyInCohort, _) => continue,
-                (_, Some(on_file)) => on_file,
-                (_, None) => {
-                    let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
-                    create(conn, who, row, neighbourhood)?
-                }
-            };
-            planned.participant_id = Some(participant_id);
-            let enrolment = Enrolment::create(
-                conn,
-                participant_id,
-                cohort.id,
-                who.actor,
-                who.today,
-                who.now,
-            )?;
-            let mut event =
-                NewAuditEvent::simple(who.actor, AuditAction::Create, "enrolment", enrolment.id)
-                    .with_change(None::<&()>, Some(&enrolment));
-            event.participant_id = Some(participant_id);
-            AuditEvent::record(conn, event, who.now)?;
-        }
-        let summary = serde_json::json!({
-            "rows": report.rows.len(),
-            "new_residents": report.new_residents,
-            "enrolled_existing": report.enrolled_existing,
-            "already_in_cohort": report.already_in_cohort,
-        });
-        let event = NewAuditEvent::simple(
-            who.actor,
-            AuditAction::Create,
-            "participant_import",
-            cohort.id,
-        )
-        .with_change(None::<&()>, Some(&summary));
-        AuditEvent::record(conn, event, who.now)?;
+        enrol_rows(conn, who, cohort, rows, &mut report, tick)?;
+        audit_import(conn, who, cohort, &report)?;
         Ok(report)
     })
+}
+
+/// Creates the new residents and enrols everyone planned, each audited.
+fn enrol_rows(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    rows: &[ImportRow],
+    report: &mut ImportReport,
+    tick: &mut dyn FnMut(),
+) -> Result<(), ImportError> {
+    let neighbourhoods = neighbourhoods(conn, rows)?;
+    for (planned, row) in report.rows.iter_mut().zip(rows) {
+        tick();
+        let participant_id = match (planned.outcome, planned.participant_id) {
+            (RowOutcome::AlreadyInCohort, _) => continue,
+            (_, Some(on_file)) => on_file,
+            (_, None) => {
+                let neighbourhood = neighbourhoods.get(&row.record.postcode).cloned();
+                create(conn, who, row, neighbourhood)?
+            }
+        };
+        planned.participant_id = Some(participant_id);
+        let enrolment = Enrolment::create(
+            conn,
+            participant_id,
+            cohort.id,
+            who.actor,
+            who.today,
+            who.now,
+        )?;
+        let mut event =
+            NewAuditEvent::simple(who.actor, AuditAction::Create, "enrolment", enrolment.id)
+                .with_change(None::<&()>, Some(&enrolment));
+        event.participant_id = Some(participant_id);
+        AuditEvent::record(conn, event, who.now)?;
+    }
+    Ok(())
+}
+
+/// The import's own audit event: how many rows did what.
+fn audit_import(
+    conn: &mut DbConnection,
+    who: Importer,
+    cohort: &Cohort,
+    report: &ImportReport,
+) -> Result<(), ImportError> {
+    let summary = serde_json::json!({
+        "rows": report.rows.len(),
+        "new_residents": report.new_residents,
+        "enrolled_existing": report.enrolled_existing,
+        "already_in_cohort": report.already_in_cohort,
+    });
+    let event = NewAuditEvent::simple(
+        who.actor,
+        AuditAction::Create,
+        "participant_import",
+        cohort.id,
+    )
+    .with_change(None::<&()>, Some(&summary));
+    AuditEvent::record(conn, event, who.now)?;
+    Ok(())
 }
 
 /// Creates one resident, audited as the single-resident form does.
@@ -226,19 +249,6 @@ fn neighbourhoods(
     Ok(found)
 }
 
-/// What makes two records the same person: names (case-insensitive), date of birth and
-/// postcode, as in the single-resident duplicate check.
-type Identity = (String, String, NaiveDate, String);
-
-fn identity(r: &ParticipantRecord) -> Identity {
-    (
-        r.given_name_key.clone(),
-        r.family_name_key.clone(),
-        r.date_of_birth,
-        r.postcode.clone(),
-    )
-}
-
 /// The residents already on file (visible to the importer) for every row, by identity;
 /// the oldest record wins, as in `Participant::find_same_person`.
 fn people_on_file(
@@ -270,11 +280,8 @@ fn plan(
     tick: &mut dyn FnMut(),
 ) -> Result<ImportReport, ImportError> {
     let mut errors = Vec::new();
-    if !cohort.status.accepts_enrolments() {
-        errors.push(file_error(format!(
-            "This cohort is {}, so nobody can be enrolled",
-            cohort.status
-        )));
+    if let Some(message) = eligibility::closed(cohort) {
+        errors.push(file_error(message));
     }
     // Three queries for the whole file, whatever its length.
     let on_file = people_on_file(conn, rows, who.scope)?;
@@ -288,18 +295,15 @@ fn plan(
     for row in rows {
         tick();
         let r = &row.record;
-        let age = age_on(r.date_of_birth, cohort.starts_on);
-        if !(16..=100).contains(&age) {
+        let name = format!("{} {}", r.given_name, r.family_name);
+        if let Some(message) = eligibility::too_young_or_old(&name, r.date_of_birth, cohort) {
             errors.push(RowError {
                 line: Some(row.line),
                 column: "date_of_birth".into(),
-                message: format!(
-                    "{} {} would be {age} when the course starts; residents must be 16 to 100",
-                    r.given_name, r.family_name
-                ),
+                message,
             });
         }
-        let found = on_file.get(&identity(r)).copied();
+        let found = on_file.get(&r.identity()).copied();
         let outcome = match found {
             None => RowOutcome::NewResident,
             Some(id) if in_cohort.contains(&id) => RowOutcome::AlreadyInCohort,
@@ -322,19 +326,28 @@ fn plan(
         already_in_cohort: count(RowOutcome::AlreadyInCohort),
         rows: planned,
     };
-    let free = (i64::from(cohort.capacity) - Enrolment::places_taken(conn, cohort.id)?).max(0);
-    if report.to_enrol() as i64 > free {
-        errors.push(file_error(format!(
-            "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",
-            cohort.capacity,
-            report.to_enrol()
-        )));
-    }
+    errors.extend(too_many(conn, cohort, &report)?);
     if errors.is_empty() {
         Ok(report)
     } else {
         Err(ImportError::Rows(errors))
     }
+}
+
+/// Why the cohort cannot take everyone the file would enrol, if it cannot.
+fn too_many(
+    conn: &mut DbConnection,
+    cohort: &Cohort,
+    report: &ImportReport,
+) -> QueryResult<Option<RowError>> {
+    let free = eligibility::free_places(conn, cohort)?;
+    Ok((report.to_enrol() as i64 > free).then(|| {
+        file_error(format!(
+            "This cohort has {free} of {} places left, but the file would enrol {} residents. Raise the cohort's capacity or import fewer residents",
+            cohort.capacity,
+            report.to_enrol()
+        ))
+    }))
 }
 
 fn file_error(message: String) -> RowError {

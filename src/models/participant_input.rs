@@ -2,46 +2,16 @@
 //! a normalised UK postcode, optional email and phone, the baseline at enrolment and the
 //! consent record. The same person cannot be created twice.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use super::equality::{DISABILITY, ETHNIC_GROUPS, EqualityAnswers, SEXES};
 use super::{AuditAction, AuditEvent, NewAuditEvent, Participant, ParticipantRecord};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::age::{self, RESIDENT_AGES};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::validate;
 
-/// Employment status codes and labels.
-pub const EMPLOYMENT_STATUSES: [(&str, &str); 6] = [
-    ("unemployed", "Unemployed and looking for work"),
-    ("economically_inactive", "Not working and not looking"),
-    ("employed_part_time", "Working part time"),
-    ("employed_full_time", "Working full time"),
-    ("in_education", "In education"),
-    ("prefer_not_to_say", "Prefer not to say"),
-];
-
-/// Benefit status codes and labels.
-pub const BENEFIT_STATUSES: [(&str, &str); 6] = [
-    ("universal_credit", "Universal Credit"),
-    ("jobseekers_allowance", "Jobseeker's Allowance"),
-    (
-        "employment_support_allowance",
-        "Employment and Support Allowance",
-    ),
-    ("other_benefit", "Another benefit"),
-    ("none", "No benefits"),
-    ("prefer_not_to_say", "Prefer not to say"),
-];
-
-/// Lawful bases under UK GDPR Article 6.
-pub const LAWFUL_BASES: [(&str, &str); 5] = [
-    ("consent", "Consent"),
-    ("public_task", "Public task"),
-    ("legitimate_interests", "Legitimate interests"),
-    ("contract", "Contract"),
-    ("legal_obligation", "Legal obligation"),
-];
+pub use crate::domain::resident::{BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES};
 
 /// A resident as submitted (API body, or a web form mapped onto it).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -91,7 +61,7 @@ fn optional_text(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn optional_code(
+pub(super) fn optional_code(
     value: &Option<String>,
     options: &[(&str, &str)],
     field: &str,
@@ -110,49 +80,127 @@ fn optional_code(
 /// Checks an input on `today`; every problem is named by field.
 pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRecord, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let given_name = validate::required_text(
-        input.given_name.as_deref().unwrap_or_default(),
-        "the given name",
-        100,
-    )
-    .map_err(|m| errors.add("given_name", m))
-    .ok();
-    let family_name = validate::required_text(
-        input.family_name.as_deref().unwrap_or_default(),
-        "the family name",
-        100,
-    )
-    .map_err(|m| errors.add("family_name", m))
-    .ok();
-    let date_of_birth = match input
-        .date_of_birth
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        None => {
-            errors.add("date_of_birth", "Enter the date of birth");
-            None
-        }
-        Some(d) => match validate::date(d) {
-            None => {
-                errors.add("date_of_birth", "Date of birth must be a real date");
-                None
-            }
-            Some(dob) if dob >= today => {
-                errors.add("date_of_birth", "Date of birth must be in the past");
-                None
-            }
-            Some(dob) if !(16..=100).contains(&age_on(dob, today)) => {
-                errors.add("date_of_birth", "The resident must be aged 16 to 100");
-                None
-            }
-            Some(dob) => Some(dob),
-        },
+    let name = |value: &Option<String>, field: &str, what: &str, errors: &mut FieldErrors| {
+        validate::required_text(value.as_deref().unwrap_or_default(), what, 100)
+            .map_err(|m| errors.add(field, m))
+            .ok()
     };
+    let given_name = name(
+        &input.given_name,
+        "given_name",
+        "the given name",
+        &mut errors,
+    );
+    let family_name = name(
+        &input.family_name,
+        "family_name",
+        "the family name",
+        &mut errors,
+    );
+    let date_of_birth = date_of_birth(input.date_of_birth.as_deref(), today)
+        .map_err(|m| errors.add("date_of_birth", m))
+        .ok();
     let postcode = validate::postcode(input.postcode.as_deref().unwrap_or_default())
         .map_err(|m| errors.add("postcode", m))
         .ok();
+    let mut record = situation(input, today, &mut errors);
+    match (given_name, family_name, date_of_birth, postcode) {
+        (Some(given_name), Some(family_name), Some(date_of_birth), Some(postcode))
+            if errors.is_empty() =>
+        {
+            record.given_name_key = given_name.to_lowercase();
+            record.family_name_key = family_name.to_lowercase();
+            record.given_name = given_name;
+            record.family_name = family_name;
+            record.date_of_birth = date_of_birth;
+            record.postcode = postcode;
+            Ok(record)
+        }
+        _ => Err(errors),
+    }
+}
+
+/// A date of birth: given, a real date, in the past, and 16 to 100 years ago.
+fn date_of_birth(value: Option<&str>, today: NaiveDate) -> Result<NaiveDate, &'static str> {
+    let value = value.map(str::trim).filter(|d| !d.is_empty());
+    let dob = validate::date(value.ok_or("Enter the date of birth")?)
+        .ok_or("Date of birth must be a real date")?;
+    if dob >= today {
+        Err("Date of birth must be in the past")
+    } else if !RESIDENT_AGES.contains(&age::years(dob, today)) {
+        Err("The resident must be aged 16 to 100")
+    } else {
+        Ok(dob)
+    }
+}
+
+/// The optional fields (contact, circumstances, consent) checked into a record whose
+/// identity (names, date of birth, postcode) the caller fills in.
+fn situation(
+    input: &ParticipantInput,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> ParticipantRecord {
+    let (email, phone, referral_source) = contact(input, errors);
+    let employment_status = optional_code(
+        &input.employment_status,
+        &EMPLOYMENT_STATUSES,
+        "employment_status",
+        "Select an employment status",
+        errors,
+    );
+    let benefit_status = optional_code(
+        &input.benefit_status,
+        &BENEFIT_STATUSES,
+        "benefit_status",
+        "Select a benefit status",
+        errors,
+    );
+    let lawful_basis = optional_code(
+        &input.lawful_basis,
+        &LAWFUL_BASES,
+        "lawful_basis",
+        "Select a lawful basis",
+        errors,
+    );
+    if input
+        .months_unemployed
+        .is_some_and(|m| !(0..=600).contains(&m))
+    {
+        errors.add(
+            "months_unemployed",
+            "Months unemployed must be between 0 and 600",
+        );
+    }
+    let consent_given_on = optional_text(&input.consent_given_on).and_then(|d| {
+        consent_date(&d, today)
+            .map_err(|m| errors.add("consent_given_on", m))
+            .ok()
+    });
+    ParticipantRecord {
+        given_name_key: String::new(),
+        family_name_key: String::new(),
+        given_name: String::new(),
+        family_name: String::new(),
+        date_of_birth: NaiveDate::MIN,
+        postcode: String::new(),
+        phone,
+        email,
+        neighbourhood: None,
+        referral_source,
+        employment_status,
+        months_unemployed: input.months_unemployed,
+        benefit_status,
+        consent_given_on,
+        lawful_basis,
+    }
+}
+
+/// Email, phone and referral source, each optional.
+fn contact(
+    input: &ParticipantInput,
+    errors: &mut FieldErrors,
+) -> (Option<String>, Option<String>, Option<String>) {
     let email = optional_text(&input.email)
         .and_then(|e| validate::email(&e).map_err(|m| errors.add("email", m)).ok());
     let phone = optional_text(&input.phone)
@@ -166,84 +214,16 @@ pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRe
     .map_err(|m| errors.add("referral_source", m))
     .ok()
     .flatten();
-    let employment_status = optional_code(
-        &input.employment_status,
-        &EMPLOYMENT_STATUSES,
-        "employment_status",
-        "Select an employment status",
-        &mut errors,
-    );
-    let benefit_status = optional_code(
-        &input.benefit_status,
-        &BENEFIT_STATUSES,
-        "benefit_status",
-        "Select a benefit status",
-        &mut errors,
-    );
-    let lawful_basis = optional_code(
-        &input.lawful_basis,
-        &LAWFUL_BASES,
-        "lawful_basis",
-        "Select a lawful basis",
-        &mut errors,
-    );
-    if input
-        .months_unemployed
-        .is_some_and(|m| !(0..=600).contains(&m))
-    {
-        errors.add(
-            "months_unemployed",
-            "Months unemployed must be between 0 and 600",
-        );
-    }
-    let consent_given_on =
-        optional_text(&input.consent_given_on).and_then(|d| match validate::date(&d) {
-            Some(date) if date <= today => Some(date),
-            Some(_) => {
-                errors.add(
-                    "consent_given_on",
-                    "Consent date must be today or in the past",
-                );
-                None
-            }
-            None => {
-                errors.add("consent_given_on", "Consent date must be a real date");
-                None
-            }
-        });
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let (given_name, family_name) = (
-        given_name.unwrap_or_default(),
-        family_name.unwrap_or_default(),
-    );
-    Ok(ParticipantRecord {
-        given_name_key: given_name.to_lowercase(),
-        family_name_key: family_name.to_lowercase(),
-        given_name,
-        family_name,
-        date_of_birth: date_of_birth.unwrap_or_default(),
-        postcode: postcode.unwrap_or_default(),
-        phone,
-        email,
-        neighbourhood: None,
-        referral_source,
-        employment_status,
-        months_unemployed: input.months_unemployed,
-        benefit_status,
-        consent_given_on,
-        lawful_basis,
-    })
+    (email, phone, referral_source)
 }
 
-/// Whole years between `dob` and `on`.
-pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
-    let mut age = on.year() - dob.year();
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        age -= 1;
+/// The date consent was given: a real date, today or earlier.
+fn consent_date(value: &str, today: NaiveDate) -> Result<NaiveDate, &'static str> {
+    match validate::date(value) {
+        Some(date) if date <= today => Ok(date),
+        Some(_) => Err("Consent date must be today or in the past"),
+        None => Err("Consent date must be a real date"),
     }
-    age
 }
 
 fn duplicate_error(existing: &Participant) -> AppError {
@@ -322,75 +302,6 @@ pub fn update_participant(
     })
 }
 
-/// Checks equality answers: each optional, from its list.
-pub fn check_equality(
-    answers: &EqualityAnswers,
-    today: NaiveDate,
-) -> Result<EqualityAnswers, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let ethnic_group = optional_code(
-        &answers.ethnic_group,
-        &ETHNIC_GROUPS,
-        "ethnic_group",
-        "Select an ethnic group",
-        &mut errors,
-    );
-    let sex = optional_code(&answers.sex, &SEXES, "sex", "Select sex", &mut errors);
-    let disability = optional_code(
-        &answers.disability,
-        &DISABILITY,
-        "disability",
-        "Select whether the resident is disabled",
-        &mut errors,
-    );
-    // The API sends a parsed date, so the range is checked here as well as in the form.
-    if let Some(Err(message)) = answers
-        .consent_given_on
-        .map(|d| validate::date_in_range(d, "Consent date"))
-    {
-        errors.add("consent_given_on", message);
-    } else if answers.consent_given_on.is_some_and(|d| d > today) {
-        errors.add(
-            "consent_given_on",
-            "Consent date must be today or in the past",
-        );
-    }
-    if errors.is_empty() {
-        Ok(EqualityAnswers {
-            ethnic_group,
-            sex,
-            disability,
-            consent_given_on: answers.consent_given_on,
-        })
-    } else {
-        Err(errors)
-    }
-}
-
-/// Stores equality answers, audited without the answers themselves (the audit trail is
-/// readable more widely than the answers are).
-pub fn save_equality(
-    conn: &mut DbConnection,
-    actor: i32,
-    participant_id: i32,
-    answers: &EqualityAnswers,
-    now: NaiveDateTime,
-) -> AppResult<()> {
-    write_transaction(conn, |conn| {
-        EqualityAnswers::save(conn, participant_id, answers, actor, now)?;
-        let mut event = NewAuditEvent::simple(
-            Some(actor),
-            AuditAction::Update,
-            "equality_monitoring",
-            participant_id,
-        )
-        .with_change(None::<&()>, Some(&serde_json::json!({"recorded": true})));
-        event.participant_id = Some(participant_id);
-        AuditEvent::record(conn, event, now)?;
-        Ok(())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,16 +369,6 @@ mod tests {
         assert_eq!(
             check(&young, today()).unwrap_err().get("date_of_birth"),
             Some("The resident must be aged 16 to 100")
-        );
-    }
-
-    #[test]
-    fn ages_count_whole_years() {
-        let dob = NaiveDate::from_ymd_opt(2000, 11, 24).unwrap();
-        assert_eq!(age_on(dob, today()), 25);
-        assert_eq!(
-            age_on(dob, NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()),
-            26
         );
     }
 }

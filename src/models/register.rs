@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::attendance::AttendanceMark;
 use super::{AuditAction, AuditEvent, CourseSession, Enrolment, NewAuditEvent, RosterEntry};
 use crate::db::DbConnection;
-use crate::domain::Mark;
+use crate::domain::{Mark, Stage};
 use crate::error::{AppError, AppResult};
 
 /// One line of a register.
@@ -49,17 +49,14 @@ pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<R
     let marks = AttendanceMark::by_enrolment(conn, session.id)?;
     Ok(Enrolment::roster(conn, session.cohort_id)?
         .into_iter()
-        .filter(|r| {
-            !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started")
-                || marks.contains_key(&r.enrolment.id)
-        })
+        .filter(|r| r.enrolment.stage.holds_place() || marks.contains_key(&r.enrolment.id))
         .map(|r: RosterEntry| RegisterLine {
             enrolment_id: r.enrolment.id,
             participant_id: r.enrolment.participant_id,
             status: marks.get(&r.enrolment.id).copied(),
             given_name: r.given_name,
             family_name: r.family_name,
-            stage: r.enrolment.stage,
+            stage: r.enrolment.stage.as_str().to_owned(),
         })
         .collect())
 }
@@ -106,9 +103,7 @@ pub fn write_marks(
             None => AttendanceMark::clear(conn, session.id, entry.enrolment_id)?,
         }
         let enrolment = &roster[&entry.enrolment_id];
-        if entry.mark.is_some_and(Mark::is_attended)
-            && matches!(enrolment.stage.as_str(), "applied" | "accepted")
-        {
+        if entry.mark.is_some_and(Mark::is_attended) && enrolment.stage.starts_on_attendance() {
             start(conn, actor, enrolment, session.held_on, now)?;
         }
     }
@@ -147,14 +142,14 @@ fn start(
     Enrolment::record_stage_change(
         conn,
         enrolment.id,
-        Some(&enrolment.stage),
-        "started",
+        Some(enrolment.stage),
+        Stage::Started,
         Some(actor),
         on,
         now,
     )?;
     let changes = super::EnrolmentChanges {
-        stage: Some("started".into()),
+        stage: Some(Stage::Started),
         updated_at: Some(now),
         ..Default::default()
     };

@@ -201,7 +201,7 @@ pub fn participant_cells(c: &CohortFacts, e: &EnrolmentFacts, o: &Outcome) -> Ve
         neutralise(&e.family_name),
         neutralise(&e.postcode),
         e.imd_decile.map(|d| d.to_string()).unwrap_or_default(),
-        e.stage.clone(),
+        e.stage.as_str().to_owned(),
         e.attended.to_string(),
         c.held.to_string(),
         rate(o.attendance_rate.map(super::figures::round1)),

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 pub use jobs::{JobFacts, Step};
 
 use crate::db::DbConnection;
+use crate::domain::Stage;
 use crate::schema::{
     attendance, cohorts, course_sessions, deprivation_lookup, enrolment_stage_changes, enrolments,
     equality_monitoring, participants, programmes,
@@ -70,7 +71,7 @@ pub struct EnrolmentFacts {
     /// Disability.
     pub disability: Option<String>,
     /// The stage as at the date.
-    pub stage: String,
+    pub stage: Stage,
     /// Interview date on or before the as-at date.
     pub interviewed: bool,
     /// Offer date on or before the as-at date.
@@ -127,7 +128,7 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
             ethnic_group: equality.0,
             sex: equality.1,
             disability: equality.2,
-            stage: stage.clone(),
+            stage: *stage,
             interviewed: interviewed.is_some_and(|d| d <= as_at),
             offered: offered.is_some_and(|d| d <= as_at),
             attended: attended.get(&id).copied().unwrap_or(0),
@@ -258,8 +259,8 @@ fn stages_as_at(
     conn: &mut DbConnection,
     ids: &[i32],
     as_at: NaiveDate,
-) -> QueryResult<HashMap<i32, String>> {
-    let changes: Vec<(i32, String)> = enrolment_stage_changes::table
+) -> QueryResult<HashMap<i32, Stage>> {
+    let changes: Vec<(i32, Stage)> = enrolment_stage_changes::table
         .inner_join(enrolments::table)
         .filter(enrolments::cohort_id.eq_any(ids))
         .filter(enrolment_stage_changes::changed_on.le(as_at))

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use super::facts::{CohortFacts, EnrolmentFacts, JobFacts};
+use crate::domain::Stage;
 use crate::models::employment::is_clinical;
 
 /// Checkpoint weeks, in column order.
@@ -45,7 +46,7 @@ pub fn outcome(c: &CohortFacts, e: &EnrolmentFacts, as_at: NaiveDate) -> Outcome
     let started = e.attended > 0;
     let finished = c.ends_on <= as_at;
     let by_attendance = c.held > 0 && e.attended * 100 >= i64::from(c.threshold) * c.held;
-    let completed = started && ((finished && by_attendance) || e.stage == "completed");
+    let completed = started && ((finished && by_attendance) || e.stage == Stage::Completed);
     let job = started
         .then(|| {
             e.jobs.iter().position(|j| {
@@ -56,7 +57,7 @@ pub fn outcome(c: &CohortFacts, e: &EnrolmentFacts, as_at: NaiveDate) -> Outcome
     let mut out = Outcome {
         started,
         completed,
-        withdrawn: started && e.stage == "withdrawn",
+        withdrawn: started && e.stage == Stage::Withdrawn,
         job,
         attendance_rate: (c.held > 0).then(|| e.attended as f64 * 100.0 / c.held as f64),
         progressions: e.jobs.iter().map(|j| j.progressions.len()).sum(),

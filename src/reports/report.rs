@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::facts::{self, CohortFacts, EnrolmentFacts};
@@ -267,11 +267,7 @@ pub fn check_visible(conn: &mut DbConnection, filter: &ProgrammeFilter) -> Query
 
 /// Age band at the cohort's start.
 pub fn age_band(dob: NaiveDate, on: NaiveDate) -> &'static str {
-    let mut age = on.year() - dob.year();
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        age -= 1;
-    }
-    match age {
+    match crate::domain::age::years(dob, on) {
         ..=24 => "16-24",
         25..=34 => "25-34",
         35..=49 => "35-49",

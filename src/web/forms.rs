@@ -56,3 +56,12 @@ pub fn merge(mut form: FieldErrors, model: FieldErrors) -> FieldErrors {
     }
     form
 }
+
+/// The status of a form page: 200, or 422 when it shows problems.
+pub fn status_for(errors: &FieldErrors) -> axum::http::StatusCode {
+    if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}

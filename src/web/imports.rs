@@ -10,12 +10,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{Layout, Section, WebForm};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::imports;
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
 use crate::models::Cohort;
-use crate::models::participant_import::{COLUMNS, ImportError, RowError, parse};
-use crate::models::participant_import_run::{ImportReport, Importer, import_participants};
+use crate::models::participant_import::{COLUMNS, ImportError, RowError};
+use crate::models::participant_import_run::ImportReport;
 use crate::state::AppState;
 
 /// Step 1: paste the CSV (again, with the problems, when it was refused).
@@ -131,72 +133,62 @@ fn form_page(user: &CurrentUser, cohort: Cohort, csv: String) -> ImportFormPage 
 
 /// `GET /cohorts/{id}/import`
 pub async fn form(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::ImportParticipants)?;
-    let scope = user.scope();
     let cohort = state
         .db
-        .run(move |conn| Ok(Cohort::find_visible(conn, id, scope)?))
+        .run(move |conn| imports::cohort(conn, &actor, id))
         .await?;
     Ok(form_page(&user, cohort, String::new()).into_response())
 }
 
 /// `POST /cohorts/{id}/import`: the dry run, shown as a preview.
 pub async fn check(
+    actor: Actor,
     state: State<AppState>,
     user: CurrentUser,
     id: PathId,
     form: CsvUpload,
 ) -> AppResult<Response> {
-    submit(state, user, id, form, true).await
+    submit(actor, state, user, id, form, true).await
 }
 
 /// `POST /cohorts/{id}/import/confirm`: the import itself.
 pub async fn confirm(
+    actor: Actor,
     state: State<AppState>,
     user: CurrentUser,
     id: PathId,
     form: CsvUpload,
 ) -> AppResult<Response> {
-    submit(state, user, id, form, false).await
+    submit(actor, state, user, id, form, false).await
 }
 
 async fn submit(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     CsvUpload(upload): CsvUpload,
     dry_run: bool,
 ) -> AppResult<Response> {
-    user.require(Permission::ImportParticipants)?;
-    let (today, now) = (state.clock.today(), state.clock.now());
-    let who = Importer {
-        actor: Some(user.id),
-        owner: user.organisation_id,
-        scope: user.scope(),
-        today,
-        now,
-    };
     let (csv, problem) = match upload {
         Ok(csv) => (csv, None),
         Err(message) => (String::new(), Some(message)),
     };
+    // Nothing usable sent: the form again, for a cohort the actor may import into.
+    let nothing = problem.is_some() || csv.bytes().all(|b| b.is_ascii_whitespace());
     let bytes = csv.clone().into_bytes();
-    let unusable = problem.is_some();
     let (cohort, outcome) = state
         .db
         .run(move |conn| {
-            let cohort = Cohort::find_visible(conn, id, who.scope)?;
-            if unusable || bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok((cohort, Err(None)));
+            if nothing {
+                return Ok((imports::cohort(conn, &actor, id)?, Err(None)));
             }
-            let outcome = match parse(&bytes, today) {
-                Ok(rows) => import_participants(conn, who, &cohort, &rows, dry_run, &mut || {}),
-                Err(e) => Err(e),
-            };
+            let (cohort, outcome) = imports::import(conn, &actor, id, &bytes, dry_run)?;
             Ok((cohort, outcome.map_err(Some)))
         })
         .await?;

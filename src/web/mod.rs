@@ -8,9 +8,7 @@ pub mod checkpoints;
 pub mod cohorts;
 pub mod dashboard;
 pub mod employments;
-pub mod enrolment_page;
-pub mod equality;
-pub mod erasure;
+pub mod enrolments;
 pub mod errors;
 pub mod forms;
 pub mod help;
@@ -19,10 +17,8 @@ mod layout;
 pub mod participants;
 pub mod programmes;
 pub mod reports;
-pub mod resident;
 pub mod sessions;
 pub mod signin;
-pub mod timeline;
 
 use axum::Router;
 use axum::extract::{FromRequest, Request};
@@ -88,7 +84,7 @@ pub fn routes() -> Vec<WebRoute> {
         route(
             M::POST,
             "/participants/{id}/information-sessions",
-            post(resident::note_information_session),
+            post(participants::show::note_information_session),
         ),
         route(M::GET, "/cohorts", get(cohorts::list)),
         route(M::GET, "/cohorts/new", get(cohorts::new)),
@@ -125,14 +121,18 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::GET, "/participants", get(participants::list)),
         route(M::GET, "/participants/new", get(participants::new)),
         route(M::POST, "/participants", post(participants::create)),
-        route(M::GET, "/participants/{id}", get(resident::show)),
+        route(M::GET, "/participants/{id}", get(participants::show::show)),
         route(M::GET, "/participants/{id}/edit", get(participants::edit)),
         route(
             M::GET,
             "/participants/{id}/erase",
-            get(erasure::confirm_page),
+            get(participants::erasure::confirm_page),
         ),
-        route(M::POST, "/participants/{id}/erase", post(erasure::erase)),
+        route(
+            M::POST,
+            "/participants/{id}/erase",
+            post(participants::erasure::erase),
+        ),
         route(
             M::POST,
             "/participants/{id}/edit",
@@ -141,17 +141,17 @@ pub fn routes() -> Vec<WebRoute> {
         route(
             M::POST,
             "/participants/{id}/enrolments",
-            post(resident::enrol_in_cohort),
+            post(participants::show::enrol_in_cohort),
         ),
         route(
             M::GET,
             "/participants/{id}/equality",
-            get(equality::equality_form),
+            get(participants::equality::equality_form),
         ),
         route(
             M::POST,
             "/participants/{id}/equality",
-            post(equality::save_equality_form),
+            post(participants::equality::save_equality_form),
         ),
         route(
             M::GET,
@@ -180,12 +180,8 @@ pub fn routes() -> Vec<WebRoute> {
             post(employments::forms::progression),
         ),
         route(M::GET, "/checkpoints", get(checkpoints::list)),
-        route(
-            M::GET,
-            "/enrolments/{id}",
-            get(enrolment_page::enrolment_form),
-        ),
-        route(M::POST, "/enrolments/{id}", post(enrolment_page::change)),
+        route(M::GET, "/enrolments/{id}", get(enrolments::enrolment_form)),
+        route(M::POST, "/enrolments/{id}", post(enrolments::change)),
         route(M::GET, "/account", get(account::show)),
         route(M::GET, "/account/password", get(account::password_form)),
         route(M::POST, "/account/password", post(account::change_password)),

@@ -228,7 +228,7 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
                 };
                 let record = check(&input, today).map_err(pathways::AppError::Validation)?;
                 let p = create_participant(conn, actor, owner, Some(owner), record, now)?;
-                pathways::models::enrolment_input::enrol(conn, actor, &cohort, &p, today, now)?;
+                crate::common::enrol_as(conn, actor, cohort.id, p.id, (today, now))?;
             }
             Ok(())
         })

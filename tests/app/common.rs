@@ -27,7 +27,7 @@ use pathways::{AppState, build_router};
 #[allow(unused_imports)]
 pub use builders::{
     CohortBuilder, Delivery, EnrolmentBuilder, ParticipantBuilder, create_cohort, employment,
-    unscoped,
+    enrol_as, unscoped,
 };
 pub use client::{TestClient, TestResponse, form_request};
 

@@ -367,7 +367,12 @@ async fn enrolment_rules_hold() {
         .unwrap();
     let moves: Vec<(Option<String>, String)> = history
         .into_iter()
-        .map(|h| (h.from_stage, h.to_stage))
+        .map(|h| {
+            (
+                h.from_stage.map(|s| s.as_str().to_owned()),
+                h.to_stage.as_str().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         moves,

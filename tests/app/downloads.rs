@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::create_cohort;
+use crate::common::{create_cohort, enrol_as};
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
@@ -17,7 +17,6 @@ use pathways::actions::cohorts::CohortInput;
 use pathways::auth::Role;
 use pathways::db::write_transaction;
 use pathways::downloads::{ExportLimits, Exports};
-use pathways::models::enrolment_input::enrol;
 use pathways::models::{Cohort, Participant};
 use pathways::{AppError, AppState, build_router};
 use tower::ServiceExt;
@@ -252,7 +251,7 @@ async fn a_download_reads_one_snapshot_while_writes_land() {
         .run(move |conn| {
             let cohort = Cohort::find(conn, last)?;
             let person = Participant::find(conn, participant)?;
-            enrol(conn, admin, &cohort, &person, today, now).map(drop)
+            enrol_as(conn, admin, cohort.id, person.id, (today, now)).map(drop)
         })
         .await
         .unwrap();
@@ -263,7 +262,7 @@ async fn a_download_reads_one_snapshot_while_writes_land() {
                 .run(move |conn| {
                     let cohort = Cohort::find(conn, id)?;
                     let person = Participant::find(conn, participant)?;
-                    enrol(conn, admin, &cohort, &person, today, now).map(drop)
+                    enrol_as(conn, admin, cohort.id, person.id, (today, now)).map(drop)
                 })
                 .await
                 .unwrap();

@@ -7,9 +7,10 @@
 use chrono::{Datelike, NaiveDate};
 use pathways::actions::cohorts::CohortInput;
 use pathways::models::equality::EqualityAnswers;
+use pathways::models::equality::check_equality;
 use pathways::models::information_session::{self, InformationSessionInput};
 use pathways::models::participant_import;
-use pathways::models::participant_input::{ParticipantInput, check, check_equality};
+use pathways::models::participant_input::{ParticipantInput, check};
 use pathways::validate::{self, Lines};
 use proptest::prelude::*;
 

@@ -10,10 +10,9 @@ use serde::Deserialize;
 
 use crate::actions::cohorts::{self, CohortDetails, RosterLine};
 use crate::auth::{CurrentUser, Permission};
-use crate::domain::Actor;
+use crate::domain::{Actor, Stage};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, CourseSession, Programme, RosterEntry};
 use crate::state::AppState;
 use crate::web::{Layout, Section, WebForm, see_other};
@@ -87,7 +86,7 @@ async fn render_cohort(
     let places_taken = details
         .enrolments
         .iter()
-        .filter(|r| !matches!(r.enrolment.stage.as_str(), "withdrawn" | "not_started"))
+        .filter(|r| r.enrolment.stage.holds_place())
         .count() as i64;
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -116,10 +115,10 @@ async fn render_cohort(
 /// People at each step so far: everyone who applied, then those accepted or further,
 /// started or further, completed; withdrawals beside.
 fn funnel(roster: &[RosterEntry]) -> Vec<(&'static str, usize)> {
-    let count = |stages: &[&str]| {
+    let count = |stages: &[Stage]| {
         roster
             .iter()
-            .filter(|r| stages.contains(&r.enrolment.stage.as_str()))
+            .filter(|r| stages.contains(&r.enrolment.stage))
             .count()
     };
     let with = |has: fn(&RosterEntry) -> bool| roster.iter().filter(|r| has(r)).count();
@@ -127,12 +126,13 @@ fn funnel(roster: &[RosterEntry]) -> Vec<(&'static str, usize)> {
         ("Applied", roster.len()),
         (
             "Accepted or further",
-            count(&["accepted", "started", "completed"]) + count(&["withdrawn"]),
+            count(&[Stage::Accepted, Stage::Started, Stage::Completed])
+                + count(&[Stage::Withdrawn]),
         ),
-        ("Started", count(&["started", "completed"])),
-        ("Completed", count(&["completed"])),
-        ("Withdrawn", count(&["withdrawn"])),
-        ("Did not start", count(&["not_started"])),
+        ("Started", count(&[Stage::Started, Stage::Completed])),
+        ("Completed", count(&[Stage::Completed])),
+        ("Withdrawn", count(&[Stage::Withdrawn])),
+        ("Did not start", count(&[Stage::NotStarted])),
         (
             "Interviewed",
             with(|r| r.enrolment.interviewed_on.is_some()),
@@ -169,12 +169,5 @@ pub async fn generate(
             render_cohort(&state, actor, &user, id, None, fields).await
         }
         Err(e) => Err(e),
-    }
-}
-
-/// Label helpers for templates.
-impl CohortPage {
-    fn stage(&self, code: &str) -> &'static str {
-        stage_label(code)
     }
 }

@@ -20,7 +20,6 @@ use crate::domain::employment::{Contract, StaffGroup};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::employment::LEEDS_SITES;
-use crate::models::enrolment::stage_label;
 use crate::models::{Cohort, Enrolment, Organisation, Participant};
 use crate::state::AppState;
 use crate::web::forms::{DateBoxes, merge};
@@ -56,12 +55,6 @@ pub struct JobStartPage {
     contracts: &'static [(&'static str, &'static str)],
     form: JobStartForm,
     errors: FieldErrors,
-}
-
-impl JobStartPage {
-    fn stage(&self, code: &str) -> &'static str {
-        stage_label(code)
-    }
 }
 
 /// `GET /participants/{id}/employments/new`

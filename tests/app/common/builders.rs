@@ -273,16 +273,7 @@ impl EnrolmentBuilder<'_> {
         let (today, now) = (app.state.clock.today(), app.state.clock.now());
         app.state
             .db
-            .run(move |conn| {
-                pathways::models::enrolment_input::enrol(
-                    conn,
-                    actor,
-                    &cohort,
-                    &participant,
-                    today,
-                    now,
-                )
-            })
+            .run(move |conn| enrol_as(conn, actor, cohort.id, participant.id, (today, now)))
             .await
             .unwrap()
     }
@@ -362,4 +353,20 @@ pub fn create_cohort(
     let actor = unscoped(user_id, now);
     let view = pathways::actions::cohorts::create(conn, &actor, Ok(input), Default::default())?;
     Ok(view.cohort)
+}
+
+/// Enrols resident `participant_id` in `cohort_id` as an unscoped user `user_id` acting on
+/// `today` at `now` (test set-up).
+pub fn enrol_as(
+    conn: &mut pathways::db::DbConnection,
+    user_id: i32,
+    cohort_id: i32,
+    participant_id: i32,
+    (today, now): (chrono::NaiveDate, chrono::NaiveDateTime),
+) -> pathways::error::AppResult<pathways::models::Enrolment> {
+    let actor = pathways::domain::Actor {
+        today,
+        ..unscoped(user_id, now)
+    };
+    pathways::actions::enrolments::enrol_in_cohort(conn, &actor, cohort_id, participant_id)
 }

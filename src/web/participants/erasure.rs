@@ -8,13 +8,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{Layout, Section, WebForm};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::personal_data;
+use crate::auth::CurrentUser;
+use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::erasure::{Erasure, erase_participant};
-use crate::models::{Participant, access};
+use crate::models::Participant;
+use crate::models::erasure::Erasure;
 use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm};
 
 /// "Erase this resident's personal data?"
 #[derive(Template, WebTemplate)]
@@ -55,39 +57,30 @@ fn page(
 
 /// `GET /participants/{id}/erase`
 pub async fn confirm_page(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::EraseParticipants)?;
-    let scope = user.scope();
     let participant = state
         .db
-        .run(move |conn| Ok(access::participant(conn, id, scope)?))
+        .run(move |conn| personal_data::for_erasure(conn, &actor, id))
         .await?;
     Ok(page(&user, participant, FieldErrors::new(), false).into_response())
 }
 
 /// `POST /participants/{id}/erase`
 pub async fn erase(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<EraseForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::EraseParticipants)?;
     let confirmed = form.confirm == "yes";
-    let (actor, scope, now) = (user.id, user.scope(), state.clock.now());
     let (participant, outcome) = state
         .db
-        .run(move |conn| {
-            let participant = access::participant(conn, id, scope)?;
-            if !confirmed {
-                return Ok((participant, None));
-            }
-            let outcome = erase_participant(conn, Some(actor), id, now)?;
-            Ok((Participant::find(conn, id)?, Some(outcome)))
-        })
+        .run(move |conn| personal_data::erase(conn, &actor, id, confirmed))
         .await?;
     match outcome {
         Some(Erasure::Erased | Erasure::AlreadyErased(_)) => {

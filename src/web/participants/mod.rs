@@ -1,5 +1,11 @@
-//! Resident pages: search, add, change, the resident's page (details, enrolments,
-//! attendance, audit trail), and equality monitoring on its own form.
+//! `/participants…`: the resident pages. Here the search, add and change forms; the
+//! resident's own page (`/participants/{id}`) in `show`, its career timeline in
+//! `timeline`, equality monitoring in `equality` and erasure in `erasure`.
+
+pub mod equality;
+pub mod erasure;
+pub mod show;
+pub mod timeline;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,18 +14,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::forms::{DateBoxes, merge};
-use super::{Layout, Section, WebForm, see_other};
-use crate::auth::{CurrentUser, Permission};
+use crate::actions::participants;
+use crate::auth::CurrentUser;
+use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::participant_input::{
-    BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES, ParticipantInput, check,
-    create_participant, update_participant,
+    BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES, ParticipantInput,
 };
-use crate::models::{MAX_PAGE_SIZE, Participant, access};
+use crate::models::{MAX_PAGE_SIZE, Participant};
 use crate::state::AppState;
-use crate::validate;
+use crate::web::forms::DateBoxes;
+use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The search page.
 #[derive(Template, WebTemplate)]
@@ -148,28 +154,27 @@ impl ParticipantForm {
 
 /// `GET /participants?q=`
 pub async fn list(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<ParticipantListPage> {
-    user.require(Permission::ViewParticipants)?;
-    let query = validate::search(&q.q).map_err(|m| AppError::invalid("q", m))?;
-    let scope = user.scope();
+    let query = q.q.clone();
     let participants = state
         .db
-        .run(move |conn| Ok(Participant::search(conn, scope, &query, 0, MAX_PAGE_SIZE)?))
+        .run(move |conn| participants::search(conn, &actor, &query, 0, MAX_PAGE_SIZE))
         .await?;
     Ok(ParticipantListPage {
         layout: Layout::new("Residents", &user, Section::Residents),
         q: q.q,
         participants,
-        can_add: user.can(Permission::EditParticipants),
+        can_add: actor.can(Permission::EditParticipants),
     })
 }
 
 /// `GET /participants/new`
-pub async fn new(user: CurrentUser) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
+pub async fn new(actor: Actor, user: CurrentUser) -> AppResult<Response> {
+    actor.require(Permission::EditParticipants)?;
     Ok(render_form(
         &user,
         ParticipantForm::default(),
@@ -182,43 +187,29 @@ pub async fn new(user: CurrentUser) -> AppResult<Response> {
 
 /// `POST /participants`
 pub async fn create(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     WebForm(form): WebForm<ParticipantForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
-    let (input, form_errors) = form.input();
-    let (actor, owner, scope, today, now) = (
-        user.id,
-        user.organisation_id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
-    let result = match check(&input, today) {
-        Ok(record) if form_errors.is_empty() => {
-            state
-                .db
-                .run(move |conn| create_participant(conn, actor, owner, scope, record, now))
-                .await
-        }
-        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
-    after_save(&user, form, None, form_errors, result)
+    let (input, unread) = form.input();
+    let result = state
+        .db
+        .run(move |conn| participants::create(conn, &actor, &input, unread))
+        .await;
+    after_save(&user, form, None, result)
 }
 
 /// `GET /participants/{id}/edit`
 pub async fn edit(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
-    let scope = user.scope();
     let participant = state
         .db
-        .run(move |conn| Ok(access::participant(conn, id, scope)?))
+        .run(move |conn| participants::for_edit(conn, &actor, id))
         .await?;
     Ok(render_form(
         &user,
@@ -232,34 +223,18 @@ pub async fn edit(
 
 /// `POST /participants/{id}/edit`
 pub async fn update(
+    actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
     WebForm(form): WebForm<ParticipantForm>,
 ) -> AppResult<Response> {
-    user.require(Permission::EditParticipants)?;
-    let (input, form_errors) = form.input();
-    let (actor, scope, today, now) = (
-        user.id,
-        user.scope(),
-        state.clock.today(),
-        state.clock.now(),
-    );
-    state
+    let (input, unread) = form.input();
+    let result = state
         .db
-        .run(move |conn| Ok(access::participant(conn, id, scope)?))
-        .await?;
-    let result = match check(&input, today) {
-        Ok(record) if form_errors.is_empty() => {
-            state
-                .db
-                .run(move |conn| update_participant(conn, actor, scope, id, record, now))
-                .await
-        }
-        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
-        Err(errors) => Err(AppError::Validation(errors)),
-    };
-    after_save(&user, form, Some(id), form_errors, result)
+        .run(move |conn| participants::update(conn, &actor, id, &input, unread))
+        .await;
+    after_save(&user, form, Some(id), result)
 }
 
 /// Redirects to the resident after a save, or re-renders the form with every problem.
@@ -267,7 +242,6 @@ fn after_save(
     user: &CurrentUser,
     form: ParticipantForm,
     editing: Option<i32>,
-    form_errors: FieldErrors,
     result: AppResult<Participant>,
 ) -> AppResult<Response> {
     match result {
@@ -277,7 +251,7 @@ fn after_save(
             form,
             editing,
             None,
-            merge(form_errors, errors),
+            errors,
             StatusCode::UNPROCESSABLE_ENTITY,
         )),
         Err(AppError::Conflict { fields, .. }) => {

@@ -1,17 +1,16 @@
 //! The resident's career timeline: the course (stage changes), job starts, checkpoints
 //! (recorded outcomes and upcoming due dates), progression and job ends, in date order.
-//! Built in Rust from rows the resident page has already loaded, so it adds no queries.
+//! Built in Rust from the resident's history as the reader may see it, so it adds no queries.
 
 use chrono::NaiveDate;
 
-use crate::db::DbConnection;
-use crate::domain::Actor;
+use crate::domain::Stage;
 use crate::domain::checkpoint::CheckpointStatus;
 use crate::domain::employment::EndReason;
-use crate::error::AppResult;
-use crate::models::employment_view::{EmploymentView, views};
+use crate::models::checkpoint::CheckpointView;
+use crate::models::employment_view::EmploymentView;
 use crate::models::enrolment::StageChange;
-use crate::models::{Cohort, Employment, Enrolment, Organisation, Progression};
+use crate::models::{Cohort, Enrolment, Progression};
 
 /// One entry of the timeline.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,15 +54,14 @@ fn rank(kind: &str) -> u8 {
     }
 }
 
-fn stage_text(stage: &str, cohort: &str) -> String {
+fn stage_text(stage: Stage, cohort: &str) -> String {
     match stage {
-        "applied" => format!("Referred to {cohort}"),
-        "accepted" => format!("Accepted onto {cohort}"),
-        "started" => format!("Started the course, {cohort}"),
-        "completed" => format!("Completed the course, {cohort}"),
-        "withdrawn" => format!("Withdrew from {cohort}"),
-        "not_started" => format!("Did not start {cohort}"),
-        other => format!("{other}: {cohort}"),
+        Stage::Applied => format!("Referred to {cohort}"),
+        Stage::Accepted => format!("Accepted onto {cohort}"),
+        Stage::Started => format!("Started the course, {cohort}"),
+        Stage::Completed => format!("Completed the course, {cohort}"),
+        Stage::Withdrawn => format!("Withdrew from {cohort}"),
+        Stage::NotStarted => format!("Did not start {cohort}"),
     }
 }
 
@@ -88,15 +86,6 @@ fn progression_text(p: &Progression) -> String {
 /// The timeline, oldest first.
 pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
     let mut items = Vec::new();
-    let mut push = |date, kind, text: String, link: Option<String>, upcoming| {
-        items.push(TimelineItem {
-            date,
-            kind,
-            text,
-            link,
-            upcoming,
-        })
-    };
     for (enrolment, cohort) in &sources.enrolments {
         for change in sources
             .history
@@ -104,68 +93,90 @@ pub fn build(sources: &TimelineSources<'_>) -> Vec<TimelineItem> {
             .filter(|c| c.enrolment_id == enrolment.id)
         {
             let link = Some(format!("/cohorts/{}", cohort.id));
-            let text = stage_text(&change.to_stage, &cohort.name);
-            push(change.changed_on, "Course", text, link, false);
+            let text = stage_text(change.to_stage, &cohort.name);
+            items.push(item(change.changed_on, "Course", text, link, false));
         }
     }
     for job in sources.jobs {
-        let e = &job.employment;
-        let employer = sources
-            .organisations
-            .iter()
-            .find(|(id, _)| *id == e.employer_organisation_id)
-            .map_or("an employer", |(_, name)| name.as_str());
-        let link = Some(format!("/employments/{}", e.id));
-        let text = format!(
-            "Started as {} at {employer}, {} (band {}, {})",
-            e.job_title,
-            e.site,
-            e.band,
-            e.staff_group_label()
-        );
-        push(e.start_date, "Job", text, link.clone(), false);
-        for p in &job.progressions {
-            push(
-                p.effective_on,
-                "Progression",
-                progression_text(p),
-                link.clone(),
-                false,
-            );
-        }
-        for c in &job.checkpoints {
-            let cp = &c.checkpoint;
-            let status = cp.status_label(sources.today);
-            let link = Some(format!("/employments/{}#checkpoints", e.id));
-            match cp.verified_on.filter(|_| cp.status.is_some()) {
-                Some(on) => {
-                    let text = format!("{}-week checkpoint: {status}", cp.weeks);
-                    push(on, "Checkpoint", text, link, false);
-                }
-                None => {
-                    let text = format!("{}-week checkpoint {}", cp.weeks, status.to_lowercase());
-                    push(
-                        cp.due_on,
-                        "Checkpoint",
-                        text,
-                        link,
-                        cp.status_at(sources.today) == CheckpointStatus::NotYetDue,
-                    );
-                }
-            }
-        }
-        if let Some(end) = e.end_date {
-            let reason = e.end_reason.map_or("", EndReason::label);
-            let text = format!(
-                "Left {} at {employer}: {}",
-                e.job_title,
-                reason.to_lowercase()
-            );
-            push(end, "Job ended", text, link, false);
-        }
+        job_items(job, sources, &mut items);
     }
     items.sort_by_key(|a| (a.date, rank(a.kind)));
     items
+}
+
+fn item(
+    date: NaiveDate,
+    kind: &'static str,
+    text: String,
+    link: Option<String>,
+    upcoming: bool,
+) -> TimelineItem {
+    TimelineItem {
+        date,
+        kind,
+        text,
+        link,
+        upcoming,
+    }
+}
+
+/// A job's steps: its start, progression, checkpoints and end.
+fn job_items(job: &EmploymentView, sources: &TimelineSources<'_>, items: &mut Vec<TimelineItem>) {
+    let e = &job.employment;
+    let employer = sources
+        .organisations
+        .iter()
+        .find(|(id, _)| *id == e.employer_organisation_id)
+        .map_or("an employer", |(_, name)| name.as_str());
+    let link = Some(format!("/employments/{}", e.id));
+    let text = format!(
+        "Started as {} at {employer}, {} (band {}, {})",
+        e.job_title,
+        e.site,
+        e.band,
+        e.staff_group_label()
+    );
+    items.push(item(e.start_date, "Job", text, link.clone(), false));
+    for p in &job.progressions {
+        let text = progression_text(p);
+        items.push(item(
+            p.effective_on,
+            "Progression",
+            text,
+            link.clone(),
+            false,
+        ));
+    }
+    for c in &job.checkpoints {
+        items.push(checkpoint_item(c, e.id, sources.today));
+    }
+    if let Some(end) = e.end_date {
+        let reason = e.end_reason.map_or("", EndReason::label);
+        let text = format!(
+            "Left {} at {employer}: {}",
+            e.job_title,
+            reason.to_lowercase()
+        );
+        items.push(item(end, "Job ended", text, link, false));
+    }
+}
+
+/// A checkpoint: its outcome on the day it was checked, or when it falls due.
+fn checkpoint_item(c: &CheckpointView, employment_id: i32, today: NaiveDate) -> TimelineItem {
+    let cp = &c.checkpoint;
+    let status = cp.status_label(today);
+    let link = Some(format!("/employments/{employment_id}#checkpoints"));
+    match cp.verified_on.filter(|_| cp.status.is_some()) {
+        Some(on) => {
+            let text = format!("{}-week checkpoint: {status}", cp.weeks);
+            item(on, "Checkpoint", text, link, false)
+        }
+        None => {
+            let text = format!("{}-week checkpoint {}", cp.weeks, status.to_lowercase());
+            let upcoming = cp.status_at(today) == CheckpointStatus::NotYetDue;
+            item(cp.due_on, "Checkpoint", text, link, upcoming)
+        }
+    }
 }
 
 /// The resident's jobs the caller may see, their employers' names and the timeline.
@@ -179,35 +190,27 @@ pub struct Career {
 }
 
 impl Career {
-    /// Loads the career of resident `id` as `who` may see it, in a fixed number of
-    /// queries however many jobs there are. `enrolments` are those already loaded.
-    pub fn load(
-        conn: &mut DbConnection,
-        id: i32,
-        who: &Actor,
+    /// The career from what the resident's history holds (already limited to what the
+    /// reader may see): `enrolments` with their cohorts, their stage `history`, the jobs.
+    pub fn of(
         enrolments: Vec<(&Enrolment, &Cohort)>,
+        history: &[StageChange],
+        jobs: Vec<EmploymentView>,
+        organisations: Vec<(i32, String)>,
         today: NaiveDate,
-    ) -> AppResult<Career> {
-        let jobs = Employment::for_participant(conn, id, who.scope(), who.employer_only())?;
-        let jobs = views(conn, jobs, today)?;
-        let ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
-        let history = Enrolment::history(conn, &ids)?;
-        let organisations: Vec<(i32, String)> = Organisation::list_all(conn)?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+    ) -> Career {
         let items = build(&TimelineSources {
             enrolments,
-            history: &history,
+            history,
             jobs: &jobs,
             organisations: &organisations,
             today,
         });
-        Ok(Career {
+        Career {
             jobs,
             organisations,
             items,
-        })
+        }
     }
 
     /// The name of organisation `id`.
@@ -227,7 +230,7 @@ mod tests {
     use crate::domain::checkpoint::CheckpointOutcome;
     use crate::domain::employment::{Contract, StaffGroup};
     use crate::domain::progression::ProgressionKind;
-    use crate::models::Checkpoint;
+    use crate::models::{Checkpoint, Employment};
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

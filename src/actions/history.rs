@@ -1,0 +1,110 @@
+//! What of a resident's history an actor may see: the one read-side privacy rule. A
+//! resident can be in programmes of several partnerships, and their jobs follow employer
+//! rules; every page and answer about them reads through here, so no partnership learns
+//! what another did. Enrolments and information sessions show only in programmes the
+//! actor's organisation partners in, jobs as the employment rules allow, and the audit
+//! trail only for what the actor can see (`models::trail`).
+
+use std::collections::HashMap;
+
+use crate::db::DbConnection;
+use crate::domain::{Actor, Permission};
+use crate::error::AppResult;
+use crate::models::attendance::CohortAttendance;
+use crate::models::employment_view::{EmploymentView, views};
+use crate::models::enrolment::StageChange;
+use crate::models::information_session::InformationSession;
+use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
+use crate::models::{
+    AuditEvent, Cohort, Employment, Enrolment, MAX_PAGE_SIZE, Organisation, Participant, Programme,
+    access,
+};
+
+/// A resident as the actor may see them, with everything their page shows.
+pub struct ResidentHistory {
+    /// The resident.
+    pub participant: Participant,
+    /// Their enrolments the actor may see, newest first, with their cohorts.
+    pub enrolments: Vec<(Enrolment, Cohort)>,
+    /// Attendance in those cohorts, by cohort id.
+    pub attendance: HashMap<i32, CohortAttendance>,
+    /// The stage history of those enrolments, oldest first.
+    pub stage_changes: Vec<StageChange>,
+    /// Their jobs the actor may see, with checkpoints and progression.
+    pub jobs: Vec<EmploymentView>,
+    /// Organisation names by id (employers).
+    pub organisations: Vec<(i32, String)>,
+    /// The audit trail the actor may see, newest first, with who did each event.
+    pub trail: Vec<(AuditEvent, Option<String>)>,
+    /// Information sessions they attended, in programmes the actor partners in.
+    pub attended_sessions: Vec<InformationSession>,
+    /// Information sessions of the actor's programmes they could still be noted at.
+    pub available_sessions: Vec<InformationSession>,
+    /// Cohorts the actor may see that are open and that they are not in.
+    pub open_cohorts: Vec<Cohort>,
+}
+
+/// Resident `id` as `actor` may see them (404 when they may not see the resident).
+pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<ResidentHistory> {
+    actor.require(Permission::ViewParticipants)?;
+    let scope = actor.scope();
+    let participant = access::participant(conn, id, scope)?;
+    let enrolments = Enrolment::visible_for_participant(conn, id, scope)?;
+    let cohort_ids: Vec<i32> = enrolments.iter().map(|(_, c)| c.id).collect();
+    let enrolment_ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
+    let attendance = CohortAttendance::load_many(conn, &cohort_ids, actor.today)?;
+    let stage_changes = Enrolment::history(conn, &enrolment_ids)?;
+    let jobs = Employment::for_participant(conn, id, scope, actor.employer_only())?;
+    let jobs = views(conn, jobs, actor.today)?;
+    let reader = TrailReader {
+        scope,
+        equality: actor.can(Permission::ViewEqualityData),
+        jobs: VisibleJobs::of(&jobs),
+    };
+    let trail = visible_trail(conn, id, &reader)?;
+    let organisations = Organisation::list_all(conn)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let open_cohorts = Cohort::list(conn, scope, None, None)?
+        .into_iter()
+        .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
+        .filter(|c| !cohort_ids.contains(&c.id))
+        .collect();
+    let (attended_sessions, available_sessions) = information_sessions(conn, actor, id)?;
+    Ok(ResidentHistory {
+        participant,
+        enrolments,
+        attendance,
+        stage_changes,
+        jobs,
+        organisations,
+        trail,
+        attended_sessions,
+        available_sessions,
+        open_cohorts,
+    })
+}
+
+/// The information sessions resident `id` attended and those they could still be noted
+/// at, both only in programmes the actor's organisation partners in.
+fn information_sessions(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+) -> AppResult<(Vec<InformationSession>, Vec<InformationSession>)> {
+    let programmes: Vec<i32> = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let attended = InformationSession::attended_by(conn, id)?;
+    let available = InformationSession::list_for_programmes(conn, &programmes)?
+        .into_iter()
+        .filter(|s| !attended.iter().any(|a| a.id == s.id))
+        .collect();
+    let attended = attended
+        .into_iter()
+        .filter(|s| programmes.contains(&s.programme_id))
+        .collect();
+    Ok((attended, available))
+}

@@ -1,0 +1,230 @@
+//! The resident's page (details, enrolments with attendance, jobs and career timeline,
+//! audit trail), enrolling them in a cohort and noting an information session. Changing
+//! an enrolment is in `enrolment_page.rs`, equality monitoring in `equality.rs`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::timeline::Career;
+use crate::actions::history::{self, ResidentHistory};
+use crate::actions::{enrolments, participants};
+use crate::auth::{CurrentUser, Permission};
+use crate::domain::Actor;
+use crate::domain::employment::StaffGroup;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::extract::PathId;
+use crate::models::attendance::AttendanceSummary;
+use crate::models::information_session::InformationSession;
+use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
+use crate::state::AppState;
+use crate::web::{Layout, Section, WebForm, see_other};
+
+/// One enrolment on the resident's page.
+pub struct EnrolmentCard {
+    enrolment: Enrolment,
+    cohort: Cohort,
+    attendance: AttendanceSummary,
+}
+
+/// The resident's page.
+#[derive(Template, WebTemplate)]
+#[template(path = "participants/show.html")]
+pub struct ResidentPage {
+    layout: Layout,
+    participant: Participant,
+    enrolments: Vec<EnrolmentCard>,
+    open_cohorts: Vec<Cohort>,
+    information_sessions: Vec<InformationSession>,
+    attended_sessions: Vec<InformationSession>,
+    trail: Vec<(AuditEvent, Option<String>)>,
+    career: Career,
+    can_record_jobs: bool,
+    can_edit: bool,
+    can_enrol: bool,
+    can_see_equality: bool,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+}
+
+impl ResidentPage {
+    fn staff_group(&self, code: &str) -> &'static str {
+        StaffGroup::parse(code).map_or("Unknown", StaffGroup::label)
+    }
+}
+
+/// `?notice=`
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// `GET /participants/{id}`
+pub async fn show(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let notice = match q.notice.as_deref() {
+        Some("saved") => Some("The resident's details have been saved."),
+        Some("enrolled") => Some("The resident has been enrolled."),
+        Some("stage") => Some("The enrolment has been changed."),
+        Some("equality") => Some("The equality monitoring answers have been saved."),
+        Some("information_session") => Some("The information session has been noted."),
+        _ => None,
+    };
+    render(
+        &state,
+        (actor, &user),
+        id,
+        notice,
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render(
+    state: &AppState,
+    (actor, user): (Actor, &CurrentUser),
+    id: i32,
+    notice: Option<&'static str>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let history = state
+        .db
+        .run(move |conn| history::resident(conn, &actor, id))
+        .await?;
+    let layout = Layout::new(history.participant.full_name(), user, Section::Residents)
+        .with_errors(!errors.is_empty());
+    let page = ResidentPage {
+        notice,
+        errors,
+        ..ResidentPage::of(history, &actor, layout)
+    };
+    Ok((status, page).into_response())
+}
+
+impl ResidentPage {
+    /// The page from the resident's history, without a notice or errors.
+    fn of(history: ResidentHistory, actor: &Actor, layout: Layout) -> Self {
+        let enrolments: Vec<EnrolmentCard> = history
+            .enrolments
+            .into_iter()
+            .map(|(enrolment, cohort)| EnrolmentCard {
+                attendance: history
+                    .attendance
+                    .get(&cohort.id)
+                    .map(|m| m.summary(enrolment.id))
+                    .unwrap_or_default(),
+                enrolment,
+                cohort,
+            })
+            .collect();
+        let courses = enrolments
+            .iter()
+            .map(|c| (&c.enrolment, &c.cohort))
+            .collect();
+        let career = Career::of(
+            courses,
+            &history.stage_changes,
+            history.jobs,
+            history.organisations,
+            actor.today,
+        );
+        ResidentPage {
+            layout,
+            participant: history.participant,
+            enrolments,
+            open_cohorts: history.open_cohorts,
+            information_sessions: history.available_sessions,
+            attended_sessions: history.attended_sessions,
+            trail: history.trail,
+            career,
+            can_record_jobs: actor.can(Permission::RecordEmployments),
+            can_edit: actor.can(Permission::EditParticipants),
+            can_enrol: actor.can(Permission::ManageEnrolments),
+            can_see_equality: actor.can(Permission::ViewEqualityData),
+            notice: None,
+            errors: FieldErrors::new(),
+        }
+    }
+}
+
+/// Field of the enrol form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EnrolForm {
+    cohort_id: String,
+}
+
+/// `POST /participants/{id}/enrolments`
+pub async fn enrol_in_cohort(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<EnrolForm>,
+) -> AppResult<Response> {
+    let cohort_id: Option<i32> = form.cohort_id.trim().parse().ok();
+    let result = state
+        .db
+        .run(move |conn| enrolments::enrol_resident(conn, &actor, id, cohort_id))
+        .await;
+    let then = ("enrolled#enrolments", "cohort_id");
+    back_to_page(&state, (actor, &user), id, result, then).await
+}
+
+/// Field of the information-session form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InformationSessionForm {
+    information_session_id: String,
+}
+
+/// `POST /participants/{id}/information-sessions`: notes that the resident registered at
+/// an information session.
+pub async fn note_information_session(
+    actor: Actor,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PathId(id): PathId,
+    WebForm(form): WebForm<InformationSessionForm>,
+) -> AppResult<Response> {
+    let session_id: Option<i32> = form.information_session_id.trim().parse().ok();
+    let note =
+        move |conn: &mut _| participants::note_information_session(conn, &actor, id, session_id);
+    let result = state.db.run(note).await;
+    let then = ("information_session", "information_session_id");
+    back_to_page(&state, (actor, &user), id, result, then).await
+}
+
+/// After a write from the resident's page: back to it with `notice`, or the page again
+/// with the refusal shown at `field`.
+async fn back_to_page<T>(
+    state: &AppState,
+    (actor, user): (Actor, &CurrentUser),
+    id: i32,
+    result: AppResult<T>,
+    (notice, field): (&str, &str),
+) -> AppResult<Response> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/participants/{id}?notice={notice}"))),
+        Err(AppError::Validation(fields) | AppError::Conflict { fields, .. }) => {
+            let mut errors = FieldErrors::new();
+            for (_, message) in fields.iter() {
+                errors.add(field, message.clone());
+            }
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render(state, (actor, user), id, None, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
