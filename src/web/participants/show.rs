@@ -1,6 +1,6 @@
 //! The resident's page (details, enrolments with attendance, jobs and career timeline,
 //! audit trail), enrolling them in a cohort and noting an information session. Changing
-//! an enrolment is in `enrolment_page.rs`, equality monitoring in `equality.rs`.
+//! an enrolment is in `web/enrolments.rs`, equality monitoring in `equality.rs`.
 
 use askama::Template;
 use askama_web::WebTemplate;
