@@ -1,9 +1,9 @@
-//! Who the caller is and what they may do: roles, the role → permission table, the
-//! [`CurrentUser`] extractor, passwords, sessions, API tokens and CSRF checks.
-//!
-//! Access is default-deny: a handler states the permission it needs with
-//! [`CurrentUser::require`], and object-level checks (is this cohort in a programme the
-//! caller's organisation partners in?) answer 404 for anything the caller may not see.
+//! Who the caller is: the [`CurrentUser`] resolved from a session cookie or an API token,
+//! passwords, sessions, API tokens, sign-in throttling and CSRF checks. What a caller may
+//! do is decided by the actions (`crate::actions`) from the [`Actor`](crate::domain::Actor)
+//! this user becomes for a request: the permission from the role table in
+//! `crate::domain::role`, and object-level checks (is this cohort in a programme the
+//! caller's organisation partners in?) answering 404 for anything the caller may not see.
 
 pub mod accounts;
 mod api_tokens;
@@ -14,7 +14,7 @@ pub mod throttle;
 pub mod tokens;
 
 pub use crate::domain::role::{Permission, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 
@@ -69,29 +69,10 @@ impl CurrentUser {
         }
     }
 
-    /// Whether the role grants `permission`.
+    /// Whether the role grants `permission` (what pages ask to show a link or not; actions
+    /// check through the [`Actor`](crate::domain::Actor)).
     pub fn can(&self, permission: Permission) -> bool {
         self.role.permissions().contains(&permission)
-    }
-
-    /// `Ok` when the role grants `permission`, otherwise 403.
-    pub fn require(&self, permission: Permission) -> AppResult<()> {
-        if self.can(permission) {
-            Ok(())
-        } else {
-            tracing::info!(user_id = self.id, ?permission, "permission denied");
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Admins see every organisation's objects.
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-
-    /// The organisation whose partnerships limit what this user sees; `None` for admins.
-    pub fn scope(&self) -> Option<i32> {
-        (!self.is_admin()).then_some(self.organisation_id)
     }
 
     /// The CSRF token forms must carry (empty for token callers, who use no forms).
