@@ -1,7 +1,7 @@
 //! Reading a participant CSV (PRODUCT.md "CSV", import): the header, then one resident
 //! per row, every field checked by the same rules as the single-resident form
-//! ([`check`](super::participant_input::check)). Nothing here touches the database; the import itself
-//! is `participant_import_run`.
+//! ([`check`]). Nothing here touches the database; the import itself is
+//! `participant_import_run`.
 
 use std::collections::HashMap;
 
