@@ -89,22 +89,17 @@ pub fn postcode() -> Object {
 
 /// `planned`, `recruiting`, `running`, `finished` or `cancelled`.
 pub fn cohort_status() -> Object {
-    code(CohortStatus::codes())
+    code(codes_of(CohortStatus::OPTIONS))
 }
 
 /// An enrolment stage; empty or null leaves it as it is.
 pub fn stage() -> Object {
-    code(Stage::ALL.map(Stage::as_str).into_iter().chain([""]))
+    code(codes_of(Stage::OPTIONS).chain([""]))
 }
 
 /// Why an enrolment was withdrawn; empty or null for none.
 pub fn withdrawal_reason() -> Object {
-    code(
-        WithdrawalReason::ALL
-            .map(WithdrawalReason::as_str)
-            .into_iter()
-            .chain([""]),
-    )
+    code(codes_of(WithdrawalReason::OPTIONS).chain([""]))
 }
 
 /// An NHS staff group.
@@ -149,7 +144,7 @@ pub fn lawful_basis() -> Object {
 
 /// A register mark, or null to clear it.
 pub fn attendance_status() -> Object {
-    code(Mark::codes())
+    code(codes_of(Mark::OPTIONS))
 }
 
 /// `schema` with `fields` required and not null: the request body of an operation that

@@ -18,9 +18,10 @@ macro_rules! code_list {
         }
 
         impl $name {
-            /// Every value, in the order forms offer them.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-            /// (code, label) pairs, in the order forms offer them.
+            /// Every value, in the order forms and the OpenAPI document list them.
+            pub const ALL: [$name; [$($code),+].len()] = [$($name::$variant,)+];
+            /// (code, label) pairs, in the order of `ALL`: what forms offer and the OpenAPI
+            /// document lists.
             pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($code, $label),)+];
 
             /// The stored code.
@@ -46,6 +47,7 @@ macro_rules! code_list {
             }
         }
 
+        /// Shows the stored code (what messages and the CLI print).
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -13,7 +13,6 @@ pub mod progression;
 pub mod resident;
 pub mod role;
 pub mod stage;
-mod text_code;
 
 pub use actor::Actor;
 pub use cohort_status::CohortStatus;
