@@ -12,7 +12,7 @@ use utoipa::openapi::schema::{
 use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::domain::progression::ProgressionKind;
-use crate::domain::resident;
+use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 use crate::domain::{CohortStatus, Mark, Stage, WithdrawalReason};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
@@ -129,17 +129,17 @@ pub fn progression_kind() -> Object {
 
 /// Employment status at enrolment.
 pub fn employment_status() -> Object {
-    code(codes_of(&resident::EMPLOYMENT_STATUSES))
+    code(codes_of(EmploymentStatus::OPTIONS))
 }
 
 /// Benefit status at enrolment.
 pub fn benefit_status() -> Object {
-    code(codes_of(&resident::BENEFIT_STATUSES))
+    code(codes_of(BenefitStatus::OPTIONS))
 }
 
 /// Lawful basis for holding the record.
 pub fn lawful_basis() -> Object {
-    code(codes_of(&resident::LAWFUL_BASES))
+    code(codes_of(LawfulBasis::OPTIONS))
 }
 
 /// A register mark, or null to clear it.

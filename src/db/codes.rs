@@ -11,6 +11,7 @@ use super::multi_connection_impl::MultiBackend;
 use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::domain::progression::ProgressionKind;
+use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 use crate::domain::{CohortStatus, Mark, Role, Stage, WithdrawalReason};
 
 /// Passes a TEXT-stored enum through to whichever database the connection is.
@@ -43,4 +44,7 @@ text_on_both!(
     EndReason,
     CheckpointOutcome,
     ProgressionKind,
+    EmploymentStatus,
+    BenefitStatus,
+    LawfulBasis,
 );
