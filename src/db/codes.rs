@@ -10,6 +10,7 @@ use diesel::sql_types::Text;
 use super::multi_connection_impl::MultiBackend;
 use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
+use crate::domain::organisation_kind::OrganisationKind;
 use crate::domain::progression::ProgressionKind;
 use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 use crate::domain::{CohortStatus, Mark, Role, Stage, WithdrawalReason};
@@ -47,4 +48,5 @@ text_on_both!(
     EmploymentStatus,
     BenefitStatus,
     LawfulBasis,
+    OrganisationKind,
 );

@@ -9,6 +9,7 @@ pub mod code_list;
 pub mod cohort_status;
 pub mod employment;
 pub mod mark;
+pub mod organisation_kind;
 pub mod progression;
 pub mod resident;
 pub mod role;
