@@ -12,7 +12,7 @@ use utoipa::openapi::schema::{
 use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::employment::{Contract, EndReason, StaffGroup};
 use crate::domain::progression::ProgressionKind;
-use crate::domain::resident;
+use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 use crate::domain::{CohortStatus, Mark, Stage, WithdrawalReason};
 
 /// Years 1900–2100, as the app's one date check accepts (`validate::YEARS`); the rest is
@@ -89,22 +89,17 @@ pub fn postcode() -> Object {
 
 /// `planned`, `recruiting`, `running`, `finished` or `cancelled`.
 pub fn cohort_status() -> Object {
-    code(CohortStatus::codes())
+    code(codes_of(CohortStatus::OPTIONS))
 }
 
 /// An enrolment stage; empty or null leaves it as it is.
 pub fn stage() -> Object {
-    code(Stage::ALL.map(Stage::as_str).into_iter().chain([""]))
+    code(codes_of(Stage::OPTIONS).chain([""]))
 }
 
 /// Why an enrolment was withdrawn; empty or null for none.
 pub fn withdrawal_reason() -> Object {
-    code(
-        WithdrawalReason::ALL
-            .map(WithdrawalReason::as_str)
-            .into_iter()
-            .chain([""]),
-    )
+    code(codes_of(WithdrawalReason::OPTIONS).chain([""]))
 }
 
 /// An NHS staff group.
@@ -134,22 +129,22 @@ pub fn progression_kind() -> Object {
 
 /// Employment status at enrolment.
 pub fn employment_status() -> Object {
-    code(codes_of(&resident::EMPLOYMENT_STATUSES))
+    code(codes_of(EmploymentStatus::OPTIONS))
 }
 
 /// Benefit status at enrolment.
 pub fn benefit_status() -> Object {
-    code(codes_of(&resident::BENEFIT_STATUSES))
+    code(codes_of(BenefitStatus::OPTIONS))
 }
 
 /// Lawful basis for holding the record.
 pub fn lawful_basis() -> Object {
-    code(codes_of(&resident::LAWFUL_BASES))
+    code(codes_of(LawfulBasis::OPTIONS))
 }
 
 /// A register mark, or null to clear it.
 pub fn attendance_status() -> Object {
-    code(Mark::codes())
+    code(codes_of(Mark::OPTIONS))
 }
 
 /// `schema` with `fields` required and not null: the request body of an operation that

@@ -68,7 +68,7 @@ pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Re
         .collect();
     let open_cohorts = Cohort::list(conn, scope, None, None)?
         .into_iter()
-        .filter(|c| matches!(c.status.as_str(), "planned" | "recruiting" | "running"))
+        .filter(|c| c.status.is_open())
         .filter(|c| !cohort_ids.contains(&c.id))
         .collect();
     let (attended_sessions, available_sessions) = information_sessions(conn, actor, id)?;

@@ -8,7 +8,12 @@ use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::Text;
 
 use super::multi_connection_impl::MultiBackend;
-use crate::domain::{CohortStatus, Mark, Role};
+use crate::domain::checkpoint::CheckpointOutcome;
+use crate::domain::employment::{Contract, EndReason, StaffGroup};
+use crate::domain::organisation_kind::OrganisationKind;
+use crate::domain::progression::ProgressionKind;
+use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
+use crate::domain::{CohortStatus, Mark, Role, Stage, WithdrawalReason};
 
 /// Passes a TEXT-stored enum through to whichever database the connection is.
 macro_rules! text_on_both {
@@ -28,4 +33,20 @@ macro_rules! text_on_both {
     )*};
 }
 
-text_on_both!(CohortStatus, Mark, Role);
+// Every type declared with `code_list!` (`domain/code_list.rs`), and only here.
+text_on_both!(
+    Stage,
+    WithdrawalReason,
+    CohortStatus,
+    Mark,
+    Role,
+    StaffGroup,
+    Contract,
+    EndReason,
+    CheckpointOutcome,
+    ProgressionKind,
+    EmploymentStatus,
+    BenefitStatus,
+    LawfulBasis,
+    OrganisationKind,
+);

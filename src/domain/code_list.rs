@@ -1,10 +1,15 @@
-//! The shape every fixed code list of the domain shares (a staff group, a checkpoint
-//! outcome, …): an enum stored as TEXT under the same snake_case code on both databases,
-//! so each list is written once, codes and labels side by side.
+//! The one way the crate declares a fixed code list (a stage, a cohort status, a mark, a
+//! role, a staff group, …): an enum stored as TEXT under the same snake_case code on both
+//! databases, codes and labels written once, side by side. The rules that belong to a
+//! state stay as methods in its own file; `db/codes.rs` names every list once more so
+//! queries through the connection enum can bind and read them.
 
-/// Declares a code list: an enum stored as TEXT under its snake_case code, with `ALL`,
-/// `OPTIONS` (code, label) for forms and the OpenAPI document, `as_str`, `label`,
-/// `parse`, serde under the same codes, and diesel conversions for SQLite and PostgreSQL.
+/// Declares a code list: an enum stored as TEXT under its code, with `ALL` (the values) and
+/// `OPTIONS` (code, label) in the order forms offer them and the OpenAPI document lists
+/// them, `as_str`, `label`, `parse`, `Display` as the code, serde under the same codes, a
+/// utoipa schema, and diesel conversions for SQLite and PostgreSQL. A stored code the list
+/// does not know is a read error, never a silent default. Doc comments on the enum and on
+/// each variant are kept.
 macro_rules! code_list {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
@@ -18,9 +23,10 @@ macro_rules! code_list {
         }
 
         impl $name {
-            /// Every value, in the order forms offer them.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-            /// (code, label) pairs, in the order forms offer them.
+            /// Every value, in the order forms and the OpenAPI document list them.
+            pub const ALL: [$name; [$($code),+].len()] = [$($name::$variant,)+];
+            /// (code, label) pairs, in the order of `ALL`: what forms offer and the OpenAPI
+            /// document lists.
             pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($code, $label),)+];
 
             /// The stored code.
@@ -46,6 +52,7 @@ macro_rules! code_list {
             }
         }
 
+        /// Shows the stored code (what messages and the CLI print).
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

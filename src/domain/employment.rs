@@ -66,14 +66,14 @@ mod tests {
     #[test]
     fn codes_parse_back_and_serde_uses_them() {
         for g in StaffGroup::ALL {
-            assert_eq!(StaffGroup::parse(g.as_str()), Some(*g));
+            assert_eq!(StaffGroup::parse(g.as_str()), Some(g));
             assert_eq!(serde_json::to_value(g).unwrap(), g.as_str());
         }
         for c in Contract::ALL {
-            assert_eq!(Contract::parse(c.as_str()), Some(*c));
+            assert_eq!(Contract::parse(c.as_str()), Some(c));
         }
         for r in EndReason::ALL {
-            assert_eq!(EndReason::parse(r.as_str()), Some(*r));
+            assert_eq!(EndReason::parse(r.as_str()), Some(r));
         }
         assert_eq!(StaffGroup::parse("nursing"), None);
     }

@@ -9,11 +9,11 @@ pub mod code_list;
 pub mod cohort_status;
 pub mod employment;
 pub mod mark;
+pub mod organisation_kind;
 pub mod progression;
 pub mod resident;
 pub mod role;
 pub mod stage;
-mod text_code;
 
 pub use actor::Actor;
 pub use cohort_status::CohortStatus;

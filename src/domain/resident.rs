@@ -1,34 +1,57 @@
 //! The fixed lists a resident's record is checked against: their employment and benefit
 //! status and the lawful basis for holding their data (codes as stored, and labels).
+//! The record keeps them as text; forms, checks and the OpenAPI document read `OPTIONS`.
 
-/// Employment status codes and labels.
-pub const EMPLOYMENT_STATUSES: [(&str, &str); 6] = [
-    ("unemployed", "Unemployed and looking for work"),
-    ("economically_inactive", "Not working and not looking"),
-    ("employed_part_time", "Working part time"),
-    ("employed_full_time", "Working full time"),
-    ("in_education", "In education"),
-    ("prefer_not_to_say", "Prefer not to say"),
-];
+use super::code_list::code_list;
 
-/// Benefit status codes and labels.
-pub const BENEFIT_STATUSES: [(&str, &str); 6] = [
-    ("universal_credit", "Universal Credit"),
-    ("jobseekers_allowance", "Jobseeker's Allowance"),
-    (
-        "employment_support_allowance",
-        "Employment and Support Allowance",
-    ),
-    ("other_benefit", "Another benefit"),
-    ("none", "No benefits"),
-    ("prefer_not_to_say", "Prefer not to say"),
-];
+code_list! {
+    /// Employment status at enrolment.
+    EmploymentStatus {
+        /// Unemployed and looking for work.
+        Unemployed = "unemployed", "Unemployed and looking for work";
+        /// Not working and not looking.
+        EconomicallyInactive = "economically_inactive", "Not working and not looking";
+        /// Working part time.
+        EmployedPartTime = "employed_part_time", "Working part time";
+        /// Working full time.
+        EmployedFullTime = "employed_full_time", "Working full time";
+        /// In education.
+        InEducation = "in_education", "In education";
+        /// Prefer not to say.
+        PreferNotToSay = "prefer_not_to_say", "Prefer not to say";
+    }
+}
 
-/// Lawful bases under UK GDPR Article 6.
-pub const LAWFUL_BASES: [(&str, &str); 5] = [
-    ("consent", "Consent"),
-    ("public_task", "Public task"),
-    ("legitimate_interests", "Legitimate interests"),
-    ("contract", "Contract"),
-    ("legal_obligation", "Legal obligation"),
-];
+code_list! {
+    /// Benefit status at enrolment.
+    BenefitStatus {
+        /// Universal Credit.
+        UniversalCredit = "universal_credit", "Universal Credit";
+        /// Jobseeker's Allowance.
+        JobseekersAllowance = "jobseekers_allowance", "Jobseeker's Allowance";
+        /// Employment and Support Allowance.
+        EmploymentSupportAllowance = "employment_support_allowance", "Employment and Support Allowance";
+        /// Another benefit.
+        OtherBenefit = "other_benefit", "Another benefit";
+        /// No benefits.
+        None = "none", "No benefits";
+        /// Prefer not to say.
+        PreferNotToSay = "prefer_not_to_say", "Prefer not to say";
+    }
+}
+
+code_list! {
+    /// A lawful basis under UK GDPR Article 6.
+    LawfulBasis {
+        /// Consent.
+        Consent = "consent", "Consent";
+        /// Public task.
+        PublicTask = "public_task", "Public task";
+        /// Legitimate interests.
+        LegitimateInterests = "legitimate_interests", "Legitimate interests";
+        /// Contract.
+        Contract = "contract", "Contract";
+        /// Legal obligation.
+        LegalObligation = "legal_obligation", "Legal obligation";
+    }
+}

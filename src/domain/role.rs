@@ -1,65 +1,24 @@
 //! The four roles of PRODUCT.md and the one role → permission table every check reads.
 
-use diesel::deserialize::FromSqlRow;
-use diesel::expression::AsExpression;
-use diesel::sql_types::Text;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::text_code::stored_as_text;
+use super::code_list::code_list;
 
-/// The four roles of PRODUCT.md, stored in `users.role` as their code.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsExpression,
-    FromSqlRow,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Programme staff of the council, charity or college.
-    Coordinator,
-    /// Employer HR (the hospital trust).
-    Hr,
-    /// Reads dashboards and reports; no edits.
-    Manager,
-    /// System owner.
-    Admin,
+code_list! {
+    /// The four roles of PRODUCT.md, stored in `users.role` as their code.
+    Role {
+        /// Programme staff of the council, charity or college.
+        Coordinator = "coordinator", "Coordinator";
+        /// Employer HR (the hospital trust).
+        Hr = "hr", "HR";
+        /// Reads dashboards and reports; no edits.
+        Manager = "manager", "Manager";
+        /// System owner.
+        Admin = "admin", "Admin";
+    }
 }
 
-stored_as_text!(Role);
-
 impl Role {
-    /// Every role, in the order forms list them.
-    pub const ALL: [Role; 4] = [Role::Coordinator, Role::Hr, Role::Manager, Role::Admin];
-
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Coordinator => "coordinator",
-            Role::Hr => "hr",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The label people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Coordinator => "Coordinator",
-            Role::Hr => "HR",
-            Role::Manager => "Manager",
-            Role::Admin => "Admin",
-        }
-    }
-
     /// What this role may do: the one table every check reads.
     pub fn permissions(self) -> &'static [Permission] {
         use Permission::*;

@@ -4,118 +4,27 @@
 //! Also why a resident withdrew. Both are stored as TEXT with the codes below on SQLite
 //! and PostgreSQL alike, and travel in JSON as the same codes.
 
-use diesel::backend::Backend;
-use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::expression::AsExpression;
-use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
-use serde::{Deserialize, Serialize};
+use super::code_list::code_list;
 
-/// Stores an enum of codes as TEXT on every backend diesel knows (SQLite and PostgreSQL),
-/// reading back only the codes `parse` accepts.
-macro_rules! text_codes {
-    ($name:ident) => {
-        impl<DB: Backend> ToSql<Text, DB> for $name
-        where
-            str: ToSql<Text, DB>,
-        {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                self.as_str().to_sql(out)
-            }
-        }
-
-        impl<DB: Backend> FromSql<Text, DB> for $name
-        where
-            String: FromSql<Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                let code = String::from_sql(bytes)?;
-                $name::parse(&code)
-                    .ok_or_else(|| format!("unknown {} code {code:?}", stringify!($name)).into())
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
+code_list! {
+    /// Where a resident is in a cohort.
+    Stage {
+        /// Referred to the cohort.
+        Applied = "applied", "Applied";
+        /// Offered a place.
+        Accepted = "accepted", "Accepted";
+        /// Attended at least once (or moved on by a coordinator from accepted).
+        Started = "started", "Started";
+        /// Finished the course.
+        Completed = "completed", "Completed";
+        /// Left, with a reason.
+        Withdrawn = "withdrawn", "Withdrawn";
+        /// Never came.
+        NotStarted = "not_started", "Did not start";
+    }
 }
-
-/// Where a resident is in a cohort.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsExpression,
-    FromSqlRow,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// Referred to the cohort.
-    Applied,
-    /// Offered a place.
-    Accepted,
-    /// Attended at least once (or moved on by a coordinator from accepted).
-    Started,
-    /// Finished the course.
-    Completed,
-    /// Left, with a reason.
-    Withdrawn,
-    /// Never came.
-    NotStarted,
-}
-
-text_codes!(Stage);
 
 impl Stage {
-    /// Every stage, in the order a person moves through them (and forms list them).
-    pub const ALL: [Stage; 6] = [
-        Stage::Applied,
-        Stage::Accepted,
-        Stage::Started,
-        Stage::Completed,
-        Stage::Withdrawn,
-        Stage::NotStarted,
-    ];
-
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Applied => "applied",
-            Stage::Accepted => "accepted",
-            Stage::Started => "started",
-            Stage::Completed => "completed",
-            Stage::Withdrawn => "withdrawn",
-            Stage::NotStarted => "not_started",
-        }
-    }
-
-    /// The label people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Applied => "Applied",
-            Stage::Accepted => "Accepted",
-            Stage::Started => "Started",
-            Stage::Completed => "Completed",
-            Stage::Withdrawn => "Withdrawn",
-            Stage::NotStarted => "Did not start",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(code: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.as_str() == code)
-    }
-
     /// Whether an enrolment at this stage takes one of the cohort's places (and so is on
     /// its registers): everyone but those who withdrew or never started.
     pub fn holds_place(self) -> bool {
@@ -171,96 +80,27 @@ impl Stage {
     }
 }
 
-/// Why a resident withdrew, aligned with the ILR withdrawal reasons (reference/domain.md §4).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    AsExpression,
-    FromSqlRow,
-    utoipa::ToSchema,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum WithdrawalReason {
-    /// Left for a job.
-    FoundEmployment,
-    /// Health, including mental health.
-    Health,
-    /// Caring responsibilities.
-    CaringResponsibilities,
-    /// Moved away.
-    MovedAway,
-    /// Financial reasons.
-    Financial,
-    /// Course not right for them.
-    CourseNotSuitable,
-    /// Lost contact.
-    LostContact,
-    /// Excluded.
-    Excluded,
-    /// Other personal reasons.
-    Other,
-}
-
-text_codes!(WithdrawalReason);
-
-impl WithdrawalReason {
-    /// Every reason, in the order forms list them.
-    pub const ALL: [WithdrawalReason; 9] = [
-        WithdrawalReason::FoundEmployment,
-        WithdrawalReason::Health,
-        WithdrawalReason::CaringResponsibilities,
-        WithdrawalReason::MovedAway,
-        WithdrawalReason::Financial,
-        WithdrawalReason::CourseNotSuitable,
-        WithdrawalReason::LostContact,
-        WithdrawalReason::Excluded,
-        WithdrawalReason::Other,
-    ];
-
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        use WithdrawalReason::*;
-        match self {
-            FoundEmployment => "found_employment",
-            Health => "health",
-            CaringResponsibilities => "caring_responsibilities",
-            MovedAway => "moved_away",
-            Financial => "financial",
-            CourseNotSuitable => "course_not_suitable",
-            LostContact => "lost_contact",
-            Excluded => "excluded",
-            Other => "other",
-        }
-    }
-
-    /// The label people read.
-    pub fn label(self) -> &'static str {
-        use WithdrawalReason::*;
-        match self {
-            FoundEmployment => "Left for a job",
-            Health => "Health, including mental health",
-            CaringResponsibilities => "Caring responsibilities",
-            MovedAway => "Moved away",
-            Financial => "Financial reasons",
-            CourseNotSuitable => "Course not right for them",
-            LostContact => "Lost contact",
-            Excluded => "Excluded",
-            Other => "Other personal reasons",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(code: &str) -> Option<WithdrawalReason> {
-        WithdrawalReason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == code)
+code_list! {
+    /// Why a resident withdrew, aligned with the ILR withdrawal reasons (reference/domain.md §4).
+    WithdrawalReason {
+        /// Left for a job.
+        FoundEmployment = "found_employment", "Left for a job";
+        /// Health, including mental health.
+        Health = "health", "Health, including mental health";
+        /// Caring responsibilities.
+        CaringResponsibilities = "caring_responsibilities", "Caring responsibilities";
+        /// Moved away.
+        MovedAway = "moved_away", "Moved away";
+        /// Financial reasons.
+        Financial = "financial", "Financial reasons";
+        /// Course not right for them.
+        CourseNotSuitable = "course_not_suitable", "Course not right for them";
+        /// Lost contact.
+        LostContact = "lost_contact", "Lost contact";
+        /// Excluded.
+        Excluded = "excluded", "Excluded";
+        /// Other personal reasons.
+        Other = "other", "Other personal reasons";
     }
 }
 

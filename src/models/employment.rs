@@ -228,38 +228,3 @@ impl Employment {
             .get_result(conn)
     }
 }
-
-/// Reads and writes a domain code list through the connection that is either database:
-/// the enums convert themselves on SQLite and PostgreSQL; this hands each value to the one
-/// in use.
-macro_rules! text_on_either_database {
-    ($($name:ty),+) => {$(
-        impl diesel::deserialize::FromSql<diesel::sql_types::Text, crate::db::MultiBackend>
-            for $name
-        {
-            fn from_sql(
-                bytes: <crate::db::MultiBackend as diesel::backend::Backend>::RawValue<'_>,
-            ) -> diesel::deserialize::Result<Self> {
-                bytes.from_sql::<$name, diesel::sql_types::Text>()
-            }
-        }
-
-        impl diesel::serialize::ToSql<diesel::sql_types::Text, crate::db::MultiBackend> for $name {
-            fn to_sql<'b>(
-                &'b self,
-                out: &mut diesel::serialize::Output<'b, '_, crate::db::MultiBackend>,
-            ) -> diesel::serialize::Result {
-                out.set_value((diesel::sql_types::Text, self));
-                Ok(diesel::serialize::IsNull::No)
-            }
-        }
-    )+};
-}
-
-text_on_either_database!(
-    StaffGroup,
-    Contract,
-    EndReason,
-    crate::domain::checkpoint::CheckpointOutcome,
-    crate::domain::progression::ProgressionKind
-);

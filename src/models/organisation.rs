@@ -2,69 +2,12 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::schema::{organisations, programme_partners};
 
-/// The kinds of organisation a programme brings together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    /// Local authority.
-    Council,
-    /// NHS hospital trust.
-    NhsTrust,
-    /// Further education college.
-    College,
-    /// Local charity.
-    Charity,
-    /// Any other employer.
-    Employer,
-    /// Anything else.
-    Other,
-}
-
-impl OrganisationKind {
-    /// Every kind, in the order forms list them.
-    pub const ALL: [OrganisationKind; 6] = [
-        Self::Council,
-        Self::NhsTrust,
-        Self::College,
-        Self::Charity,
-        Self::Employer,
-        Self::Other,
-    ];
-
-    /// The stored code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Council => "council",
-            Self::NhsTrust => "nhs_trust",
-            Self::College => "college",
-            Self::Charity => "charity",
-            Self::Employer => "employer",
-            Self::Other => "other",
-        }
-    }
-
-    /// The label people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Council => "Council",
-            Self::NhsTrust => "NHS trust",
-            Self::College => "College",
-            Self::Charity => "Charity",
-            Self::Employer => "Employer",
-            Self::Other => "Other",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == code)
-    }
-}
+pub use crate::domain::organisation_kind::OrganisationKind;
 
 /// A partner organisation.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]

@@ -11,7 +11,7 @@ use crate::domain::age::{self, RESIDENT_AGES};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::validate;
 
-pub use crate::domain::resident::{BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES};
+use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 
 /// A resident as submitted (API body, or a web form mapped onto it).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -144,21 +144,21 @@ fn situation(
     let (email, phone, referral_source) = contact(input, errors);
     let employment_status = optional_code(
         &input.employment_status,
-        &EMPLOYMENT_STATUSES,
+        EmploymentStatus::OPTIONS,
         "employment_status",
         "Select an employment status",
         errors,
     );
     let benefit_status = optional_code(
         &input.benefit_status,
-        &BENEFIT_STATUSES,
+        BenefitStatus::OPTIONS,
         "benefit_status",
         "Select a benefit status",
         errors,
     );
     let lawful_basis = optional_code(
         &input.lawful_basis,
-        &LAWFUL_BASES,
+        LawfulBasis::OPTIONS,
         "lawful_basis",
         "Select a lawful basis",
         errors,

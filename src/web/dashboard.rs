@@ -9,6 +9,7 @@ use super::{Layout, Section};
 use crate::actions::dashboard::{self, CurrentCohort, Flag};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::Actor;
+use crate::domain::checkpoint::CheckpointStatus;
 use crate::error::AppResult;
 use crate::models::ProgrammeDetails;
 use crate::models::checkpoint::QueueItem;

@@ -24,8 +24,8 @@ pub struct EnrolmentPage {
     enrolment: Enrolment,
     cohort: Cohort,
     participant: Participant,
-    stages: Vec<(&'static str, &'static str)>,
-    reasons: [(&'static str, &'static str); 9],
+    stages: &'static [(&'static str, &'static str)],
+    reasons: &'static [(&'static str, &'static str)],
     form: EnrolmentForm,
     errors: FieldErrors,
 }
@@ -170,8 +170,8 @@ fn enrolment_page(
         enrolment,
         cohort,
         participant,
-        stages: Stage::ALL.map(|s| (s.as_str(), s.label())).to_vec(),
-        reasons: WithdrawalReason::ALL.map(|r| (r.as_str(), r.label())),
+        stages: Stage::OPTIONS,
+        reasons: WithdrawalReason::OPTIONS,
         form,
         errors,
     };

@@ -30,7 +30,7 @@ pub struct RegisterPage {
     session: CourseSession,
     cohort: crate::models::Cohort,
     lines: Vec<RegisterLine>,
-    statuses: [(&'static str, &'static str); 4],
+    statuses: &'static [(&'static str, &'static str)],
     can_mark: bool,
     open: bool,
     errors: FieldErrors,
@@ -54,7 +54,7 @@ impl RegisterPage {
             session: view.session,
             cohort: view.cohort,
             lines: view.lines,
-            statuses: Mark::ALL.map(|m| (m.as_str(), m.label())),
+            statuses: Mark::OPTIONS,
             can_mark: view.can_mark,
             errors,
         };

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::domain::checkpoint::CheckpointOutcome;
 use crate::schema::{checkpoints, employments, enrolments, organisations, progressions};
 
 /// A progression's new title, band and staff group (each when it changed).
@@ -103,7 +104,7 @@ fn verified_weeks(
     let checked: Vec<(i32, i32)> = checkpoints::table
         .inner_join(employments::table.inner_join(enrolments::table))
         .filter(enrolments::cohort_id.eq_any(ids))
-        .filter(checkpoints::status.eq("in_post"))
+        .filter(checkpoints::status.eq(CheckpointOutcome::InPost))
         .filter(checkpoints::verified_on.le(as_at))
         .select((checkpoints::employment_id, checkpoints::weeks))
         .load(conn)?;

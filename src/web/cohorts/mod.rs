@@ -40,7 +40,7 @@ pub struct CohortFormPage {
     form: CohortForm,
     programmes: Vec<Programme>,
     editing: Option<i32>,
-    statuses: Vec<(&'static str, &'static str)>,
+    statuses: &'static [(&'static str, &'static str)],
 }
 
 /// `GET /cohorts`
@@ -172,10 +172,7 @@ async fn render_form(
         form,
         programmes,
         editing,
-        statuses: CohortStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.label()))
-            .collect(),
+        statuses: CohortStatus::OPTIONS,
     };
     Ok((status, page).into_response())
 }

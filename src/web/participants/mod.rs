@@ -16,12 +16,11 @@ use serde::Deserialize;
 
 use crate::actions::participants;
 use crate::auth::CurrentUser;
+use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::participant_input::{
-    BENEFIT_STATUSES, EMPLOYMENT_STATUSES, LAWFUL_BASES, ParticipantInput,
-};
+use crate::models::participant_input::ParticipantInput;
 use crate::models::{MAX_PAGE_SIZE, Participant};
 use crate::state::AppState;
 use crate::web::forms::DateBoxes;
@@ -46,9 +45,9 @@ pub struct ParticipantFormPage {
     form: ParticipantForm,
     editing: Option<i32>,
     existing: Option<i32>,
-    employment_statuses: [(&'static str, &'static str); 6],
-    benefit_statuses: [(&'static str, &'static str); 6],
-    lawful_bases: [(&'static str, &'static str); 5],
+    employment_statuses: &'static [(&'static str, &'static str)],
+    benefit_statuses: &'static [(&'static str, &'static str)],
+    lawful_bases: &'static [(&'static str, &'static str)],
 }
 
 /// `?q=`
@@ -294,9 +293,9 @@ fn render_form(
         form,
         editing,
         existing,
-        employment_statuses: EMPLOYMENT_STATUSES,
-        benefit_statuses: BENEFIT_STATUSES,
-        lawful_bases: LAWFUL_BASES,
+        employment_statuses: EmploymentStatus::OPTIONS,
+        benefit_statuses: BenefitStatus::OPTIONS,
+        lawful_bases: LawfulBasis::OPTIONS,
     };
     (status, page).into_response()
 }
