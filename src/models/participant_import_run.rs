@@ -285,12 +285,7 @@ fn plan(
     }
     // Three queries for the whole file, whatever its length.
     let on_file = people_on_file(conn, rows, who.scope)?;
-    let in_cohort: HashSet<i32> = enrolments::table
-        .filter(enrolments::cohort_id.eq(cohort.id))
-        .select(enrolments::participant_id)
-        .load::<i32>(conn)?
-        .into_iter()
-        .collect();
+    let in_cohort = residents_in(conn, cohort.id)?;
     let mut planned = Vec::with_capacity(rows.len());
     for row in rows {
         tick();
@@ -317,20 +312,35 @@ fn plan(
             participant_id: found,
         });
     }
-    let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();
-    let report = ImportReport {
-        cohort_id: cohort.id,
-        dry_run: true,
-        new_residents: count(RowOutcome::NewResident),
-        enrolled_existing: count(RowOutcome::AlreadyOnFile),
-        already_in_cohort: count(RowOutcome::AlreadyInCohort),
-        rows: planned,
-    };
+    let report = dry_run_report(cohort.id, planned);
     errors.extend(too_many(conn, cohort, &report)?);
     if errors.is_empty() {
         Ok(report)
     } else {
         Err(ImportError::Rows(errors))
+    }
+}
+
+/// The residents already enrolled in cohort `cohort_id`.
+fn residents_in(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<HashSet<i32>> {
+    Ok(enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .select(enrolments::participant_id)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// The dry-run report of the `planned` rows, with how many fall under each outcome.
+fn dry_run_report(cohort_id: i32, planned: Vec<PlannedRow>) -> ImportReport {
+    let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();
+    ImportReport {
+        cohort_id,
+        dry_run: true,
+        new_residents: count(RowOutcome::NewResident),
+        enrolled_existing: count(RowOutcome::AlreadyOnFile),
+        already_in_cohort: count(RowOutcome::AlreadyInCohort),
+        rows: planned,
     }
 }
 
