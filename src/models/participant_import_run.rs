@@ -14,6 +14,7 @@ use super::participant::Identity;
 use super::participant_import::{ImportError, ImportRow, RowError};
 use super::{AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::Actor;
 use crate::schema::{deprivation_lookup, enrolments, programme_partners};
 
 /// What the import does with one row.
@@ -92,6 +93,20 @@ pub struct Importer {
     pub today: NaiveDate,
     /// Now (UTC).
     pub now: NaiveDateTime,
+}
+
+impl Importer {
+    /// A person importing: they own new residents for their organisation, and match
+    /// existing residents among those they can see.
+    pub fn of(actor: &Actor) -> Self {
+        Importer {
+            actor: Some(actor.user_id),
+            owner: actor.organisation_id,
+            scope: actor.scope(),
+            today: actor.today,
+            now: actor.now,
+        }
+    }
 }
 
 /// Plans the import and, unless `dry_run`, carries it out in one write transaction with
