@@ -136,7 +136,7 @@ pub fn save(
             AuditAction::Update,
             Change {
                 entity: "register",
-                id: id,
+                id,
                 participant_id: None,
                 before: Some(&before),
                 after: Some(&after),

@@ -96,7 +96,7 @@ pub fn update(
             AuditAction::Update,
             Change {
                 entity: "course_session",
-                id: id,
+                id,
                 participant_id: None,
                 before: Some(&before),
                 after: Some(&after),

@@ -265,7 +265,7 @@ pub fn update(
             AuditAction::Update,
             Change {
                 entity: "cohort",
-                id: id,
+                id,
                 participant_id: None,
                 before: Some(&before),
                 after: Some(&after),
@@ -318,7 +318,7 @@ pub fn generate_schedule(
             AuditAction::Create,
             Change {
                 entity: "cohort_schedule",
-                id: id,
+                id,
                 participant_id: None,
                 before: None::<&()>,
                 after: Some(&summary),
