@@ -1,6 +1,6 @@
 //! Checks shared by forms, the API and the command line, each returning the message a
 //! person reads next to the field. Free text lives here; contact details (email,
-//! postcode, phone) in [`contact`] and dates in [`dates`], re-exported so callers keep
+//! postcode, phone) in `contact.rs` and dates in `dates.rs`, re-exported so callers keep
 //! writing `validate::date`, `validate::postcode` and so on.
 
 mod contact;
