@@ -214,13 +214,18 @@ pub fn query_date() -> Schema {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
         .pattern(Some(DATE_PATTERN))
         .build();
+    or_empty(date)
+}
+
+/// `value`, or an empty string (a form's box left blank).
+fn or_empty(value: utoipa::openapi::Object) -> Schema {
     let empty = ObjectBuilder::new()
         .schema_type(Type::String)
         .max_length(Some(0))
         .build();
     Schema::OneOf(
         utoipa::openapi::schema::OneOfBuilder::new()
-            .item(date)
+            .item(value)
             .item(empty)
             .build(),
     )
@@ -256,16 +261,7 @@ pub fn query_id() -> Schema {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
         .minimum(Some(1))
         .build();
-    let empty = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .max_length(Some(0))
-        .build();
-    Schema::OneOf(
-        utoipa::openapi::schema::OneOfBuilder::new()
-            .item(id)
-            .item(empty)
-            .build(),
-    )
+    or_empty(id)
 }
 
 #[cfg(test)]

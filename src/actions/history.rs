@@ -14,7 +14,7 @@ use crate::models::attendance::CohortAttendance;
 use crate::models::employment_view::{EmploymentView, views};
 use crate::models::enrolment::StageChange;
 use crate::models::information_session::InformationSession;
-use crate::models::trail::{TrailReader, VisibleJobs, visible_trail};
+use crate::models::trail::{TrailReader, VisibleHistory, VisibleJobs, visible_trail};
 use crate::models::{
     AuditEvent, Cohort, Employment, Enrolment, MAX_PAGE_SIZE, Organisation, Participant, Programme,
     access,
@@ -44,15 +44,14 @@ pub struct ResidentHistory {
     pub open_cohorts: Vec<Cohort>,
 }
 
-/// Resident `id` as `actor` may see them (404 when they may not see the resident).
-pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<ResidentHistory> {
-    actor.require(Permission::ViewParticipants)?;
+/// Resident `id`'s history as `actor` may see it (see [`VisibleHistory`]): the one read-side
+/// privacy rule, read by the resident page ([`resident`]) and the subject access export.
+/// The caller has checked the actor's permission; 404 when the actor may not see them..
+pub fn visible(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<VisibleHistory> {
     let scope = actor.scope();
     let participant = access::participant(conn, id, scope)?;
     let enrolments = Enrolment::visible_for_participant(conn, id, scope)?;
-    let cohort_ids: Vec<i32> = enrolments.iter().map(|(_, c)| c.id).collect();
     let enrolment_ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
-    let attendance = CohortAttendance::load_many(conn, &cohort_ids, actor.today)?;
     let stage_changes = Enrolment::history(conn, &enrolment_ids)?;
     let jobs = Employment::for_participant(conn, id, scope, actor.employer_only())?;
     let jobs = views(conn, jobs, actor.today)?;
@@ -62,49 +61,69 @@ pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Re
         jobs: VisibleJobs::of(&jobs),
     };
     let trail = visible_trail(conn, id, &reader)?;
+    let mut attended_sessions = InformationSession::attended_by(conn, id)?;
+    if scope.is_some() {
+        let programmes = partner_programmes(conn, actor)?;
+        attended_sessions.retain(|s| programmes.contains(&s.programme_id));
+    }
+    Ok(VisibleHistory {
+        participant,
+        enrolments,
+        stage_changes,
+        jobs,
+        trail,
+        attended_sessions,
+    })
+}
+
+/// Resident `id` as `actor` may see them (404 when they may not see the resident).
+pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<ResidentHistory> {
+    actor.require(Permission::ViewParticipants)?;
+    let seen = visible(conn, actor, id)?;
+    let cohort_ids: Vec<i32> = seen.enrolments.iter().map(|(_, c)| c.id).collect();
+    let attendance = CohortAttendance::load_many(conn, &cohort_ids, actor.today)?;
     let organisations = Organisation::list_all(conn)?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let open_cohorts = Cohort::list(conn, scope, None, None)?
+    let open_cohorts = Cohort::list(conn, actor.scope(), None, None)?
         .into_iter()
         .filter(|c| c.status.is_open())
         .filter(|c| !cohort_ids.contains(&c.id))
         .collect();
-    let (attended_sessions, available_sessions) = information_sessions(conn, actor, id)?;
+    let available_sessions = available_sessions(conn, actor, &seen.attended_sessions)?;
     Ok(ResidentHistory {
-        participant,
-        enrolments,
+        participant: seen.participant,
+        enrolments: seen.enrolments,
         attendance,
-        stage_changes,
-        jobs,
+        stage_changes: seen.stage_changes,
+        jobs: seen.jobs,
         organisations,
-        trail,
-        attended_sessions,
+        trail: seen.trail,
+        attended_sessions: seen.attended_sessions,
         available_sessions,
         open_cohorts,
     })
 }
 
-/// The information sessions resident `id` attended and those they could still be noted
-/// at, both only in programmes the actor's organisation partners in.
-fn information_sessions(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: i32,
-) -> AppResult<(Vec<InformationSession>, Vec<InformationSession>)> {
-    let programmes: Vec<i32> = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?
+/// The programmes the actor's organisation partners in (every programme for admins).
+fn partner_programmes(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<i32>> {
+    Ok(Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?
         .iter()
         .map(|p| p.id)
-        .collect();
-    let attended = InformationSession::attended_by(conn, id)?;
-    let available = InformationSession::list_for_programmes(conn, &programmes)?
+        .collect())
+}
+
+/// The information sessions of the actor's programmes a resident who attended
+/// `attended` could still be noted at.
+fn available_sessions(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    attended: &[InformationSession],
+) -> AppResult<Vec<InformationSession>> {
+    let programmes = partner_programmes(conn, actor)?;
+    Ok(InformationSession::list_for_programmes(conn, &programmes)?
         .into_iter()
         .filter(|s| !attended.iter().any(|a| a.id == s.id))
-        .collect();
-    let attended = attended
-        .into_iter()
-        .filter(|s| programmes.contains(&s.programme_id))
-        .collect();
-    Ok((attended, available))
+        .collect())
 }

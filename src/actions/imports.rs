@@ -27,13 +27,7 @@ pub fn import(
     dry_run: bool,
 ) -> AppResult<(Cohort, Result<ImportReport, ImportError>)> {
     let cohort = cohort(conn, actor, cohort_id)?;
-    let who = Importer {
-        actor: Some(actor.user_id),
-        owner: actor.organisation_id,
-        scope: actor.scope(),
-        today: actor.today,
-        now: actor.now,
-    };
+    let who = Importer::of(actor);
     let outcome = parse(csv, actor.today)
         .and_then(|rows| import_participants(conn, who, &cohort, &rows, dry_run, &mut || {}));
     Ok((cohort, outcome))

@@ -2,6 +2,7 @@
 //! held about them for a subject access request. Both find the resident only when the
 //! actor may see them (404 otherwise) and are audited.
 
+use super::history;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
@@ -41,6 +42,8 @@ pub fn subject_access(
     id: i32,
 ) -> AppResult<SubjectAccessExport> {
     actor.require(Permission::SubjectAccess)?;
-    let participant = access::participant(conn, id, actor.scope())?;
-    export(conn, actor.user_id, participant, actor.scope(), actor.now)
+    write_transaction(conn, |conn| {
+        let seen = history::visible(conn, actor, id)?;
+        export(conn, actor, seen)
+    })
 }

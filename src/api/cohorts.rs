@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page};
+use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page, list_page};
 use crate::actions::cohorts::{self, CohortInput};
 use crate::auth::Permission;
 use crate::domain::Actor;
@@ -34,12 +34,10 @@ pub async fn list(
     Query(q): Query<CohortQuery>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Cohort>>> {
-    let page = Some((cursor.after, cursor.limit + 1));
-    let items = state
-        .db
-        .run(move |conn| cohorts::list(conn, &actor, q.programme_id, page))
-        .await?;
-    Ok(Json(Page::from_fetched(items, cursor.limit, |c| c.id)))
+    let fetch = move |conn: &mut _, after, limit| {
+        cohorts::list(conn, &actor, q.programme_id, Some((after, limit)))
+    };
+    list_page(&state, cursor, fetch, |c| c.id).await
 }
 
 crate::openapi::required_body!(

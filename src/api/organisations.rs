@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{ApiJson, Cursor, ErrorBody, Page};
+use super::{ApiJson, Cursor, ErrorBody, Page, list_page};
 use crate::actions::organisations;
 use crate::domain::Actor;
 use crate::error::AppResult;
@@ -40,12 +40,9 @@ pub async fn list(
     State(state): State<AppState>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Organisation>>> {
-    let (after, limit) = (cursor.after, cursor.limit + 1);
-    let items = state
-        .db
-        .run(move |conn| organisations::list_visible(conn, &actor, after, limit))
-        .await?;
-    Ok(Json(Page::from_fetched(items, cursor.limit, |o| o.id)))
+    let fetch =
+        move |conn: &mut _, after, limit| organisations::list_visible(conn, &actor, after, limit);
+    list_page(&state, cursor, fetch, |o| o.id).await
 }
 
 /// Adds an organisation (admin).

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{ApiJson, Cursor, ErrorBody, Page};
+use super::{ApiJson, Cursor, ErrorBody, Page, list_page};
 use crate::actions::participants;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppResult, FieldErrors};
@@ -34,12 +34,9 @@ pub async fn list(
     cursor: Cursor,
 ) -> AppResult<Json<Page<Participant>>> {
     let q = q.q.unwrap_or_default();
-    let (after, limit) = (cursor.after, cursor.limit + 1);
-    let items = state
-        .db
-        .run(move |conn| participants::search(conn, &actor, &q, after, limit))
-        .await?;
-    Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
+    let fetch =
+        move |conn: &mut _, after, limit| participants::search(conn, &actor, &q, after, limit);
+    list_page(&state, cursor, fetch, |p| p.id).await
 }
 
 crate::openapi::required_body!(

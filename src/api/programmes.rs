@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::{ApiJson, Cursor, ErrorBody, Page};
+use super::{ApiJson, Cursor, ErrorBody, Page, list_page};
 use crate::actions::programmes::{self, ProgrammeInput};
 use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
@@ -25,11 +25,8 @@ pub async fn list(
     State(state): State<AppState>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<ProgrammeDetails>>> {
-    let items = state
-        .db
-        .run(move |conn| programmes::list(conn, &actor, cursor.after, cursor.limit + 1))
-        .await?;
-    Ok(Json(Page::from_fetched(items, cursor.limit, |p| p.id)))
+    let fetch = move |conn: &mut _, after, limit| programmes::list(conn, &actor, after, limit);
+    list_page(&state, cursor, fetch, |p| p.id).await
 }
 
 /// One programme; 404 unless the caller's organisation partners in it.

@@ -18,7 +18,7 @@ use super::{AuthVia, CurrentUser};
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult};
-use crate::models::login_throttle::Reservation;
+use crate::models::login_throttle::{Reservation, ThrottleKey};
 use crate::models::{
     ApiToken, AuditAction, AuditEvent, LoginSession, LoginThrottle, NewAuditEvent, Organisation,
     User,
@@ -188,22 +188,8 @@ pub async fn sign_in(
     password: String,
     address: Option<IpAddr>,
 ) -> AppResult<SignIn> {
-    let lookup = normalise_email(email);
     let now = state.clock.now();
-    let (keys, reservation, user) = state
-        .db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let keys = throttle::keys_for(conn, &lookup, address)?;
-                let reservation = LoginThrottle::reserve(conn, &keys, now)?;
-                let user = match reservation {
-                    Reservation::Granted { .. } => User::find_by_email(conn, &lookup)?,
-                    Reservation::Blocked { .. } => None,
-                };
-                Ok::<_, AppError>((keys, reservation, user))
-            })
-        })
-        .await?;
+    let (keys, reservation, user) = reserve_attempt(state, email, address, now).await?;
     let failures = match reservation {
         Reservation::Blocked { secs, by } => {
             tracing::warn!(limit = by.as_str(), "sign-in refused unchecked: throttled");
@@ -222,15 +208,57 @@ pub async fn sign_in(
     };
     // An outdated stored hash is replaced in the sign-in's own transaction.
     let upgrade = upgraded.map(|new| (user.password_hash.clone(), new));
+    let session_id = open_session(state, keys, user.id, upgrade, now).await?;
+    tracing::info!(user_id = user.id, "signed in");
+    Ok(SignIn::Success {
+        session_id,
+        must_change_password: user.must_change_password,
+    })
+}
+
+/// Counts a sign-in attempt against the account's and the address's throttles, and
+/// finds the account only when the attempt may go on.
+async fn reserve_attempt(
+    state: &AppState,
+    email: &str,
+    address: Option<IpAddr>,
+    now: NaiveDateTime,
+) -> AppResult<(Vec<ThrottleKey>, Reservation, Option<User>)> {
+    let lookup = normalise_email(email);
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let keys = throttle::keys_for(conn, &lookup, address)?;
+                let reservation = LoginThrottle::reserve(conn, &keys, now)?;
+                let user = match reservation {
+                    Reservation::Granted { .. } => User::find_by_email(conn, &lookup)?,
+                    Reservation::Blocked { .. } => None,
+                };
+                Ok::<_, AppError>((keys, reservation, user))
+            })
+        })
+        .await
+}
+
+/// Opens a session for `user_id` after a good password: clears the throttles, stores
+/// the session, audits the sign-in and stores an `upgrade`d hash (old, new) if there is
+/// one, all in one transaction. Answers the session's secret id for the cookie.
+async fn open_session(
+    state: &AppState,
+    keys: Vec<ThrottleKey>,
+    user_id: i32,
+    upgrade: Option<(String, String)>,
+    now: NaiveDateTime,
+) -> AppResult<String> {
     let session_id = random_secret();
     let session = LoginSession {
         id_hash: hash_secret(&session_id),
-        user_id: user.id,
+        user_id,
         csrf_token: random_secret(),
         created_at: now,
         last_seen_at: now,
     };
-    let user_id = user.id;
     let upgraded = state
         .db
         .run(move |conn| {
@@ -250,11 +278,7 @@ pub async fn sign_in(
     if upgraded {
         tracing::info!(user_id, "password hash upgraded to current parameters");
     }
-    tracing::info!(user_id, "signed in");
-    Ok(SignIn::Success {
-        session_id,
-        must_change_password: user.must_change_password,
-    })
+    Ok(session_id)
 }
 
 /// Stores a password hash recomputed with today's parameters in place of `old`, audited

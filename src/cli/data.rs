@@ -207,13 +207,7 @@ fn importer(
         ));
     }
     let cohort = Cohort::find_visible(conn, cohort_id, actor.scope())?;
-    let who = Importer {
-        actor: Some(actor.user_id),
-        owner: actor.organisation_id,
-        scope: actor.scope(),
-        today: actor.today,
-        now: actor.now,
-    };
+    let who = Importer::of(&actor);
     Ok((who, cohort))
 }
 

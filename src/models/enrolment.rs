@@ -126,31 +126,10 @@ impl Enrolment {
 
     /// A cohort's roster, by family then given name.
     pub fn roster(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<Vec<RosterEntry>> {
-        let rows: Vec<(Enrolment, String, String)> = enrolments::table
-            .inner_join(participants::table)
-            .filter(enrolments::cohort_id.eq(cohort_id))
-            .order((
-                participants::family_name_key,
-                participants::given_name_key,
-                enrolments::id,
-            ))
-            .select((
-                Enrolment::as_select(),
-                participants::given_name,
-                participants::family_name,
-            ))
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(enrolment, given_name, family_name)| RosterEntry {
-                enrolment,
-                given_name,
-                family_name,
-            })
-            .collect())
+        Self::rosters(conn, &[cohort_id])
     }
 
-    /// The rosters of several cohorts in one query.
+    /// The rosters of several cohorts in one query, each by family then given name.
     pub fn rosters(conn: &mut DbConnection, cohort_ids: &[i32]) -> QueryResult<Vec<RosterEntry>> {
         let rows: Vec<(Enrolment, String, String)> = enrolments::table
             .inner_join(participants::table)

@@ -86,14 +86,7 @@ pub struct ImportRow {
 /// Reads and checks a whole file on `today`: every row, with every problem listed.
 pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportError> {
     let text = decode(bytes)?;
-    // Cells copied straight from a spreadsheet paste as tab-separated text.
-    let header_line = text.lines().next().unwrap_or_default();
-    let tabs = header_line.contains('\t') && !header_line.contains(',');
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(if tabs { b'\t' } else { b',' })
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = reader_for(text);
     let mut lines = LineCounter::new(text);
     let mut records = reader.records();
     let header = match records.next() {
@@ -103,16 +96,15 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         }
     };
     let columns = check_header(&header).map_err(ImportError::Rows)?;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
+    let mut collected = Collected::default();
     let mut residents = 0;
-    let mut seen: HashMap<Identity, u64> = HashMap::new();
     for result in records {
         let record = match result {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| lines.at(p.byte()));
-                errors.push(RowError::new(line, "row", "This row could not be read"));
+                let problem = RowError::new(line, "row", "This row could not be read");
+                collected.errors.push(problem);
                 continue;
             }
         };
@@ -126,29 +118,61 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
                 "The file must hold {MAX_IMPORT_ROWS} residents or fewer; split it into smaller files"
             )));
         }
-        match check_row(&columns, &record, line, today) {
-            Ok(row) => match seen.insert(row.record.identity(), line) {
-                Some(first) => errors.push(RowError::new(
+        collected.add(check_row(&columns, &record, line, today), line);
+    }
+    collected.finish()
+}
+
+/// A CSV reader over `text`; cells copied straight from a spreadsheet paste as
+/// tab-separated text, so a header with tabs and no commas means tabs.
+fn reader_for(text: &str) -> csv::Reader<&[u8]> {
+    let header_line = text.lines().next().unwrap_or_default();
+    let tabs = header_line.contains('\t') && !header_line.contains(',');
+    csv::ReaderBuilder::new()
+        .delimiter(if tabs { b'\t' } else { b',' })
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// The rows checked so far, every problem found, and the line each resident was first on.
+#[derive(Default)]
+struct Collected {
+    rows: Vec<ImportRow>,
+    errors: Vec<RowError>,
+    seen: HashMap<Identity, u64>,
+}
+
+impl Collected {
+    /// Keeps a checked row, unless it repeats a resident from an earlier line.
+    fn add(&mut self, checked: Result<ImportRow, Vec<RowError>>, line: u64) {
+        match checked {
+            Ok(row) => match self.seen.insert(row.record.identity(), line) {
+                Some(first) => self.errors.push(RowError::new(
                     Some(line),
                     "given_name",
                     format!("This resident is already on line {first} of the file"),
                 )),
-                None => rows.push(row),
+                None => self.rows.push(row),
             },
-            Err(mut problems) => errors.append(&mut problems),
+            Err(mut problems) => self.errors.append(&mut problems),
         }
     }
-    if !errors.is_empty() {
-        return Err(ImportError::Rows(errors));
+
+    /// Every row when all were good, or every problem.
+    fn finish(self) -> Result<Vec<ImportRow>, ImportError> {
+        if !self.errors.is_empty() {
+            return Err(ImportError::Rows(self.errors));
+        }
+        if self.rows.is_empty() {
+            return Err(rows_error(RowError::new(
+                None,
+                "file",
+                "The file has no residents under its header row",
+            )));
+        }
+        Ok(self.rows)
     }
-    if rows.is_empty() {
-        return Err(rows_error(RowError::new(
-            None,
-            "file",
-            "The file has no residents under its header row",
-        )));
-    }
-    Ok(rows)
 }
 
 /// The file as text: small enough, UTF-8, without a byte-order mark.

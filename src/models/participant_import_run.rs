@@ -14,6 +14,7 @@ use super::participant::Identity;
 use super::participant_import::{ImportError, ImportRow, RowError};
 use super::{AuditAction, AuditEvent, Cohort, Enrolment, NewAuditEvent, Participant};
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::Actor;
 use crate::schema::{deprivation_lookup, enrolments, programme_partners};
 
 /// What the import does with one row.
@@ -92,6 +93,20 @@ pub struct Importer {
     pub today: NaiveDate,
     /// Now (UTC).
     pub now: NaiveDateTime,
+}
+
+impl Importer {
+    /// A person importing: they own new residents for their organisation, and match
+    /// existing residents among those they can see.
+    pub fn of(actor: &Actor) -> Self {
+        Importer {
+            actor: Some(actor.user_id),
+            owner: actor.organisation_id,
+            scope: actor.scope(),
+            today: actor.today,
+            now: actor.now,
+        }
+    }
 }
 
 /// Plans the import and, unless `dry_run`, carries it out in one write transaction with
@@ -285,12 +300,7 @@ fn plan(
     }
     // Three queries for the whole file, whatever its length.
     let on_file = people_on_file(conn, rows, who.scope)?;
-    let in_cohort: HashSet<i32> = enrolments::table
-        .filter(enrolments::cohort_id.eq(cohort.id))
-        .select(enrolments::participant_id)
-        .load::<i32>(conn)?
-        .into_iter()
-        .collect();
+    let in_cohort = residents_in(conn, cohort.id)?;
     let mut planned = Vec::with_capacity(rows.len());
     for row in rows {
         tick();
@@ -317,20 +327,35 @@ fn plan(
             participant_id: found,
         });
     }
-    let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();
-    let report = ImportReport {
-        cohort_id: cohort.id,
-        dry_run: true,
-        new_residents: count(RowOutcome::NewResident),
-        enrolled_existing: count(RowOutcome::AlreadyOnFile),
-        already_in_cohort: count(RowOutcome::AlreadyInCohort),
-        rows: planned,
-    };
+    let report = dry_run_report(cohort.id, planned);
     errors.extend(too_many(conn, cohort, &report)?);
     if errors.is_empty() {
         Ok(report)
     } else {
         Err(ImportError::Rows(errors))
+    }
+}
+
+/// The residents already enrolled in cohort `cohort_id`.
+fn residents_in(conn: &mut DbConnection, cohort_id: i32) -> QueryResult<HashSet<i32>> {
+    Ok(enrolments::table
+        .filter(enrolments::cohort_id.eq(cohort_id))
+        .select(enrolments::participant_id)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// The dry-run report of the `planned` rows, with how many fall under each outcome.
+fn dry_run_report(cohort_id: i32, planned: Vec<PlannedRow>) -> ImportReport {
+    let count = |o: RowOutcome| planned.iter().filter(|p| p.outcome == o).count();
+    ImportReport {
+        cohort_id,
+        dry_run: true,
+        new_residents: count(RowOutcome::NewResident),
+        enrolled_existing: count(RowOutcome::AlreadyOnFile),
+        already_in_cohort: count(RowOutcome::AlreadyInCohort),
+        rows: planned,
     }
 }
 

@@ -31,64 +31,15 @@ pub fn cutoff(today: NaiveDate, years: u32) -> Option<NaiveDate> {
 
 /// Residents (not yet erased) whose last activity is before `cutoff`, by id.
 pub fn inactive_before(conn: &mut DbConnection, cutoff: NaiveDate) -> QueryResult<Vec<Inactive>> {
-    let mut latest: HashMap<i32, NaiveDate> = participants::table
-        .filter(participants::erased_at.is_null())
-        .select((participants::id, participants::updated_at))
-        .load::<(i32, NaiveDateTime)>(conn)?
+    let mut latest = last_changed(conn)?;
+    let dates = course_activity(conn)?
         .into_iter()
-        .map(|(id, at)| (id, at.date()))
-        .collect();
-    let mut later = |rows: Vec<(i32, Option<NaiveDate>)>| {
-        for (id, date) in rows {
-            if let (Some(date), Some(current)) = (date, latest.get_mut(&id)) {
-                *current = (*current).max(date);
-            }
+        .chain(job_activity(conn)?);
+    for (id, date) in dates {
+        if let (Some(date), Some(current)) = (date, latest.get_mut(&id)) {
+            *current = (*current).max(date);
         }
-    };
-    later(
-        enrolment_stage_changes::table
-            .inner_join(enrolments::table)
-            .group_by(enrolments::participant_id)
-            .select((
-                enrolments::participant_id,
-                max(enrolment_stage_changes::changed_on),
-            ))
-            .load(conn)?,
-    );
-    later(
-        attendance::table
-            .inner_join(enrolments::table)
-            .inner_join(course_sessions::table)
-            .group_by(enrolments::participant_id)
-            .select((enrolments::participant_id, max(course_sessions::held_on)))
-            .load(conn)?,
-    );
-    later(
-        employments::table
-            .group_by(employments::participant_id)
-            .select((employments::participant_id, max(employments::start_date)))
-            .load(conn)?,
-    );
-    later(
-        employments::table
-            .group_by(employments::participant_id)
-            .select((employments::participant_id, max(employments::end_date)))
-            .load(conn)?,
-    );
-    later(
-        checkpoints::table
-            .inner_join(employments::table)
-            .group_by(employments::participant_id)
-            .select((employments::participant_id, max(checkpoints::verified_on)))
-            .load(conn)?,
-    );
-    later(
-        progressions::table
-            .inner_join(employments::table)
-            .group_by(employments::participant_id)
-            .select((employments::participant_id, max(progressions::effective_on)))
-            .load(conn)?,
-    );
+    }
     let mut inactive: Vec<Inactive> = latest
         .into_iter()
         .filter(|(_, last)| *last < cutoff)
@@ -99,6 +50,71 @@ pub fn inactive_before(conn: &mut DbConnection, cutoff: NaiveDate) -> QueryResul
         .collect();
     inactive.sort_by_key(|i| i.participant_id);
     Ok(inactive)
+}
+
+/// Each resident not yet erased, with the day their record last changed.
+fn last_changed(conn: &mut DbConnection) -> QueryResult<HashMap<i32, NaiveDate>> {
+    Ok(participants::table
+        .filter(participants::erased_at.is_null())
+        .select((participants::id, participants::updated_at))
+        .load::<(i32, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(id, at)| (id, at.date()))
+        .collect())
+}
+
+/// A resident's latest day of one kind of activity, by resident.
+type Latest = Vec<(i32, Option<NaiveDate>)>;
+
+/// The latest stage change and attended session of each resident's enrolments.
+fn course_activity(conn: &mut DbConnection) -> QueryResult<Latest> {
+    let mut dates: Latest = enrolment_stage_changes::table
+        .inner_join(enrolments::table)
+        .group_by(enrolments::participant_id)
+        .select((
+            enrolments::participant_id,
+            max(enrolment_stage_changes::changed_on),
+        ))
+        .load(conn)?;
+    dates.extend(
+        attendance::table
+            .inner_join(enrolments::table)
+            .inner_join(course_sessions::table)
+            .group_by(enrolments::participant_id)
+            .select((enrolments::participant_id, max(course_sessions::held_on)))
+            .load::<(i32, Option<NaiveDate>)>(conn)?,
+    );
+    Ok(dates)
+}
+
+/// The latest start, end, checkpoint and progression of each resident's jobs.
+fn job_activity(conn: &mut DbConnection) -> QueryResult<Latest> {
+    let by_resident = employments::participant_id;
+    let mut dates: Latest = employments::table
+        .group_by(by_resident)
+        .select((by_resident, max(employments::start_date)))
+        .load(conn)?;
+    dates.extend(
+        employments::table
+            .group_by(by_resident)
+            .select((by_resident, max(employments::end_date)))
+            .load::<(i32, Option<NaiveDate>)>(conn)?,
+    );
+    dates.extend(
+        checkpoints::table
+            .inner_join(employments::table)
+            .group_by(by_resident)
+            .select((by_resident, max(checkpoints::verified_on)))
+            .load::<(i32, Option<NaiveDate>)>(conn)?,
+    );
+    dates.extend(
+        progressions::table
+            .inner_join(employments::table)
+            .group_by(by_resident)
+            .select((by_resident, max(progressions::effective_on)))
+            .load::<(i32, Option<NaiveDate>)>(conn)?,
+    );
+    Ok(dates)
 }
 
 #[cfg(test)]

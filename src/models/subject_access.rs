@@ -7,13 +7,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::trail::{TrailReader, VisibleJobs, visible_trail};
+use super::employment_view::EmploymentView;
+use super::trail::VisibleHistory;
 use super::{
-    AuditAction, AuditEvent, Checkpoint, Employment, Enrolment, EqualityAnswers, MAX_PAGE_SIZE,
-    NewAuditEvent, Participant, Programme, Progression, StageChange,
-    information_session::InformationSession,
+    AuditAction, AuditEvent, Checkpoint, Cohort, Employment, Enrolment, EqualityAnswers,
+    NewAuditEvent, Participant, Progression, StageChange, information_session::InformationSession,
 };
-use crate::db::{DbConnection, write_transaction};
+use crate::db::DbConnection;
+use crate::domain::Actor;
 use crate::error::AppResult;
 use crate::schema::{attendance, course_sessions};
 
@@ -143,77 +144,87 @@ pub struct SubjectAccessExport {
     pub audit_events: Vec<AuditRecord>,
 }
 
-/// Builds the export of a participant already checked visible, and audits it.
+/// Builds the export from what the one read-side rule lets the exporter see
+/// (`actions::history::visible`), and audits it.
 pub fn export(
     conn: &mut DbConnection,
-    actor: i32,
-    participant: Participant,
-    scope: Option<i32>,
-    now: NaiveDateTime,
+    actor: &Actor,
+    seen: VisibleHistory,
 ) -> AppResult<SubjectAccessExport> {
-    write_transaction(conn, |conn| {
-        let id = participant.id;
-        let equality = EqualityAnswers::find(conn, id)?;
-        // A person's enrolments and jobs are few; their details come in one query each.
-        let visible: Vec<(Enrolment, String)> =
-            Enrolment::visible_for_participant(conn, id, scope)?
-                .into_iter()
-                .map(|(enrolment, cohort)| (enrolment, cohort.name))
-                .collect();
-        let ids: Vec<i32> = visible.iter().map(|(e, _)| e.id).collect();
-        let mut history = Enrolment::history(conn, &ids)?;
-        let mut marks = attendance_of(conn, &ids)?;
-        let enrolments: Vec<EnrolmentRecord> = visible
-            .into_iter()
-            .map(|(enrolment, cohort_name)| EnrolmentRecord {
-                stage_history: take(&mut history, |h| h.enrolment_id == enrolment.id),
-                attendance: take(&mut marks, |m| m.enrolment_id == enrolment.id),
-                cohort_name,
-                enrolment,
-            })
-            .collect();
-        let jobs = Employment::for_participant(conn, id, scope, false)?;
-        let ids: Vec<i32> = jobs.iter().map(|e| e.id).collect();
-        let mut checkpoints = Checkpoint::for_employments(conn, &ids)?;
-        let mut progressions = Progression::for_employments(conn, &ids)?;
-        let employments: Vec<EmploymentRecord> = jobs
-            .into_iter()
-            .map(|employment| EmploymentRecord {
-                checkpoints: take(&mut checkpoints, |c| c.employment_id == employment.id),
-                progressions: take(&mut progressions, |p| p.employment_id == employment.id),
-                employment,
-            })
-            .collect();
-        let mut information_sessions = InformationSession::attended_by(conn, id)?;
-        if scope.is_some() {
-            let programmes: Vec<i32> = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?
-                .iter()
-                .map(|p| p.id)
-                .collect();
-            information_sessions.retain(|s| programmes.contains(&s.programme_id));
-        }
-        let audit_events = audit_records(conn, id, scope, &employments)?;
-        let mut event = NewAuditEvent::simple(Some(actor), AuditAction::Export, "participant", id);
-        event.participant_id = Some(id);
-        AuditEvent::record(conn, event, now)?;
-        Ok(SubjectAccessExport {
-            generated_at: now,
-            recorded_at: participant.created_at,
-            updated_at: participant.updated_at,
-            erased_at: participant.erased_at,
-            consent: Consent {
-                consent_given_on: participant.consent_given_on,
-                lawful_basis: participant.lawful_basis.clone(),
-                equality_consent_given_on: equality.as_ref().and_then(|e| e.consent_given_on),
-            },
-            details: participant.clone(),
-            equality,
-            information_sessions,
-            enrolments,
-            employments,
-            audit_events,
-        })
+    let participant = seen.participant;
+    let id = participant.id;
+    let equality = EqualityAnswers::find(conn, id)?;
+    let enrolments = enrolment_records(conn, seen.enrolments, seen.stage_changes)?;
+    let employments = seen.jobs.into_iter().map(EmploymentRecord::from).collect();
+    let audit_events = seen
+        .trail
+        .into_iter()
+        .rev()
+        .map(AuditRecord::from)
+        .collect();
+    let event = NewAuditEvent::simple(Some(actor.user_id), AuditAction::Export, "participant", id);
+    AuditEvent::record(conn, event.about(id), actor.now)?;
+    Ok(SubjectAccessExport {
+        generated_at: actor.now,
+        recorded_at: participant.created_at,
+        updated_at: participant.updated_at,
+        erased_at: participant.erased_at,
+        consent: Consent {
+            consent_given_on: participant.consent_given_on,
+            lawful_basis: participant.lawful_basis.clone(),
+            equality_consent_given_on: equality.as_ref().and_then(|e| e.consent_given_on),
+        },
+        details: participant,
+        equality,
+        information_sessions: seen.attended_sessions,
+        enrolments,
+        employments,
+        audit_events,
     })
+}
+
+/// Each enrolment with its stage history and attendance marks.
+fn enrolment_records(
+    conn: &mut DbConnection,
+    enrolments: Vec<(Enrolment, Cohort)>,
+    mut history: Vec<StageChange>,
+) -> QueryResult<Vec<EnrolmentRecord>> {
+    let ids: Vec<i32> = enrolments.iter().map(|(e, _)| e.id).collect();
+    let mut marks = attendance_of(conn, &ids)?;
+    Ok(enrolments
+        .into_iter()
+        .map(|(enrolment, cohort)| EnrolmentRecord {
+            stage_history: take(&mut history, |h| h.enrolment_id == enrolment.id),
+            attendance: take(&mut marks, |m| m.enrolment_id == enrolment.id),
+            cohort_name: cohort.name,
+            enrolment,
+        })
+        .collect())
+}
+
+impl From<EmploymentView> for EmploymentRecord {
+    fn from(job: EmploymentView) -> Self {
+        EmploymentRecord {
+            checkpoints: job.checkpoints.into_iter().map(|c| c.checkpoint).collect(),
+            progressions: job.progressions,
+            employment: job.employment,
+        }
+    }
+}
+
+impl From<(AuditEvent, Option<String>)> for AuditRecord {
+    fn from((e, _): (AuditEvent, Option<String>)) -> Self {
+        let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
+        AuditRecord {
+            occurred_at: e.occurred_at,
+            actor_user_id: e.actor_user_id,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            before: parse(e.before_json),
+            after: parse(e.after_json),
+        }
+    }
 }
 
 /// The items of `items` that `belongs` picks, removed from it, in their order.
@@ -241,45 +252,4 @@ fn attendance_of(
             attendance::recorded_by_user_id,
         ))
         .load(conn)
-}
-
-/// The person's audit trail as the exporting caller may see it (the one rule in
-/// [`super::trail`]); the export holds the equality answers, so their events too.
-fn audit_records(
-    conn: &mut DbConnection,
-    id: i32,
-    scope: Option<i32>,
-    employments: &[EmploymentRecord],
-) -> QueryResult<Vec<AuditRecord>> {
-    let reader = TrailReader {
-        scope,
-        equality: true,
-        jobs: VisibleJobs {
-            employments: employments.iter().map(|e| e.employment.id).collect(),
-            checkpoints: employments
-                .iter()
-                .flat_map(|e| e.checkpoints.iter().map(|c| c.id))
-                .collect(),
-            progressions: employments
-                .iter()
-                .flat_map(|e| e.progressions.iter().map(|p| p.id))
-                .collect(),
-        },
-    };
-    let parse = |json: Option<String>| json.and_then(|j| serde_json::from_str(&j).ok());
-    let mut events: Vec<AuditRecord> = visible_trail(conn, id, &reader)?
-        .into_iter()
-        .map(|(event, _)| event)
-        .map(|e| AuditRecord {
-            occurred_at: e.occurred_at,
-            actor_user_id: e.actor_user_id,
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entity_id,
-            before: parse(e.before_json),
-            after: parse(e.after_json),
-        })
-        .collect();
-    events.reverse();
-    Ok(events)
 }

@@ -7,8 +7,9 @@ use std::collections::HashSet;
 
 use diesel::prelude::*;
 
-use super::AuditEvent;
 use super::employment_view::EmploymentView;
+use super::information_session::InformationSession;
+use super::{AuditEvent, Cohort, Enrolment, Participant, StageChange};
 use crate::db::DbConnection;
 use crate::domain::Role;
 use crate::schema::{audit_events, cohorts, enrolments, information_sessions};
@@ -52,6 +53,23 @@ pub struct TrailReader {
     pub equality: bool,
     /// The jobs the reader may see.
     pub jobs: VisibleJobs,
+}
+
+/// What of a resident's history a reader may see, as `actions::history::visible` finds
+/// it: the resident page and the subject access export are both built from it.
+pub struct VisibleHistory {
+    /// The resident.
+    pub participant: Participant,
+    /// Their enrolments in cohorts of programmes the actor partners in, newest first.
+    pub enrolments: Vec<(Enrolment, Cohort)>,
+    /// The stage history of those enrolments, oldest first.
+    pub stage_changes: Vec<StageChange>,
+    /// Their jobs the actor may see, with checkpoints and progression.
+    pub jobs: Vec<EmploymentView>,
+    /// The audit trail the actor may see, newest first, with who did each event.
+    pub trail: Vec<(AuditEvent, Option<String>)>,
+    /// Information sessions they attended, in programmes the actor partners in.
+    pub attended_sessions: Vec<InformationSession>,
 }
 
 /// What an event is about, read from its `entity` and `entity_id` columns.

@@ -128,34 +128,19 @@ pub async fn create_token(
     user: CurrentUser,
     WebForm(form): WebForm<TokenForm>,
 ) -> AppResult<Response> {
-    let name = match validate::required_text(&form.name, "a name for the token", 100) {
-        Ok(name) => name,
-        Err(message) => {
-            let mut errors = FieldErrors::new();
-            errors.add("name", message);
-            return account_page(
-                &state,
-                user,
-                None,
-                None,
-                errors,
-                form.name,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    let token = user_admin::create_api_token(&state, user.id, &name).await?;
-    account_page(
-        &state,
-        user,
-        Some(token),
-        None,
-        FieldErrors::new(),
-        String::new(),
-        StatusCode::CREATED,
-    )
-    .await
+    let mut errors = FieldErrors::new();
+    let (token, typed, status) =
+        match validate::required_text(&form.name, "a name for the token", 100) {
+            Ok(name) => {
+                let token = user_admin::create_api_token(&state, user.id, &name).await?;
+                (Some(token), String::new(), StatusCode::CREATED)
+            }
+            Err(message) => {
+                errors.add("name", message);
+                (None, form.name, StatusCode::UNPROCESSABLE_ENTITY)
+            }
+        };
+    account_page(&state, user, token, None, errors, typed, status).await
 }
 
 /// `POST /account/tokens/{id}/revoke`: revokes one of the user's own tokens (404 for

@@ -81,19 +81,17 @@ pub async fn change(
     } else {
         Err(AppError::Validation(FieldErrors::new()))
     };
-    match result {
-        Ok(e) => Ok(see_other(&format!(
-            "/participants/{}?notice=stage#enrolments",
-            e.participant_id
-        ))),
-        Err(AppError::Validation(errors)) => Ok(enrolment_page(
-            &user,
-            page,
-            form,
-            merge(form_errors, errors),
-        )),
-        Err(e) => Err(e),
-    }
+    let errors = match result {
+        Ok(e) => return Ok(see_other(&stage_changed(e.participant_id))),
+        Err(AppError::Validation(errors)) => merge(form_errors, errors),
+        Err(e) => return Err(e),
+    };
+    Ok(enrolment_page(&user, page, form, errors))
+}
+
+/// The resident's page at their enrolments, saying the stage changed.
+fn stage_changed(participant_id: i32) -> String {
+    format!("/participants/{participant_id}?notice=stage#enrolments")
 }
 
 impl EnrolmentForm {

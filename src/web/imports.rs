@@ -208,38 +208,51 @@ fn render(
     dry_run: bool,
 ) -> AppResult<Response> {
     let layout = |title: &str| Layout::new(title.to_owned(), user, Section::Cohorts);
-    let mut page = match outcome {
+    match outcome {
         Ok(report) if dry_run => {
             let layout = layout("Check the import before you confirm");
-            return Ok(ImportPreviewPage {
+            Ok(ImportPreviewPage {
                 layout,
                 cohort,
                 csv,
                 report,
             }
-            .into_response());
+            .into_response())
         }
         Ok(report) => {
             let layout = layout("Import complete");
-            return Ok(ImportDonePage {
+            Ok(ImportDonePage {
                 layout,
                 cohort,
                 report,
             }
-            .into_response());
+            .into_response())
         }
-        Err(None) => ImportFormPage {
+        Err(error) => refused(user, cohort, csv, problem, error),
+    }
+}
+
+/// The form again with every problem (`None`: nothing usable was sent).
+fn refused(
+    user: &CurrentUser,
+    cohort: Cohort,
+    csv: String,
+    problem: Option<String>,
+    error: Option<ImportError>,
+) -> AppResult<Response> {
+    let mut page = match error {
+        None => ImportFormPage {
             error: Some(problem.unwrap_or_else(|| {
                 "Choose a CSV file or paste the residents from the spreadsheet".into()
             })),
             ..form_page(user, cohort, csv)
         },
-        Err(Some(ImportError::App(e))) => return Err(e),
-        Err(Some(ImportError::TooLarge(m))) => ImportFormPage {
+        Some(ImportError::App(e)) => return Err(e),
+        Some(ImportError::TooLarge(m)) => ImportFormPage {
             error: Some(m),
             ..form_page(user, cohort, csv)
         },
-        Err(Some(ImportError::Rows(problems))) => ImportFormPage {
+        Some(ImportError::Rows(problems)) => ImportFormPage {
             problems,
             ..form_page(user, cohort, csv)
         },

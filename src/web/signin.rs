@@ -121,25 +121,7 @@ fn answer(state: &AppState, headers: &HeaderMap, outcome: SignIn, email: String)
         SignIn::Success {
             session_id,
             must_change_password,
-        } => {
-            let config = &state.config;
-            let target = if must_change_password {
-                "/account/password"
-            } else {
-                "/"
-            };
-            let cookies = AppendHeaders([
-                (
-                    SET_COOKIE,
-                    cookie(config, config.session_cookie_name(), &session_id),
-                ),
-                (
-                    SET_COOKIE,
-                    clear_cookie(config, config.signin_csrf_cookie_name()),
-                ),
-            ]);
-            (cookies, see_other(target)).into_response()
-        }
+        } => signed_in(state, &session_id, must_change_password),
         SignIn::Failed => {
             errors.add("email", "Enter a correct email address and password");
             render(
@@ -164,6 +146,28 @@ fn answer(state: &AppState, headers: &HeaderMap, outcome: SignIn, email: String)
             (AppendHeaders([(RETRY_AFTER, secs.to_string())]), page).into_response()
         }
     }
+}
+
+/// The session cookie (and the sign-in form's cookie cleared), going on to the page
+/// the person needs first.
+fn signed_in(state: &AppState, session_id: &str, must_change_password: bool) -> Response {
+    let config = &state.config;
+    let target = if must_change_password {
+        "/account/password"
+    } else {
+        "/"
+    };
+    let cookies = AppendHeaders([
+        (
+            SET_COOKIE,
+            cookie(config, config.session_cookie_name(), session_id),
+        ),
+        (
+            SET_COOKIE,
+            clear_cookie(config, config.signin_csrf_cookie_name()),
+        ),
+    ]);
+    (cookies, see_other(target)).into_response()
 }
 
 /// `POST /sign-out`: ends the session on the server and clears the cookie.

@@ -5,7 +5,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -24,6 +23,7 @@ use crate::models::checkpoint::WEEKS;
 use crate::models::employment_view::EmploymentView;
 use crate::models::progression::current_position;
 use crate::state::AppState;
+use crate::web::forms::status_for;
 use crate::web::{Layout, Section};
 
 /// One checkpoint as the page shows it.
@@ -146,6 +146,16 @@ fn checkpoint_rows(record: &JobRecord, today: NaiveDate) -> Vec<CheckpointRow> {
         .collect()
 }
 
+/// The checkpoint whose form is open: the one asked for (`weeks`), else the earliest
+/// checkpoint due and not yet recorded.
+fn open_checkpoint(weeks: Option<i32>, checkpoints: &[CheckpointRow]) -> Option<CheckpointRow> {
+    let open = weeks
+        .filter(|w| WEEKS.contains(w))
+        .or_else(|| checkpoints.iter().find(|c| c.recordable).map(|c| c.weeks));
+    open.and_then(|w| checkpoints.iter().find(|c| c.weeks == w))
+        .cloned()
+}
+
 /// Loads the job (404 unless the caller may see it) and renders the page; 422 when
 /// `errors` is not empty.
 pub async fn render(
@@ -161,19 +171,9 @@ pub async fn render(
         .run(move |conn| job_record(conn, &actor, id))
         .await?;
     let checkpoints = checkpoint_rows(&record, actor.today);
-    // The form asked for, else the earliest checkpoint due and not yet recorded.
-    let open = shown
-        .weeks
-        .filter(|w| WEEKS.contains(w))
-        .or_else(|| checkpoints.iter().find(|c| c.recordable).map(|c| c.weeks));
-    let checkpoint_form = open
-        .and_then(|w| checkpoints.iter().find(|c| c.weeks == w))
-        .cloned();
+    let checkpoint_form = open_checkpoint(shown.weeks, &checkpoints);
     let (_, _, current_title) = current_position(&record.job.employment, &record.job.progressions);
-    let status = match errors.is_empty() {
-        true => StatusCode::OK,
-        false => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    let status = status_for(&errors);
     let title = format!(
         "{} – {}",
         record.job.employment.job_title,

@@ -2,6 +2,8 @@
 //! audit trail), enrolling them in a cohort and noting an information session. Changing
 //! an enrolment is in `web/enrolments.rs`, equality monitoring in `equality.rs`.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -17,7 +19,7 @@ use crate::domain::Actor;
 use crate::domain::employment::StaffGroup;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::attendance::AttendanceSummary;
+use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::information_session::InformationSession;
 use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
 use crate::state::AppState;
@@ -115,19 +117,7 @@ async fn render(
 impl ResidentPage {
     /// The page from the resident's history, without a notice or errors.
     fn of(history: ResidentHistory, actor: &Actor, layout: Layout) -> Self {
-        let enrolments: Vec<EnrolmentCard> = history
-            .enrolments
-            .into_iter()
-            .map(|(enrolment, cohort)| EnrolmentCard {
-                attendance: history
-                    .attendance
-                    .get(&cohort.id)
-                    .map(|m| m.summary(enrolment.id))
-                    .unwrap_or_default(),
-                enrolment,
-                cohort,
-            })
-            .collect();
+        let enrolments = EnrolmentCard::all(history.enrolments, &history.attendance);
         let courses = enrolments
             .iter()
             .map(|c| (&c.enrolment, &c.cohort))
@@ -155,6 +145,26 @@ impl ResidentPage {
             notice: None,
             errors: FieldErrors::new(),
         }
+    }
+}
+
+impl EnrolmentCard {
+    /// A card for each enrolment, with its attendance from `attendance` (by cohort).
+    fn all(
+        enrolments: Vec<(Enrolment, Cohort)>,
+        attendance: &HashMap<i32, CohortAttendance>,
+    ) -> Vec<Self> {
+        enrolments
+            .into_iter()
+            .map(|(enrolment, cohort)| EnrolmentCard {
+                attendance: attendance
+                    .get(&cohort.id)
+                    .map(|m| m.summary(enrolment.id))
+                    .unwrap_or_default(),
+                enrolment,
+                cohort,
+            })
+            .collect()
     }
 }
 
