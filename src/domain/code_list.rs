@@ -18,6 +18,9 @@ macro_rules! code_list {
             utoipa::ToSchema, diesel::AsExpression, diesel::FromSqlRow,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
+        // Every code is its variant's name in snake_case (a test holds them to it): the
+        // OpenAPI derive reads this container rule, not the per-variant renames.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
         }
@@ -107,3 +110,64 @@ macro_rules! code_list {
     };
 }
 pub(crate) use code_list;
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::checkpoint::CheckpointOutcome;
+    use crate::domain::employment::{Contract, EndReason, StaffGroup};
+    use crate::domain::organisation_kind::OrganisationKind;
+    use crate::domain::progression::ProgressionKind;
+    use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
+    use crate::domain::{CohortStatus, Mark, Role, Stage, WithdrawalReason};
+
+    /// The codes a type's OpenAPI schema lists.
+    fn documented<T: utoipa::PartialSchema>() -> Vec<String> {
+        let schema = serde_json::to_value(T::schema()).unwrap();
+        schema["enum"]
+            .as_array()
+            .map(|codes| {
+                codes
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Serde, the OpenAPI document and the stored code say the same thing, in the order of
+    /// `OPTIONS`.
+    macro_rules! agree {
+        ($($ty:ty),+ $(,)?) => {$(
+            let codes: Vec<String> = <$ty>::OPTIONS.iter().map(|(c, _)| (*c).to_owned()).collect();
+            let serialised: Vec<String> = <$ty>::ALL
+                .iter()
+                .map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(serialised, codes, "serde of {}", stringify!($ty));
+            assert_eq!(documented::<$ty>(), codes, "OpenAPI of {}", stringify!($ty));
+            for v in <$ty>::ALL {
+                assert_eq!(<$ty>::parse(v.as_str()), Some(v));
+            }
+        )+};
+    }
+
+    #[test]
+    fn serde_the_openapi_document_and_the_stored_codes_agree() {
+        agree!(
+            Stage,
+            WithdrawalReason,
+            CohortStatus,
+            Mark,
+            Role,
+            OrganisationKind,
+            StaffGroup,
+            Contract,
+            EndReason,
+            CheckpointOutcome,
+            ProgressionKind,
+            EmploymentStatus,
+            BenefitStatus,
+            LawfulBasis,
+        );
+    }
+}
