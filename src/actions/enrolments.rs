@@ -9,11 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission, Stage, WithdrawalReason};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::audit::{self, Change};
 use crate::models::enrolment::eligibility;
-use crate::models::{
-    AuditAction, AuditEvent, Cohort, Enrolment, EnrolmentChanges, NewAuditEvent, Participant,
-    access,
-};
+use crate::models::{AuditAction, Cohort, Enrolment, EnrolmentChanges, Participant, access};
 use crate::validate;
 
 /// Changes to an enrolment as submitted.
@@ -132,10 +130,14 @@ fn enrol(
         actor.today,
         actor.now,
     )?;
-    let event = NewAuditEvent::by(actor, AuditAction::Create, "enrolment", enrolment.id)
-        .about(enrolment.participant_id)
-        .with_change(None::<&Enrolment>, Some(&enrolment));
-    AuditEvent::record(conn, event, actor.now)?;
+    let change = Change {
+        entity: "enrolment",
+        id: enrolment.id,
+        participant_id: Some(enrolment.participant_id),
+        before: None::<&Enrolment>,
+        after: Some(&enrolment),
+    };
+    audit::record(conn, actor, AuditAction::Create, change)?;
     Ok(enrolment)
 }
 
@@ -172,17 +174,22 @@ pub fn change(
     actor.require(Permission::ManageEnrolments)?;
     write_transaction(conn, |conn| {
         let (before, _) = access::enrolment(conn, enrolment_id, actor.scope())?;
-        let change = check(input, before.stage, actor.today).map_err(AppError::Validation)?;
+        let (first_seen, change) = (
+            before.stage,
+            check(input, before.stage, actor.today).map_err(AppError::Validation)?,
+        );
         // Stage changes of a cohort's enrolments (here and by a register) take turns; the
-        // move is checked again against the stage as it is now.
+        // whole change is checked again against the stage as it is now, so a move that
+        // became illegal, or a withdrawal that now needs its reason, is refused.
         Cohort::lock(conn, before.cohort_id)?;
         let before = Enrolment::find(conn, before.id)?;
+        let change = if before.stage == first_seen {
+            change
+        } else {
+            check(input, before.stage, actor.today).map_err(AppError::Validation)?
+        };
         let moving = change.stage.filter(|s| *s != before.stage);
         if let Some(to) = moving {
-            before
-                .stage
-                .check_transition(to)
-                .map_err(|message| AppError::invalid("stage", message))?;
             Enrolment::record_stage_change(
                 conn,
                 before.id,
@@ -195,10 +202,14 @@ pub fn change(
         }
         let changes = changes(&before, &change, moving, actor);
         let after = Enrolment::update(conn, before.id, &changes)?;
-        let event = NewAuditEvent::by(actor, AuditAction::Update, "enrolment", after.id)
-            .about(after.participant_id)
-            .with_change(Some(&before), Some(&after));
-        AuditEvent::record(conn, event, actor.now)?;
+        let change = Change {
+            entity: "enrolment",
+            id: after.id,
+            participant_id: Some(after.participant_id),
+            before: Some(&before),
+            after: Some(&after),
+        };
+        audit::record(conn, actor, AuditAction::Update, change)?;
         Ok(after)
     })
 }

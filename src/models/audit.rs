@@ -108,22 +108,6 @@ impl NewAuditEvent<'_> {
         }
     }
 
-    /// An event done by `actor`, the way every action records its write.
-    pub fn by<'a>(
-        actor: &crate::domain::Actor,
-        action: AuditAction,
-        entity: &'a str,
-        entity_id: i32,
-    ) -> NewAuditEvent<'a> {
-        NewAuditEvent::simple(Some(actor.user_id), action, entity, entity_id)
-    }
-
-    /// Files the event in a resident's trail.
-    pub fn about(mut self, participant_id: i32) -> Self {
-        self.participant_id = Some(participant_id);
-        self
-    }
-
     /// Adds before and after snapshots.
     pub fn with_change<B: Serialize, A: Serialize>(
         mut self,

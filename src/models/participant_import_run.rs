@@ -139,7 +139,8 @@ pub fn import_participants(
             .filter_map(|r| r.participant_id)
             .collect();
         if !Participant::lock_all_still_present(conn, &on_file)? {
-            report = plan(conn, who, cohort, rows, tick)?;
+            // The rows were counted on the first pass; the progress bar does not count them twice.
+            report = plan(conn, who, cohort, rows, &mut || {})?;
         }
         report.dry_run = false;
         enrol_rows(conn, who, cohort, rows, &mut report, tick)?;

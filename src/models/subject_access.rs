@@ -7,11 +7,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::audit::{self, Change};
 use super::employment_view::EmploymentView;
 use super::trail::VisibleHistory;
 use super::{
     AuditAction, AuditEvent, Checkpoint, Cohort, Employment, Enrolment, EqualityAnswers,
-    NewAuditEvent, Participant, Progression, StageChange, information_session::InformationSession,
+    Participant, Progression, StageChange, information_session::InformationSession,
 };
 use crate::db::DbConnection;
 use crate::domain::Actor;
@@ -162,8 +163,14 @@ pub fn export(
         .rev()
         .map(AuditRecord::from)
         .collect();
-    let event = NewAuditEvent::simple(Some(actor.user_id), AuditAction::Export, "participant", id);
-    AuditEvent::record(conn, event.about(id), actor.now)?;
+    let change = Change {
+        entity: "participant",
+        id,
+        participant_id: Some(id),
+        before: None::<&()>,
+        after: None::<&()>,
+    };
+    audit::record(conn, actor, AuditAction::Export, change)?;
     Ok(SubjectAccessExport {
         generated_at: actor.now,
         recorded_at: participant.created_at,

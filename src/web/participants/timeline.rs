@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 
 use crate::domain::Stage;
 use crate::domain::checkpoint::CheckpointStatus;
-use crate::domain::employment::EndReason;
 use crate::models::checkpoint::CheckpointView;
 use crate::models::employment_view::EmploymentView;
 use crate::models::enrolment::StageChange;
@@ -151,12 +150,11 @@ fn job_items(job: &EmploymentView, sources: &TimelineSources<'_>, items: &mut Ve
         items.push(checkpoint_item(c, e.id, sources.today));
     }
     if let Some(end) = e.end_date {
-        let reason = e.end_reason.map_or("", EndReason::label);
-        let text = format!(
-            "Left {} at {employer}: {}",
-            e.job_title,
-            reason.to_lowercase()
-        );
+        // A job ended without a recorded reason reads "Left … at …", not "…: ".
+        let reason = e
+            .end_reason
+            .map_or(String::new(), |r| format!(": {}", r.label().to_lowercase()));
+        let text = format!("Left {} at {employer}{reason}", e.job_title);
         items.push(item(end, "Job ended", text, link, false));
     }
 }
@@ -228,7 +226,7 @@ mod tests {
 
     use super::*;
     use crate::domain::checkpoint::CheckpointOutcome;
-    use crate::domain::employment::{Contract, StaffGroup};
+    use crate::domain::employment::{Contract, EndReason, StaffGroup};
     use crate::domain::progression::ProgressionKind;
     use crate::models::{Checkpoint, Employment};
 
