@@ -5,6 +5,8 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::models::MAX_PAGE_SIZE;
+use crate::models::page::{DEFAULT_PAGE_SIZE, Key, PageRequest};
 
 /// An integer id from the path. Anything that is not a positive id names no object, so it
 /// answers 404 like any other unknown id (never axum's plain-text 400).
@@ -47,6 +49,63 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         }
     }
 }
+
+/// `?cursor=&limit=`: which page of a list, on pages and in the API. `cursor` is a
+/// `next_cursor` given earlier (left out or empty: the first page); `limit` the page size
+/// (1 to 500; default 50 on pages, 100 in the API).
+/// Anything else answers 422 naming the parameter. Other query parameters (a list's
+/// filters) are left for their own extractor.
+pub type Paging<K = i32> = PageRequest<K>;
+
+/// The paging parameters of every list (read as text, so a bad value gets our own
+/// message naming it).
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PagingQuery {
+    /// `next_cursor` of the previous page (empty or left out: the first page).
+    #[param(pattern = r"^[0-9.-]{0,40}$")]
+    cursor: Option<String>,
+    /// Page size (default 100 in the API, 50 on pages).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+}
+
+impl<K: Key + Send, S: Send + Sync> FromRequestParts<S> for PageRequest<K> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query: PagingQuery = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map_err(|_| AppError::bad_request("The query string could not be read."))?;
+        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(K::decode(c).ok_or_else(|| {
+                AppError::invalid("cursor", "cursor must be a value from next_cursor")
+            })?),
+        };
+        let default = if parts.uri.path().starts_with("/api/") {
+            API_PAGE_SIZE
+        } else {
+            DEFAULT_PAGE_SIZE
+        };
+        let limit = match query.limit.as_deref() {
+            None => default,
+            Some(l) => l
+                .parse::<i64>()
+                .ok()
+                .filter(|l| (1..=MAX_PAGE_SIZE).contains(l))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "limit",
+                        format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}"),
+                    )
+                })?,
+        };
+        Ok(PageRequest { after, limit })
+    }
+}
+
+/// The API's page size when `limit` is left out (as documented since v1).
+pub const API_PAGE_SIZE: i64 = 100;
 
 /// The options every report takes from its query string: `as_at`, `publishable`, `bom`,
 /// and for the programme report `programme_id`, `from` and `to`. Bad values answer 422

@@ -8,6 +8,7 @@ use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::equality::{check_equality, save_equality as store_equality};
 use crate::models::information_session::{self, InformationSession};
+use crate::models::page::{PageRequest, Paged};
 use crate::models::participant_input::{
     ParticipantInput, check, create_participant, update_participant,
 };
@@ -20,12 +21,13 @@ pub fn search(
     conn: &mut DbConnection,
     actor: &Actor,
     q: &str,
-    after: i32,
-    limit: i64,
-) -> AppResult<Vec<Participant>> {
+    page: &PageRequest<i32>,
+) -> AppResult<Paged<Participant>> {
     actor.require(Permission::ViewParticipants)?;
     let q = validate::search(q).map_err(|m| AppError::invalid("q", m))?;
-    Ok(Participant::search(conn, actor.scope(), &q, after, limit)?)
+    let after = page.after.unwrap_or(0);
+    let rows = Participant::search(conn, actor.scope(), &q, after, page.fetch())?;
+    Ok(Paged::from_fetched(rows, page, |p| p.id))
 }
 
 /// One resident the actor may see.

@@ -12,6 +12,7 @@ use crate::auth::Permission;
 use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::{PathId, Query};
+use crate::models::page::Paged;
 use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
 use crate::state::AppState;
 
@@ -34,10 +35,12 @@ pub async fn list(
     Query(q): Query<CohortQuery>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Cohort>>> {
-    let fetch = move |conn: &mut _, after, limit| {
-        cohorts::list(conn, &actor, q.programme_id, Some((after, limit)))
-    };
-    list_page(&state, cursor, fetch, |c| c.id).await
+    list_page(&state, move |conn| {
+        let after = Some((cursor.after.unwrap_or(0), cursor.fetch()));
+        let rows = cohorts::list(conn, &actor, q.programme_id, after)?;
+        Ok(Paged::from_fetched(rows, &cursor, |c| c.id))
+    })
+    .await
 }
 
 crate::openapi::required_body!(

@@ -18,19 +18,19 @@ pub mod subject_access;
 
 use std::sync::OnceLock;
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, extract::rejection::JsonRejection};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{AppError, FieldErrors};
-use crate::models::MAX_PAGE_SIZE;
+use crate::extract::Paging;
+use crate::models::page::Paged;
 use crate::state::AppState;
 
 /// The API's fixed description; paths are added by the router.
@@ -259,96 +259,30 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-impl<T> Page<T> {
-    /// Builds a page from up to `limit + 1` fetched items (the extra one only shows that
-    /// more exist).
-    pub fn from_fetched(mut items: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i32) -> Self {
-        let more = items.len() as i64 > limit;
-        items.truncate(limit as usize);
-        let next_cursor = more
-            .then(|| items.last().map(|i| id_of(i).to_string()))
-            .flatten();
-        Page { items, next_cursor }
+impl<T> From<Paged<T>> for Page<T> {
+    fn from(page: Paged<T>) -> Self {
+        Page {
+            items: page.items,
+            next_cursor: page.next,
+        }
     }
 }
 
-/// A page of a list: `fetch(conn, after, how_many)` reads up to `how_many` items after
-/// the cursor's id (one more than the page, which only shows that more exist), and the
-/// page ends at the last item's `id_of`. The shape every list handler shares.
-pub async fn list_page<T, F>(
-    state: &AppState,
-    cursor: Cursor,
-    fetch: F,
-    id_of: fn(&T) -> i32,
-) -> crate::error::AppResult<Json<Page<T>>>
+/// A list handler's one step: runs `fetch` (a list action, which reads the page the
+/// request's cursor names) and answers the page as `{"items", "next_cursor"}`.
+pub async fn list_page<T, F>(state: &AppState, fetch: F) -> crate::error::AppResult<Json<Page<T>>>
 where
     T: Send + 'static,
-    F: FnOnce(&mut crate::db::DbConnection, i32, i64) -> crate::error::AppResult<Vec<T>>
-        + Send
-        + 'static,
+    F: FnOnce(&mut crate::db::DbConnection) -> crate::error::AppResult<Paged<T>> + Send + 'static,
 {
-    let (after, limit) = (cursor.after, cursor.limit);
-    let items = state
-        .db
-        .run(move |conn| fetch(conn, after, limit + 1))
-        .await?;
-    Ok(Json(Page::from_fetched(items, limit, id_of)))
+    Ok(Json(state.db.run(fetch).await?.into()))
 }
 
-/// `?cursor=&limit=` for lists.
-#[derive(Debug, Clone, Copy)]
-pub struct Cursor {
-    /// Items after this id.
-    pub after: i32,
-    /// Page size (1–500, default 100).
-    pub limit: i64,
-}
+/// `?cursor=&limit=` for lists: the API reads the same paging as the pages.
+pub type Cursor<K = i32> = Paging<K>;
 
-/// The paging parameters of every list.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct CursorQuery {
-    /// `next_cursor` of the previous page (empty or left out: the first page).
-    #[param(pattern = r"^[0-9]{0,9}$")]
-    cursor: Option<String>,
-    /// Page size (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
-    limit: Option<String>,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Cursor {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let query: CursorQuery = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
-            .map_err(|_| AppError::bad_request("The query string could not be read."))?;
-        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-            None => 0,
-            // Only what next_cursor gives: 1 to 9 digits, no sign.
-            Some(c) => c
-                .parse()
-                .ok()
-                .filter(|_| c.len() <= 9 && c.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| {
-                    AppError::invalid("cursor", "cursor must be a value from next_cursor")
-                })?,
-        };
-        let limit = match query.limit.as_deref() {
-            None => 100,
-            Some(l) => l
-                .parse::<i64>()
-                .ok()
-                .filter(|l| (1..=MAX_PAGE_SIZE).contains(l))
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "limit",
-                        format!("limit must be a whole number from 1 to {MAX_PAGE_SIZE}"),
-                    )
-                })?,
-        };
-        Ok(Cursor { after, limit })
-    }
-}
+/// The paging parameters of every list, as the API documents them.
+pub use crate::extract::PagingQuery as CursorQuery;
 
 #[cfg(test)]
 mod tests {
@@ -372,16 +306,5 @@ mod tests {
             field_of("invalid type: string \"x\", expected i32 at line 1 column 3").0,
             "body"
         );
-    }
-
-    #[test]
-    fn pages_know_whether_more_follow() {
-        let page = Page::from_fetched(vec![1, 2, 3], 2, |i| *i);
-        assert_eq!(
-            (page.items, page.next_cursor),
-            (vec![1, 2], Some("2".to_owned()))
-        );
-        let page = Page::from_fetched(vec![1, 2], 2, |i| *i);
-        assert_eq!(page.next_cursor, None);
     }
 }

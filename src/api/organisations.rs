@@ -10,6 +10,7 @@ use crate::actions::organisations;
 use crate::domain::Actor;
 use crate::error::AppResult;
 use crate::models::Organisation;
+use crate::models::page::Paged;
 use crate::state::AppState;
 
 /// A new organisation.
@@ -40,9 +41,12 @@ pub async fn list(
     State(state): State<AppState>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Organisation>>> {
-    let fetch =
-        move |conn: &mut _, after, limit| organisations::list_visible(conn, &actor, after, limit);
-    list_page(&state, cursor, fetch, |o| o.id).await
+    list_page(&state, move |conn| {
+        let after = cursor.after.unwrap_or(0);
+        let rows = organisations::list_visible(conn, &actor, after, cursor.fetch())?;
+        Ok(Paged::from_fetched(rows, &cursor, |o| o.id))
+    })
+    .await
 }
 
 /// Adds an organisation (admin).

@@ -34,9 +34,10 @@ pub async fn list(
     cursor: Cursor,
 ) -> AppResult<Json<Page<Participant>>> {
     let q = q.q.unwrap_or_default();
-    let fetch =
-        move |conn: &mut _, after, limit| participants::search(conn, &actor, &q, after, limit);
-    list_page(&state, cursor, fetch, |p| p.id).await
+    list_page(&state, move |conn| {
+        participants::search(conn, &actor, &q, &cursor)
+    })
+    .await
 }
 
 crate::openapi::required_body!(

@@ -11,6 +11,7 @@ use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::ProgrammeDetails;
+use crate::models::page::Paged;
 use crate::state::AppState;
 
 /// Programmes the caller may see (all for admins).
@@ -25,8 +26,11 @@ pub async fn list(
     State(state): State<AppState>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<ProgrammeDetails>>> {
-    let fetch = move |conn: &mut _, after, limit| programmes::list(conn, &actor, after, limit);
-    list_page(&state, cursor, fetch, |p| p.id).await
+    list_page(&state, move |conn| {
+        let rows = programmes::list(conn, &actor, cursor.after.unwrap_or(0), cursor.fetch())?;
+        Ok(Paged::from_fetched(rows, &cursor, |p| p.id))
+    })
+    .await
 }
 
 /// One programme; 404 unless the caller's organisation partners in it.

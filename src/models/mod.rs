@@ -21,6 +21,7 @@ pub mod locks;
 pub mod login_session;
 pub mod login_throttle;
 pub mod organisation;
+pub mod page;
 pub mod participant;
 pub mod participant_import;
 pub mod participant_import_run;

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod help;
 pub mod imports;
 mod layout;
+pub mod paging;
 pub mod participants;
 pub mod programmes;
 pub mod reports;

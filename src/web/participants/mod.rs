@@ -19,11 +19,12 @@ use crate::auth::CurrentUser;
 use crate::domain::resident::{BenefitStatus, EmploymentStatus, LawfulBasis};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::extract::PathId;
+use crate::extract::{Paging, PathId};
+use crate::models::Participant;
 use crate::models::participant_input::ParticipantInput;
-use crate::models::{MAX_PAGE_SIZE, Participant};
 use crate::state::AppState;
 use crate::web::forms::DateBoxes;
+use crate::web::paging::Pager;
 use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The search page.
@@ -33,6 +34,7 @@ pub struct ParticipantListPage {
     layout: Layout,
     q: String,
     participants: Vec<Participant>,
+    pager: Pager,
     can_add: bool,
 }
 
@@ -157,17 +159,20 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<SearchQuery>,
+    paging: Paging,
 ) -> AppResult<ParticipantListPage> {
     let query = q.q.clone();
-    let participants = state
+    let can_add = actor.can(Permission::EditParticipants);
+    let page = state
         .db
-        .run(move |conn| participants::search(conn, &actor, &query, 0, MAX_PAGE_SIZE))
+        .run(move |conn| participants::search(conn, &actor, &query, &paging))
         .await?;
     Ok(ParticipantListPage {
         layout: Layout::new("Residents", &user, Section::Residents),
+        pager: Pager::new("/participants", &[("q", &q.q)], &paging, &page),
         q: q.q,
-        participants,
-        can_add: actor.can(Permission::EditParticipants),
+        participants: page.items,
+        can_add,
     })
 }
 

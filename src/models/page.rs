@@ -1,0 +1,169 @@
+//! Keyset paging, the one pattern every list uses, on pages and in the API.
+//!
+//! A list is read in the order of a key that is unique per row (an id, or a sort value
+//! followed by the id as a tie-break). A page is "the first `limit` rows after this key",
+//! so a row inserted meanwhile never shifts a page or shows twice, and reading page 1,000
+//! costs the same as page 1 (an `OFFSET` would read and skip every row before it).
+//!
+//! The position travels as text (`?cursor=` in URLs, `next_cursor` in JSON): the key's
+//! parts joined by `.`, e.g. `412` or `2026-03-02.412`. It carries only sort values that
+//! the row's page already shows and ids, never a name, so no personal data reaches a URL
+//! or a log line.
+
+use chrono::NaiveDate;
+
+/// The default number of rows on a page.
+pub const DEFAULT_PAGE_SIZE: i64 = 50;
+
+/// A sort key that can be written into a cursor and read back. Reading rejects anything
+/// `encode` could not have made, so a tampered cursor is an error, never a wrong page.
+pub trait Key: Sized {
+    /// The key as cursor text (only `0-9`, `-` and `.`).
+    fn encode(&self) -> String;
+    /// Reads cursor text; `None` when it is not one this key writes.
+    fn decode(text: &str) -> Option<Self>;
+}
+
+impl Key for i32 {
+    fn encode(&self) -> String {
+        self.to_string()
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        // Only what `encode` gives for a row id: 1 to 9 digits, no sign.
+        if text.is_empty() || text.len() > 9 || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok()
+    }
+}
+
+impl Key for NaiveDate {
+    fn encode(&self) -> String {
+        self.format("%Y-%m-%d").to_string()
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        if text.len() != 10 {
+            return None;
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+}
+
+impl<A: Key, B: Key> Key for (A, B) {
+    fn encode(&self) -> String {
+        format!("{}.{}", self.0.encode(), self.1.encode())
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        // The id is always last and never holds a '.', so split at the last one.
+        let (a, b) = text.rsplit_once('.')?;
+        Some((A::decode(a)?, B::decode(b)?))
+    }
+}
+
+/// Which page of a list: the rows after `after` (the first page when `None`), at most
+/// `limit` of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest<K> {
+    /// The key of the last row of the previous page.
+    pub after: Option<K>,
+    /// Rows on the page (1 to [`super::MAX_PAGE_SIZE`]).
+    pub limit: i64,
+}
+
+impl<K> PageRequest<K> {
+    /// The first page of `limit` rows.
+    pub fn first(limit: i64) -> Self {
+        Self { after: None, limit }
+    }
+
+    /// How many rows a query reads: one more than the page, which only shows that more
+    /// follow.
+    pub fn fetch(&self) -> i64 {
+        self.limit + 1
+    }
+
+    /// The same position with the key mapped (e.g. to a model's own tuple).
+    pub fn map<L>(self, f: impl FnOnce(K) -> L) -> PageRequest<L> {
+        PageRequest {
+            after: self.after.map(f),
+            limit: self.limit,
+        }
+    }
+}
+
+/// One page of a list and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    /// The rows of this page, in the list's order.
+    pub items: Vec<T>,
+    /// The cursor of the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+impl<T> Paged<T> {
+    /// Builds the page from what a query read for `request` (up to `request.fetch()`
+    /// rows); `key` gives a row's sort key.
+    pub fn from_fetched<K: Key, R>(
+        mut items: Vec<T>,
+        request: &PageRequest<R>,
+        key: impl Fn(&T) -> K,
+    ) -> Self {
+        let more = items.len() as i64 > request.limit;
+        items.truncate(request.limit.max(0) as usize);
+        let next = if more {
+            items.last().map(|row| key(row).encode())
+        } else {
+            None
+        };
+        Paged { items, next }
+    }
+
+    /// The same page with each row mapped; the cursor is unchanged.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
+        Paged {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_read_back_what_they_wrote() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        assert_eq!((date, 412).encode(), "2026-03-02.412");
+        assert_eq!(
+            <(NaiveDate, i32)>::decode("2026-03-02.412"),
+            Some((date, 412))
+        );
+        assert_eq!(<(i32, i32)>::decode("7.9"), Some((7, 9)));
+        for bad in [
+            "",
+            "-1",
+            "+1",
+            "1234567890",
+            "2026-3-2.1",
+            "2026-02-30.1",
+            "x.1",
+            "1.",
+        ] {
+            assert_eq!(<(NaiveDate, i32)>::decode(bad), None, "{bad}");
+        }
+        assert_eq!(i32::decode("-3"), None);
+    }
+
+    #[test]
+    fn pages_know_whether_more_follow() {
+        let request = PageRequest::<i32>::first(2);
+        let page = Paged::from_fetched(vec![1, 2, 3], &request, |i| *i);
+        assert_eq!((page.items, page.next), (vec![1, 2], Some("2".to_owned())));
+        let page = Paged::from_fetched(vec![1, 2], &request, |i| *i);
+        assert_eq!(page.next, None);
+    }
+}
