@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -18,11 +20,13 @@ use crate::auth::{CurrentUser, Permission};
 use crate::domain::Actor;
 use crate::domain::employment::StaffGroup;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::extract::PathId;
+use crate::extract::{Paging, PathId};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::information_session::InformationSession;
+use crate::models::page::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
 use crate::state::AppState;
+use crate::web::paging::Pager;
 use crate::web::{Layout, Section, WebForm, see_other};
 
 /// One enrolment on the resident's page.
@@ -43,6 +47,7 @@ pub struct ResidentPage {
     information_sessions: Vec<InformationSession>,
     attended_sessions: Vec<InformationSession>,
     trail: Vec<(AuditEvent, Option<String>)>,
+    trail_pager: Pager,
     career: Career,
     can_record_jobs: bool,
     can_edit: bool,
@@ -72,6 +77,7 @@ pub async fn show(
     user: CurrentUser,
     PathId(id): PathId,
     Query(q): Query<NoticeQuery>,
+    trail: Paging<(NaiveDateTime, i32)>,
 ) -> AppResult<Response> {
     let notice = match q.notice.as_deref() {
         Some("saved") => Some("The resident's details have been saved."),
@@ -81,34 +87,30 @@ pub async fn show(
         Some("information_session") => Some("The information session has been noted."),
         _ => None,
     };
-    render(
-        &state,
-        (actor, &user),
-        id,
-        notice,
-        FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    let shown = (notice, FieldErrors::new(), StatusCode::OK);
+    render(&state, (actor, &user), id, shown, trail).await
 }
 
+/// The page with `notice` or `errors`, answered with `status`, showing the page `trail`
+/// of the resident's history.
 async fn render(
     state: &AppState,
     (actor, user): (Actor, &CurrentUser),
     id: i32,
-    notice: Option<&'static str>,
-    errors: FieldErrors,
-    status: StatusCode,
+    (notice, errors, status): (Option<&'static str>, FieldErrors, StatusCode),
+    trail: PageRequest<(NaiveDateTime, i32)>,
 ) -> AppResult<Response> {
     let history = state
         .db
-        .run(move |conn| history::resident(conn, &actor, id))
+        .run(move |conn| history::resident(conn, &actor, id, &trail))
         .await?;
+    let trail_pager = Pager::new(&format!("/participants/{id}"), &[], &trail, &history.trail);
     let layout = Layout::new(history.participant.full_name(), user, Section::Residents)
         .with_errors(!errors.is_empty());
     let page = ResidentPage {
         notice,
         errors,
+        trail_pager,
         ..ResidentPage::of(history, &actor, layout)
     };
     Ok((status, page).into_response())
@@ -136,7 +138,8 @@ impl ResidentPage {
             open_cohorts: history.open_cohorts,
             information_sessions: history.available_sessions,
             attended_sessions: history.attended_sessions,
-            trail: history.trail,
+            trail: history.trail.items,
+            trail_pager: Pager::default(),
             career,
             can_record_jobs: actor.can(Permission::RecordEmployments),
             can_edit: actor.can(Permission::EditParticipants),
@@ -232,8 +235,9 @@ async fn back_to_page<T>(
             for (_, message) in fields.iter() {
                 errors.add(field, message.clone());
             }
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(state, (actor, user), id, None, errors, status).await
+            let shown = (None, errors, StatusCode::UNPROCESSABLE_ENTITY);
+            let trail = PageRequest::first(DEFAULT_PAGE_SIZE);
+            render(state, (actor, user), id, shown, trail).await
         }
         Err(e) => Err(e),
     }
