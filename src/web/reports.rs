@@ -142,6 +142,7 @@ pub async fn programme(
         ("from", from.as_str()),
         ("to", to.as_str()),
         ("as_at", &as_at.to_string()),
+        ("limit", &super::checkpoints::kept_limit(&paging)),
     ];
     Ok(ProgrammeReportPage {
         layout: Layout::new("Programme report", &user, Section::Reports),

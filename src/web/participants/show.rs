@@ -104,7 +104,9 @@ async fn render(
         .db
         .run(move |conn| history::resident(conn, &actor, id, &trail))
         .await?;
-    let trail_pager = Pager::new(&format!("/participants/{id}"), &[], &trail, &history.trail);
+    let limit = crate::web::checkpoints::kept_limit(&trail);
+    let path = format!("/participants/{id}");
+    let trail_pager = Pager::new(&path, &[("limit", &limit)], &trail, &history.trail);
     let layout = Layout::new(history.participant.full_name(), user, Section::Residents)
         .with_errors(!errors.is_empty());
     let page = ResidentPage {
