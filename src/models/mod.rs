@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod checkpoint;
 pub mod cohort;
+pub mod cohort_list;
 pub mod course_session;
 pub mod deprivation;
 pub mod employment;

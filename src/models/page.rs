@@ -130,6 +130,61 @@ impl<T> Paged<T> {
     }
 }
 
+/// Pages a short list read whole, in its order, from one parent (a cohort's schedule or
+/// roster, a resident's jobs: tens of rows, bounded by the parent). The cursor still names
+/// a row, never a position, so a page is as stable under inserts as a query's.
+pub mod whole {
+    use super::{Key, PageRequest, Paged};
+
+    /// The rows after `request.after` in a list ascending by `key`.
+    pub fn by_key<T, K: Key + PartialOrd + Copy>(
+        rows: Vec<T>,
+        request: &PageRequest<K>,
+        key: impl Fn(&T) -> K,
+    ) -> Paged<T> {
+        let rows: Vec<T> = match request.after {
+            None => rows,
+            Some(after) => rows.into_iter().filter(|row| key(row) > after).collect(),
+        };
+        Paged::from_fetched(rows, request, key)
+    }
+
+    /// The rows after the row with id `request.after` in a list whose order is not by a
+    /// key the cursor may carry (a roster by name: the cursor carries only the id of the
+    /// last row shown). `None` when no row has that id (a cursor from another list).
+    pub fn after_row<T>(
+        rows: Vec<T>,
+        request: &PageRequest<i32>,
+        id: impl Fn(&T) -> i32,
+    ) -> Option<Paged<T>> {
+        let rows: Vec<T> = match request.after {
+            None => rows,
+            Some(after) => {
+                let at = rows.iter().position(|row| id(row) == after)?;
+                rows.into_iter().skip(at + 1).collect()
+            }
+        };
+        Some(Paged::from_fetched(rows, request, id))
+    }
+}
+
+/// `%text%` for a case-insensitive LIKE on a lower-cased column, with `\` escaping `%`,
+/// `_` and itself.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, for case-insensitive searches on both databases.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
