@@ -82,7 +82,7 @@ pub fn page(
 ) -> AppResult<(CourseSession, Paged<RegisterLine>)> {
     let view = show(conn, actor, id)?;
     let page = whole::after_row(view.lines, request, |line| line.enrolment_id)
-        .ok_or_else(super::cohorts::bad_cursor)?;
+        .ok_or_else(crate::models::page::bad_cursor)?;
     Ok((view.session, page))
 }
 

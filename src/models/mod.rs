@@ -34,6 +34,7 @@ pub mod retention;
 pub mod subject_access;
 pub mod trail;
 pub mod user;
+pub mod user_list;
 pub mod utc;
 
 pub use api_token::ApiToken;

@@ -168,6 +168,12 @@ pub mod whole {
     }
 }
 
+/// The answer to a cursor that names no row of its list (a row since removed, or a
+/// cursor from another list): 422 naming `cursor`, as for one that cannot be read.
+pub fn bad_cursor() -> crate::error::AppError {
+    crate::error::AppError::invalid("cursor", "cursor must be a value from next_cursor")
+}
+
 /// `%text%` for a case-insensitive LIKE on a lower-cased column, with `\` escaping `%`,
 /// `_` and itself.
 pub fn contains_pattern(text: &str) -> String {

@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::domain::{Actor, CohortStatus, Permission};
 use crate::error::{AppError, AppResult};
 use crate::models::cohort_list::{CohortFilter, CohortOrder, CohortRow};
-use crate::models::page::{PageRequest, Paged, whole};
+use crate::models::page::{PageRequest, Paged, bad_cursor, whole};
 use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
 
 /// `?programme_id=&programme=&status=&year=`: the cohorts list's filters, read as text so
@@ -115,9 +115,4 @@ pub fn roster(
     visible(conn, actor, Permission::ViewParticipants, id)?;
     let roster = Enrolment::roster(conn, id)?;
     whole::after_row(roster, request, |r| r.enrolment.id).ok_or_else(bad_cursor)
-}
-
-/// The answer to a cursor that names no row of the list.
-pub fn bad_cursor() -> AppError {
-    AppError::invalid("cursor", "cursor must be a value from next_cursor")
 }

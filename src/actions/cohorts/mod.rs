@@ -9,7 +9,7 @@ mod list;
 use serde::Serialize;
 
 pub use input::CohortInput;
-pub use list::{CohortListQuery, bad_cursor, list, roster, sessions};
+pub use list::{CohortListQuery, list, roster, sessions};
 
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
