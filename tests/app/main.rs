@@ -32,6 +32,8 @@ mod logs;
 mod multi_server;
 mod outcomes_api;
 mod outcomes_web;
+mod paging;
+mod paging_api;
 mod password_upgrade;
 mod pg_backup;
 mod reports;
