@@ -28,6 +28,7 @@ pub mod participant_import;
 pub mod participant_import_run;
 pub mod participant_input;
 pub mod programme;
+pub mod programme_list;
 pub mod progression;
 pub mod register;
 pub mod retention;

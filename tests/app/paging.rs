@@ -296,3 +296,20 @@ async fn admin_organisations_page_by_name() {
     let found = admin.get("/admin/organisations?q=CHAR").await.text();
     assert!(found.contains("Charlie Council") && !found.contains("Delta Trust"));
 }
+
+#[tokio::test]
+async fn the_cohorts_page_shows_fifty_at_a_time() {
+    let app = TestApp::new().await;
+    let programme = app.programme("Care Academy", &["Leeds City Council"]).await;
+    for i in 0..53 {
+        let date = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i / 12);
+        cohort(&app, programme, &format!("C{i}"), &date, "planned").await;
+    }
+    let admin = app.login_as(Role::Admin, "Leeds City Council").await;
+    let first = admin.get("/cohorts").await.text();
+    assert_eq!(ids_linked(&first, "/cohorts/").len(), 50);
+    let rest = admin.get(&next_link(&first).unwrap()).await.text();
+    assert_eq!(ids_linked(&rest, "/cohorts/").len(), 3);
+    assert!(next_link(&rest).is_none());
+    assert!(rest.contains("First page"));
+}
