@@ -227,3 +227,58 @@ async fn a_programmes_information_sessions_page_newest_first() {
     let other = token(&app, Role::Coordinator, "Bradford Council").await;
     assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_roster_read_in_pages_is_stable_when_someone_enrols_meanwhile() {
+    let app = TestApp::new().await;
+    let d = app.delivery("Leeds City Council").await;
+    let id = d.cohort;
+    let cohort = app
+        .state
+        .db
+        .run(move |c| Ok(pathways::models::Cohort::find(c, id)?))
+        .await
+        .unwrap();
+    let enrol = |given: &'static str, family: &'static str, born: &'static str| {
+        let (app, cohort) = (&app, &cohort);
+        async move {
+            let p = app
+                .participant()
+                .named(given, family)
+                .born(born)
+                .create()
+                .await;
+            i64::from(app.enrolment(cohort, &p).create().await.id)
+        }
+    };
+    for (given, family, born) in [("Bo", "Moss", "1991-02-02"), ("Cy", "Park", "1992-03-03")] {
+        enrol(given, family, born).await;
+    }
+    let admin = token(&app, Role::Admin, "Leeds City Council").await;
+    let path = format!("/api/v1/cohorts/{id}/enrolments");
+    let before = ints(
+        admin.get(&path).await.json()["items"].as_array().unwrap(),
+        "id",
+    );
+    let first = admin.get(&format!("{path}?limit=2")).await.json();
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("more to come")
+        .to_owned();
+    // One sorts before the cursor (not shown: that page is read), one after (shown once).
+    enrol("Al", "Abbott", "1993-04-04").await;
+    let late = enrol("Zed", "Zulu", "1994-05-05").await;
+    let mut seen = ints(first["items"].as_array().unwrap(), "id");
+    let mut url = format!("{path}?limit=2&cursor={cursor}");
+    loop {
+        let page = admin.get(&url).await.json();
+        seen.extend(ints(page["items"].as_array().unwrap(), "id"));
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("{path}?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    let mut want = before;
+    want.push(late);
+    assert_eq!(seen, want);
+}
