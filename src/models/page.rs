@@ -227,4 +227,36 @@ mod tests {
         let page = Paged::from_fetched(vec![1, 2], &request, |i| *i);
         assert_eq!(page.next, None);
     }
+
+    #[test]
+    fn whole_lists_page_after_a_key_or_a_row() {
+        let rows = vec![(1, 'a'), (2, 'b'), (3, 'c')];
+        let after = PageRequest {
+            after: Some(1),
+            limit: 1,
+        };
+        let page = whole::by_key(rows.clone(), &after, |r| r.0);
+        assert_eq!(
+            (page.items, page.next),
+            (vec![(2, 'b')], Some("2".to_owned()))
+        );
+        // By row: the order is the list's, not the id's.
+        let by_name = vec![(9, 'a'), (4, 'b'), (7, 'c')];
+        let after = PageRequest {
+            after: Some(9),
+            limit: 5,
+        };
+        let page = whole::after_row(by_name.clone(), &after, |r| r.0).unwrap();
+        assert_eq!((page.items, page.next), (vec![(4, 'b'), (7, 'c')], None));
+        let gone = PageRequest {
+            after: Some(5),
+            limit: 5,
+        };
+        assert!(whole::after_row(by_name, &gone, |r| r.0).is_none());
+    }
+
+    #[test]
+    fn searches_escape_like_wildcards() {
+        assert_eq!(contains_pattern(" Care_100% "), "%care\\_100\\%%");
+    }
 }
