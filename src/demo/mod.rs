@@ -5,6 +5,7 @@ mod cast;
 pub mod golden;
 mod history;
 mod jobs;
+pub mod national;
 
 use serde::Deserialize;
 
@@ -205,6 +206,6 @@ async fn reset_passwords(state: &AppState, users: Vec<UserRow>) -> anyhow::Resul
 }
 
 /// A random 20-character password (about 120 bits).
-fn demo_password() -> String {
+pub(crate) fn demo_password() -> String {
     random_secret().chars().take(20).collect()
 }
