@@ -166,6 +166,18 @@ impl Shape {
         5 * self.cohorts as u64
     }
 
+    /// Ids of one cohort in the middle of programme 1, a programme every account's
+    /// organisation partners in: for benchmarks and tests that open single pages.
+    pub fn sample(&self) -> Sample {
+        let cohort = self.cohorts / 2 / self.programmes * self.programmes + 1;
+        Sample {
+            programme: self.programme_of(cohort),
+            cohort,
+            session: plan::session_id(cohort, 0),
+            participant: (cohort - 1) * PER_COHORT + 1,
+        }
+    }
+
     fn programme_of(&self, cohort: i64) -> i64 {
         (cohort - 1) % self.programmes + 1
     }
@@ -173,6 +185,19 @@ impl Shape {
     fn starts_on(&self, cohort: i64) -> NaiveDate {
         first_monday() + TimeDelta::weeks((cohort - 1) * SPAN_WEEKS / self.cohorts)
     }
+}
+
+/// Ids of one cohort's rows, from [`Shape::sample`].
+#[derive(Debug, Clone, Copy)]
+pub struct Sample {
+    /// The programme (always 1).
+    pub programme: i64,
+    /// A cohort of that programme.
+    pub cohort: i64,
+    /// Its first course session.
+    pub session: i64,
+    /// A resident enrolled in it.
+    pub participant: i64,
 }
 
 /// Hears the name of the pass under way once per cohort it finishes.
