@@ -1,7 +1,7 @@
 //! The national data set (`pathways demo --national`) at a tiny scale: it loads into an
 //! empty database with the expected shape, its printed logins sign in, a regional
-//! coordinator sees only their share, the app keeps writing after it, and a database
-//! that holds data is refused.
+//! coordinator sees only their share, the app keeps writing after it, loading it again
+//! gives fresh passwords, and a database that holds other data is refused.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -87,9 +87,27 @@ async fn the_national_demo_loads_its_shape_and_every_printed_login_signs_in() {
     let programme = app.programme("After the load", &["New Partner"]).await;
     assert!(programme > 2, "{programme}");
 
-    let again = national::load_demo(&app.state, SCALE, |_| {}).await;
-    let message = again.unwrap_err().to_string();
+    // Loading it again gives every account a fresh password rather than failing.
+    let again = national::load_demo(&app.state, SCALE, |_| {})
+        .await
+        .unwrap();
+    let admin = &logins[0];
+    assert_eq!(again[0].email, admin.email);
+    assert_ne!(again[0].password, admin.password);
+    let old = app.attempt_sign_in(&admin.email, &admin.password).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    app.sign_in(&again[0].email, &again[0].password).await;
+    assert_eq!(count_rows(&app).await[0], 36);
+}
+
+#[tokio::test]
+async fn the_national_demo_refuses_a_database_that_holds_other_data() {
+    let app = TestApp::new().await;
+    app.organisation("Leeds Mind").await;
+    let refused = national::load_demo(&app.state, SCALE, |_| {}).await;
+    let message = refused.unwrap_err().to_string();
     assert!(message.contains("already holds data"), "{message}");
+    assert_eq!(count_rows(&app).await[0], 0);
 }
 
 #[tokio::test]
@@ -110,6 +128,10 @@ async fn demo_national_from_the_command_line_prints_both_coordinators() {
         .sign_in("regional.coordinator@national.pathways.test", password)
         .await;
     assert_eq!(client.get("/cohorts").await.status, StatusCode::OK);
+
+    let other = TestApp::new().await;
+    other.organisation("Leeds Mind").await;
+    let url = other.state.config.database_url.clone();
     let (ok, _, err) = pathways(&url, &["demo", "--national", "--scale", "0.001"], "");
     assert!(!ok);
     assert_eq!(err.trim().lines().count(), 1, "{err}");

@@ -20,11 +20,11 @@ mod world;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::QueryResult;
 
-use super::{DemoLogin, demo_password};
+use super::{DemoLogin, demo_password, reset_passwords};
 use crate::auth::password::hash_password;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::AppError;
-use crate::models::bulk;
+use crate::models::{User, bulk};
 use crate::state::AppState;
 
 pub use crate::models::bulk::Counts;
@@ -226,7 +226,8 @@ pub fn load(
 
 /// Loads the national data set at `scale` into an empty database, all of it or none, and
 /// returns a login for every account, with fresh random passwords (printed only once).
-/// Refuses a database that already holds organisations, users or residents.
+/// When the national data set was loaded before, gives its accounts fresh passwords
+/// instead (whatever the scale). Refuses a database that holds anything else.
 pub async fn load_demo(
     state: &AppState,
     scale: f64,
@@ -236,7 +237,21 @@ pub async fn load_demo(
         scale > 0.0 && scale.is_finite(),
         "the scale must be a number above 0"
     );
-    if !state.db.run(|conn| Ok(bulk::is_empty(conn)?)).await? {
+    let (empty, loaded) = state
+        .db
+        .run(|conn| {
+            let loaded = User::find_by_email(conn, ACCOUNTS[0].email)?.is_some();
+            Ok((bulk::is_empty(conn)?, loaded))
+        })
+        .await?;
+    if loaded {
+        let accounts = ACCOUNTS
+            .iter()
+            .map(|a| (a.role.to_owned(), a.email.to_owned()))
+            .collect();
+        return reset_passwords(state, accounts).await;
+    }
+    if !empty {
         anyhow::bail!(
             "the database already holds data, so the national demo was not loaded (use an empty database)"
         );
