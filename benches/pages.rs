@@ -273,7 +273,12 @@ async fn time(client: &Browser, path: &str, runs: usize) -> anyhow::Result<Timin
 }
 
 fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
 }
 
 fn size(bytes: usize) -> String {
@@ -298,7 +303,14 @@ fn row(who: &str, label: &str, t: &Timing, trivial: Option<&Timing>, goal: Durat
     }
     let ratio = trivial
         .filter(|tr| !tr.runs.is_empty())
-        .map(|tr| format!("{:.1}×", t.p95().as_secs_f64() / tr.p95().as_secs_f64()))
+        .map(|tr| {
+            let ratio = t.p95().as_secs_f64() / tr.p95().as_secs_f64();
+            if ratio < 10.0 {
+                format!("{ratio:.1}×")
+            } else {
+                format!("{ratio:.0}×")
+            }
+        })
         .unwrap_or_default();
     let mut goals = Vec::new();
     if t.bytes > MAX_BYTES {
