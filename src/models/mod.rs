@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod app_secret;
 pub mod attendance;
 pub mod audit;
+pub mod bulk;
 pub mod checkpoint;
 pub mod cohort;
 pub mod course_session;

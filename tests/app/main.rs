@@ -30,6 +30,7 @@ mod input_safety;
 mod layers;
 mod logs;
 mod multi_server;
+mod national;
 mod outcomes_api;
 mod outcomes_web;
 mod password_upgrade;
