@@ -7,6 +7,7 @@ pub mod app_secret;
 pub mod attendance;
 pub mod audit;
 pub mod checkpoint;
+pub mod choice;
 pub mod cohort;
 pub mod course_session;
 pub mod deprivation;
