@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 
+use super::cohort::OPEN;
 use super::information_session::InformationSession;
 use super::{Cohort, Programme};
 use crate::db::DbConnection;
-use crate::domain::CohortStatus;
 use crate::schema::{cohorts, enrolments, information_sessions, programme_partners, programmes};
 
 diesel::define_sql_function! {
@@ -40,13 +40,6 @@ impl ChoiceFilter<'_> {
         (!q.is_empty()).then(|| format!("%{}%", escape_like(&q.to_lowercase())))
     }
 }
-
-/// The statuses of cohorts one can still enrol in and that are not over.
-const OPEN: [CohortStatus; 3] = [
-    CohortStatus::Planned,
-    CohortStatus::Recruiting,
-    CohortStatus::Running,
-];
 
 /// Open cohorts with their programme's name: those starting on or after `today` soonest
 /// first, then those already running, latest start first; at most `filter.limit`.
