@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod bulk;
 pub mod checkpoint;
+pub mod choice;
 pub mod cohort;
 pub mod course_session;
 pub mod deprivation;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 pub use input::CohortInput;
 
+use super::pickers::Choices;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -154,10 +155,16 @@ pub fn roster(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Vec<
     Ok(Enrolment::roster(conn, id)?)
 }
 
-/// The programmes a cohort form offers: those the actor's organisation partners in.
-pub fn programme_choices(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<Programme>> {
+/// The programmes a cohort form offers: a few of those the actor's organisation partners
+/// in, newest first or matching `search`, with `selected` among them.
+pub fn programme_choices(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    search: &str,
+    selected: Option<i32>,
+) -> AppResult<Choices<Programme>> {
     actor.require(Permission::ManageCohorts)?;
-    Ok(Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?)
+    super::pickers::programmes(conn, actor, search, selected)
 }
 
 /// The cohort to fill the change form with.
