@@ -9,15 +9,13 @@ use chrono::NaiveDate;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
-use crate::models::{AuditAction, AuditEvent, Cohort, MAX_PAGE_SIZE, NewAuditEvent, Programme};
+use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
 use crate::reports::report::{check_visible, programme_lines};
 use crate::reports::{CohortReport, ProgrammeFilter, ReportLine};
 
 /// A programme report as its page shows it.
 #[derive(Debug, Clone)]
 pub struct ProgrammeReport {
-    /// The programmes the actor may choose from.
-    pub programmes: Vec<Programme>,
     /// One line per cohort in range.
     pub lines: Vec<ReportLine>,
     /// The total line.
@@ -51,7 +49,7 @@ pub fn cohort_report(
 }
 
 /// The programme report of `filter` (its scope is set from the actor): one line per
-/// cohort, the total, and the programmes to choose from.
+/// cohort and the total.
 pub fn programme_report(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -62,12 +60,7 @@ pub fn programme_report(
     let filter = in_scope(actor, filter);
     let mut lines = Vec::new();
     let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
-    let programmes = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?;
-    Ok(ProgrammeReport {
-        programmes,
-        lines,
-        total,
-    })
+    Ok(ProgrammeReport { lines, total })
 }
 
 /// Checks, before a download of a cohort's figures starts, that the actor may export

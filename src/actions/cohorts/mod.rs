@@ -11,12 +11,13 @@ use serde::Serialize;
 pub use input::CohortInput;
 pub use list::{CohortListQuery, list, roster, sessions};
 
+use super::pickers::Choices;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::{Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, Programme, RosterEntry};
+use crate::models::{Cohort, CourseSession, Enrolment, Programme, RosterEntry};
 
 /// A cohort with what its page summarises.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -115,10 +116,16 @@ pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Coh
     })
 }
 
-/// The programmes a cohort form offers: those the actor's organisation partners in.
-pub fn programme_choices(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<Programme>> {
+/// The programmes a cohort form offers: a few of those the actor's organisation partners
+/// in, newest first or matching `search`, with `selected` among them.
+pub fn programme_choices(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    search: &str,
+    selected: Option<i32>,
+) -> AppResult<Choices<Programme>> {
     actor.require(Permission::ManageCohorts)?;
-    Ok(Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?)
+    super::pickers::programmes(conn, actor, search, selected)
 }
 
 /// The cohort to fill the change form with.

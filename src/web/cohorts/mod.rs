@@ -6,7 +6,7 @@ mod show;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -19,11 +19,11 @@ use crate::actions::cohorts::{self, CohortListQuery};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::{Actor, CohortStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::extract::{Paging, PathId, Query};
-use crate::models::Programme;
+use crate::extract::{Paging, PathId};
 use crate::models::cohort_list::{CohortOrder, CohortRow};
 use crate::state::AppState;
 use crate::web::paging::Pager;
+use crate::web::picker::{Picker, Searches};
 
 /// The cohorts list.
 #[derive(Template, WebTemplate)]
@@ -44,7 +44,7 @@ pub struct CohortFormPage {
     layout: Layout,
     errors: FieldErrors,
     form: CohortForm,
-    programmes: Vec<Programme>,
+    programmes: Picker,
     editing: Option<i32>,
     statuses: &'static [(&'static str, &'static str)],
 }
@@ -84,13 +84,14 @@ pub async fn list(
     })
 }
 
-/// `GET /cohorts/new`
+/// `GET /cohorts/new?programme_q=`
 pub async fn new(
     actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(searches): Query<Searches>,
 ) -> AppResult<Response> {
-    let form = CohortForm::blank();
+    let form = CohortForm::blank().searching(searches.programme_q);
     render_form(&state, actor, &user, form, None, FieldErrors::new()).await
 }
 
@@ -176,10 +177,15 @@ async fn render_form(
     editing: Option<i32>,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let programmes = state
+    let (search, selected) = (
+        form.programme_q.clone(),
+        form.programme_id.trim().parse().ok(),
+    );
+    let choices = state
         .db
-        .run(move |conn| cohorts::programme_choices(conn, &actor))
+        .run(move |conn| cohorts::programme_choices(conn, &actor, &search, selected))
         .await?;
+    let programmes = form::programme_picker(choices, &form);
     let title = if editing.is_some() {
         "Change cohort"
     } else {
