@@ -33,6 +33,8 @@ mod multi_server;
 mod national;
 mod outcomes_api;
 mod outcomes_web;
+mod paging;
+mod paging_api;
 mod password_upgrade;
 mod pg_backup;
 mod pickers;

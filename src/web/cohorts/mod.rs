@@ -9,18 +9,20 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 
 pub use form::CohortForm;
 pub use show::{GenerateForm, NoticeQuery, generate, show};
 
 use super::{Layout, Section, WebForm, see_other};
-use crate::actions::cohorts;
+use crate::actions::cohorts::{self, CohortListQuery};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::{Actor, CohortStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::extract::PathId;
-use crate::models::Cohort;
+use crate::extract::{Paging, PathId};
+use crate::models::cohort_list::{CohortOrder, CohortRow};
 use crate::state::AppState;
+use crate::web::paging::Pager;
 use crate::web::picker::{Picker, Searches};
 
 /// The cohorts list.
@@ -28,7 +30,10 @@ use crate::web::picker::{Picker, Searches};
 #[template(path = "cohorts/list.html")]
 pub struct CohortListPage {
     layout: Layout,
-    cohorts: Vec<(Cohort, String)>,
+    cohorts: Vec<CohortRow>,
+    filters: CohortListQuery,
+    statuses: &'static [(&'static str, &'static str)],
+    pager: Pager,
     can_create: bool,
 }
 
@@ -44,19 +49,37 @@ pub struct CohortFormPage {
     statuses: &'static [(&'static str, &'static str)],
 }
 
-/// `GET /cohorts`
+/// `GET /cohorts?programme=&programme_id=&status=&year=`: newest first, a page at a time.
 pub async fn list(
     actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(filters): Query<CohortListQuery>,
+    paging: Paging<(NaiveDate, i32)>,
 ) -> AppResult<CohortListPage> {
-    let cohorts = state
+    let filter = filters.filter()?;
+    let page = state
         .db
-        .run(move |conn| cohorts::list_named(conn, &actor))
+        .run(move |conn| cohorts::list(conn, &actor, &filter, CohortOrder::Newest(paging)))
         .await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let pager = Pager::new(
+        "/cohorts",
+        &[
+            ("programme", &text(&filters.programme)),
+            ("programme_id", &text(&filters.programme_id)),
+            ("status", &text(&filters.status)),
+            ("year", &text(&filters.year)),
+        ],
+        &paging,
+        &page,
+    );
     Ok(CohortListPage {
         layout: Layout::new("Cohorts", &user, Section::Cohorts),
-        cohorts,
+        cohorts: page.items,
+        filters,
+        statuses: CohortStatus::OPTIONS,
+        pager,
         can_create: user.can(Permission::ManageCohorts),
     })
 }
