@@ -6,11 +6,11 @@
 //!
 //! `cargo bench --bench reports`; see docs/BENCHMARKS.md.
 
-// In a folder of their own, so cargo does not take them for benches.
+// In folders of their own, so cargo does not take them for benches.
 #[path = "reports/baseline.rs"]
 mod baseline;
-#[path = "reports/synth.rs"]
-mod synth;
+#[path = "shared/scratch.rs"]
+mod scratch;
 
 use std::io::Write;
 use std::path::Path;
@@ -23,10 +23,12 @@ use diesel::prelude::*;
 use diesel::sql_query;
 use diesel::sql_types::Text;
 use pathways::db::{Db, DbConnection, DbManager, run_migrations, write_transaction};
+use pathways::demo::national as synth;
 use pathways::reports::export::{PARTICIPANT_COLUMNS, write_participants, writer};
 use pathways::reports::report::{ProgrammeFilter, cohort_report, cohorts_in, programme_report};
 
 use baseline::Shell;
+use scratch::Scratch;
 
 /// Timed runs after the warm-up.
 const RUNS: usize = 3;
@@ -61,17 +63,13 @@ fn main() -> anyhow::Result<()> {
         &shape,
     )?;
     if let Ok(server) = std::env::var("BENCH_DATABASE_URL") {
-        let name = format!("pathways_bench_{}", std::process::id());
-        let url = database_url(&server, &name)?;
-        let mut admin = DbManager::from_url(&server)?.open()?;
-        // One statement per call: CREATE DATABASE refuses to run inside a transaction block.
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
-        admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        let scratch = Scratch::create(&server, "pathways_bench")?;
+        let url = scratch.url.clone();
         let result = run_backend("PostgreSQL", &url, Target::Postgres(&url), &shape);
         if keep {
             println!("\nkept PostgreSQL database {url}");
         } else {
-            admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+            scratch.drop_database()?;
         }
         result?;
     }
@@ -80,24 +78,6 @@ fn main() -> anyhow::Result<()> {
         let _kept = dir.keep();
     }
     Ok(())
-}
-
-/// `server` with its database name replaced by `name`.
-fn database_url(server: &str, name: &str) -> anyhow::Result<String> {
-    let (base, query) = server.split_once('?').unwrap_or((server, ""));
-    let after_scheme = base
-        .find("://")
-        .context("BENCH_DATABASE_URL needs a scheme")?
-        + 3;
-    let path = base[after_scheme..]
-        .find('/')
-        .map_or(base.len(), |i| after_scheme + i);
-    let query = if query.is_empty() {
-        String::new()
-    } else {
-        format!("?{query}")
-    };
-    Ok(format!("{}/{name}{query}", &base[..path]))
 }
 
 #[derive(Clone, Copy)]
@@ -200,7 +180,9 @@ fn run_backend(
     run_migrations(conn)?;
 
     let started = Instant::now();
-    let counts = write_transaction(conn, |c| synth::load(c, shape))?;
+    // Nobody signs in here: the accounts get a hash no password matches.
+    let hashes = vec!["unusable".to_owned(); synth::ACCOUNTS.len()];
+    let counts = write_transaction(conn, |c| synth::load(c, shape, &hashes, &mut |_| {}))?;
     let loaded = started.elapsed();
     let started = Instant::now();
     let size = match target {

@@ -57,10 +57,7 @@ pub fn overview(conn: &mut DbConnection, actor: &Actor, queue: QueueScope) -> Ap
     let sees_people = actor.can(Permission::ViewParticipants);
     let programmes = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?;
     let programmes = Programme::with_details(conn, programmes)?;
-    let cohorts: Vec<Cohort> = Cohort::list(conn, scope, None, None)?
-        .into_iter()
-        .filter(|c| c.status.is_open())
-        .collect();
+    let cohorts = Cohort::open(conn, scope)?;
     let ids: Vec<i32> = cohorts.iter().map(|c| c.id).collect();
     let rosters = Enrolment::rosters(conn, &ids)?;
     let attendance = CohortAttendance::load_many(conn, &ids, actor.today)?;

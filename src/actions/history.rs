@@ -44,10 +44,6 @@ pub struct ResidentHistory {
     pub trail: Paged<(AuditEvent, Option<String>)>,
     /// Information sessions they attended, in programmes the actor partners in.
     pub attended_sessions: Vec<InformationSession>,
-    /// Information sessions of the actor's programmes they could still be noted at.
-    pub available_sessions: Vec<InformationSession>,
-    /// Cohorts the actor may see that are open and that they are not in.
-    pub open_cohorts: Vec<Cohort>,
 }
 
 /// Resident `id`'s history as `actor` may see it (see [`VisibleHistory`]): the one read-side
@@ -112,12 +108,6 @@ pub fn resident(
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();
-    let open_cohorts = Cohort::list(conn, actor.scope(), None, None)?
-        .into_iter()
-        .filter(|c| c.status.is_open())
-        .filter(|c| !cohort_ids.contains(&c.id))
-        .collect();
-    let available_sessions = available_sessions(conn, actor, &seen.attended_sessions)?;
     Ok(ResidentHistory {
         participant: seen.participant,
         enrolments: seen.enrolments,
@@ -127,8 +117,6 @@ pub fn resident(
         organisations,
         trail,
         attended_sessions: seen.attended_sessions,
-        available_sessions,
-        open_cohorts,
     })
 }
 
@@ -137,19 +125,5 @@ fn partner_programmes(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<i
     Ok(Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?
         .iter()
         .map(|p| p.id)
-        .collect())
-}
-
-/// The information sessions of the actor's programmes a resident who attended
-/// `attended` could still be noted at.
-fn available_sessions(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    attended: &[InformationSession],
-) -> AppResult<Vec<InformationSession>> {
-    let programmes = partner_programmes(conn, actor)?;
-    Ok(InformationSession::list_for_programmes(conn, &programmes)?
-        .into_iter()
-        .filter(|s| !attended.iter().any(|a| a.id == s.id))
         .collect())
 }

@@ -1,22 +1,62 @@
 //! Information sessions: recording one for a programme and noting a resident who
 //! registered there. The programme (and the resident) must be visible to the actor.
 
+use chrono::NaiveDate;
+
 use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::information_session::{self, InformationSession, InformationSessionInput};
+use crate::models::page::{PageRequest, Paged};
 use crate::models::{Programme, access};
 
-/// A programme's information sessions with the number of named residents at each,
-/// newest first.
+/// `?year=`: the information sessions list's filter, read as text so a bad value is
+/// answered 422 naming it.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct InformationSessionQuery {
+    /// Only sessions held in this year (e.g. 2026).
+    #[param(value_type = Option<i32>)]
+    pub year: Option<String>,
+}
+
+impl InformationSessionQuery {
+    /// The year asked for, if any; 422 when it is not a year.
+    pub fn year(&self) -> AppResult<Option<i32>> {
+        match self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            None => Ok(None),
+            Some(y) => y
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=9999).contains(y))
+                .map(Some)
+                .ok_or_else(|| AppError::invalid("year", "year must be a year, like 2026")),
+        }
+    }
+}
+
+/// A page of a programme's information sessions with the number of named residents at
+/// each, newest first (sessions are recorded once held, so there are none to come),
+/// optionally of one year.
 pub fn list(
     conn: &mut DbConnection,
     actor: &Actor,
     programme_id: i32,
-) -> AppResult<Vec<(InformationSession, i64)>> {
+    year: Option<i32>,
+    request: &PageRequest<(NaiveDate, i32)>,
+) -> AppResult<Paged<(InformationSession, i64)>> {
     actor.require(Permission::ViewProgrammes)?;
     Programme::find_visible(conn, programme_id, actor.scope())?;
-    Ok(InformationSession::list_for_programme(conn, programme_id)?)
+    let rows = InformationSession::page_for_programme(conn, programme_id, year, request)?;
+    Ok(Paged::from_fetched(rows, request, |(s, _)| {
+        (s.held_on, s.id)
+    }))
 }
 
 /// Records an information session of a programme the actor's organisation partners in,

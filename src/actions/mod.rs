@@ -14,6 +14,7 @@ pub mod information_sessions;
 pub mod organisations;
 pub mod participants;
 pub mod personal_data;
+pub mod pickers;
 pub mod programmes;
 pub mod registers;
 pub mod reports;

@@ -3,8 +3,11 @@
 use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult};
+use diesel::OptionalExtension;
+
 use crate::models::Organisation;
 use crate::models::organisation::{create_audited, validate_new};
+use crate::models::page::{PageRequest, Paged};
 
 /// Organisations the actor may see, by id after `after`, at most `limit`: admins all;
 /// others their own and the partners of their organisation's programmes.
@@ -21,10 +24,24 @@ pub fn list_visible(
     Ok(Organisation::page(conn, visible.as_deref(), after, limit)?)
 }
 
-/// Every organisation, for the admin page.
-pub fn list_all(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<Organisation>> {
+/// A page of organisations for the admin page, by name, searched by `q`; with the name
+/// of the organisation just added (`added`), wherever it falls in the list. 422 for a
+/// cursor naming no organisation.
+pub fn admin_page(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    q: &str,
+    request: &PageRequest<i32>,
+    added: Option<i32>,
+) -> AppResult<(Paged<Organisation>, Option<String>)> {
     actor.require(Permission::ManageOrganisations)?;
-    Ok(Organisation::list_all(conn)?)
+    let rows = Organisation::page_by_name(conn, q, request)?
+        .ok_or_else(crate::models::page::bad_cursor)?;
+    let added = match added {
+        Some(id) => Organisation::find(conn, id).optional()?.map(|o| o.name),
+        None => None,
+    };
+    Ok((Paged::from_fetched(rows, request, |o| o.id), added))
 }
 
 /// Adds an organisation (admins), audited; 422 for a bad name or kind, 409 for a name

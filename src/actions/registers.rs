@@ -10,6 +10,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Mark, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
+use crate::models::page::{PageRequest, Paged, whole};
 use crate::models::register::{self, MarkEntry, RegisterLine};
 use crate::models::{Cohort, CourseSession, Enrolment};
 
@@ -68,6 +69,21 @@ fn view(
 /// The register of a session the actor may see, for roles that see residents.
 pub fn show(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<RegisterView> {
     view(conn, actor, Permission::ViewParticipants, id)
+}
+
+/// A page of a session's register for the API: its lines in roster order, after the
+/// line of enrolment `request.after` (the cursor carries that id, never a name); 422 when
+/// it is not on this register.
+pub fn page(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    request: &PageRequest<i32>,
+) -> AppResult<(CourseSession, Paged<RegisterLine>)> {
+    let view = show(conn, actor, id)?;
+    let page = whole::after_row(view.lines, request, |line| line.enrolment_id)
+        .ok_or_else(crate::models::page::bad_cursor)?;
+    Ok((view.session, page))
 }
 
 /// The entries checked against the cohort's roster: each enrolment of the cohort, listed

@@ -10,7 +10,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::models::page::{PageRequest, Paged};
-use crate::models::{AuditAction, AuditEvent, Cohort, MAX_PAGE_SIZE, NewAuditEvent, Programme};
+use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
 use crate::reports::programme_report as report_lines;
 use crate::reports::report::{check_visible, cohort_keys, cohorts_in, programme_lines};
 use crate::reports::{CohortReport, ProgrammeFilter, ReportLine};
@@ -18,8 +18,6 @@ use crate::reports::{CohortReport, ProgrammeFilter, ReportLine};
 /// A programme report as its page shows it.
 #[derive(Debug, Clone)]
 pub struct ProgrammeReport {
-    /// The programmes the actor may choose from.
-    pub programmes: Vec<Programme>,
     /// One line per cohort in range.
     pub lines: Vec<ReportLine>,
     /// The total line.
@@ -53,7 +51,7 @@ pub fn cohort_report(
 }
 
 /// The programme report of `filter` (its scope is set from the actor): one line per
-/// cohort, the total, and the programmes to choose from.
+/// cohort and the total.
 pub fn programme_report(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -64,19 +62,12 @@ pub fn programme_report(
     let filter = in_scope(actor, filter);
     let mut lines = Vec::new();
     let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
-    let programmes = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?;
-    Ok(ProgrammeReport {
-        programmes,
-        lines,
-        total,
-    })
+    Ok(ProgrammeReport { lines, total })
 }
 
 /// A page of the programme report as the `/reports` page shows it.
 #[derive(Debug, Clone)]
 pub struct ProgrammeReportPage {
-    /// The programmes the actor may choose from.
-    pub programmes: Vec<Programme>,
     /// The lines of the page's cohorts, by start date then id; `next` starts the next.
     pub lines: Paged<ReportLine>,
     /// The total over every cohort of the filter, not only the page's.
@@ -104,9 +95,7 @@ pub fn programme_report_page(
     // The total needs every cohort's people; lines are not kept, so memory stays flat.
     let every = cohorts_in(conn, &filter)?;
     let total = report_lines(conn, &every, as_at, |_| {})?;
-    let programmes = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?;
     Ok(ProgrammeReportPage {
-        programmes,
         lines: Paged {
             items: lines,
             next: keys.next,

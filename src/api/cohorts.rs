@@ -4,41 +4,36 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, Cursor, ErrorBody, OptionalJson, Page, list_page};
-use crate::actions::cohorts::{self, CohortInput};
+use crate::actions::cohorts::{self, CohortInput, CohortListQuery};
 use crate::auth::Permission;
 use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::{PathId, Query};
-use crate::models::page::Paged;
+use crate::models::cohort_list::CohortOrder;
 use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
 use crate::state::AppState;
 
 pub use crate::actions::cohorts::CohortView;
 
-/// `?programme_id=`
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-pub struct CohortQuery {
-    /// Only cohorts of this programme.
-    pub programme_id: Option<i32>,
-}
-
-/// Cohorts the caller may see.
+/// Cohorts the caller may see, by id, narrowed by programme, status or start year.
 #[utoipa::path(get, path = "/cohorts", tag = "cohorts",
-    params(CohortQuery, super::CursorQuery),
-    responses((status = 200, description = "A page of cohorts", body = Page<Cohort>), (status = 401, description = "Not signed in", body = ErrorBody)))]
+    params(CohortListQuery, super::CursorQuery),
+    responses((status = 200, description = "A page of cohorts", body = Page<Cohort>), (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "A filter or the cursor is not valid", body = ErrorBody)))]
 pub async fn list(
     actor: Actor,
     State(state): State<AppState>,
-    Query(q): Query<CohortQuery>,
+    Query(q): Query<CohortListQuery>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<Cohort>>> {
+    let filter = q.filter()?;
     list_page(&state, move |conn| {
-        let after = Some((cursor.after.unwrap_or(0), cursor.fetch()));
-        let rows = cohorts::list(conn, &actor, q.programme_id, after)?;
-        Ok(Paged::from_fetched(rows, &cursor, |c| c.id))
+        let page = cohorts::list(conn, &actor, &filter, CohortOrder::ById(cursor))?;
+        Ok(page.map(|row| row.cohort))
     })
     .await
 }
@@ -108,12 +103,13 @@ pub struct GenerateRequest {
     pub replace: bool,
 }
 
-/// A page-less list of sessions.
+/// A cohort's sessions.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionList {
     /// The sessions in date order.
     pub items: Vec<CourseSession>,
-    /// Always null: a schedule comes whole.
+    /// Pass as `?cursor=` for the next page; null on the last page (and always after
+    /// generating: a new schedule comes whole).
     pub next_cursor: Option<String>,
 }
 
@@ -142,21 +138,23 @@ pub async fn generate(
     ))
 }
 
-/// The cohort's sessions.
-#[utoipa::path(get, path = "/cohorts/{id}/sessions", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id")),
-    responses((status = 200, description = "Sessions in date order", body = SessionList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+/// The cohort's sessions, a page at a time (cursor: the last session's date and id).
+#[utoipa::path(get, path = "/cohorts/{id}/sessions", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id"), super::CursorQuery),
+    responses((status = 200, description = "Sessions in date order", body = SessionList), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn sessions(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
+    cursor: Cursor<(NaiveDate, i32)>,
 ) -> AppResult<Json<SessionList>> {
-    let items = state
+    let page = state
         .db
-        .run(move |conn| cohorts::sessions(conn, &actor, id))
+        .run(move |conn| cohorts::sessions(conn, &actor, id, &cursor))
         .await?;
     Ok(Json(SessionList {
-        items,
-        next_cursor: None,
+        items: page.items,
+        next_cursor: page.next,
     }))
 }
 
@@ -165,25 +163,28 @@ pub async fn sessions(
 pub struct RosterList {
     /// Enrolments by family name.
     pub items: Vec<RosterEntry>,
-    /// Always null: a roster comes whole.
+    /// Pass as `?cursor=` for the next page (the last enrolment's id); null on the last
+    /// page.
     pub next_cursor: Option<String>,
 }
 
-/// The cohort's enrolments (its roster).
-#[utoipa::path(get, path = "/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = i32, Path, description = "Cohort id")),
-    responses((status = 200, description = "The roster", body = RosterList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+/// The cohort's enrolments (its roster), a page at a time.
+#[utoipa::path(get, path = "/cohorts/{id}/enrolments", tag = "enrolments", params(("id" = i32, Path, description = "Cohort id"), super::CursorQuery),
+    responses((status = 200, description = "The roster", body = RosterList), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn enrolments(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
+    cursor: Cursor,
 ) -> AppResult<Json<RosterList>> {
-    let items = state
+    let page = state
         .db
-        .run(move |conn| cohorts::roster(conn, &actor, id))
+        .run(move |conn| cohorts::roster(conn, &actor, id, &cursor))
         .await?;
     Ok(Json(RosterList {
-        items,
-        next_cursor: None,
+        items: page.items,
+        next_cursor: page.next,
     }))
 }
 

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
@@ -24,7 +25,8 @@ use crate::state::AppState;
 pub struct EmploymentList {
     /// The jobs the caller may see.
     pub items: Vec<EmploymentView>,
-    /// Always null: a person's jobs come whole.
+    /// Pass as `?cursor=` for the next page (the last job's start date and id); null on
+    /// the last page.
     pub next_cursor: Option<String>,
 }
 
@@ -145,19 +147,21 @@ pub async fn progression(
 }
 
 /// A resident's jobs the caller may see (HR: only at their own organisation).
-#[utoipa::path(get, path = "/participants/{id}/employments", tag = "employments", params(("id" = i32, Path, description = "Participant id")),
-    responses((status = 200, description = "Jobs, oldest first", body = EmploymentList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+#[utoipa::path(get, path = "/participants/{id}/employments", tag = "employments", params(("id" = i32, Path, description = "Participant id"), super::CursorQuery),
+    responses((status = 200, description = "Jobs, oldest first", body = EmploymentList), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn for_participant(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
+    cursor: super::Cursor<(NaiveDate, i32)>,
 ) -> AppResult<Json<EmploymentList>> {
-    let items = state
+    let page = state
         .db
-        .run(move |conn| jobs::for_participant(conn, &actor, id))
+        .run(move |conn| jobs::for_participant(conn, &actor, id, &cursor))
         .await?;
     Ok(Json(EmploymentList {
-        items,
-        next_cursor: None,
+        items: page.items,
+        next_cursor: page.next,
     }))
 }

@@ -3,13 +3,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ErrorBody};
-use crate::actions::information_sessions;
+use crate::actions::information_sessions::{self, InformationSessionQuery};
 use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
-use crate::extract::PathId;
+use crate::extract::{PathId, Query};
 use crate::models::information_session::{InformationSession, InformationSessionInput};
 use crate::state::AppState;
 
@@ -28,23 +29,30 @@ pub struct InformationSessionView {
 pub struct InformationSessionList {
     /// Newest first.
     pub items: Vec<InformationSessionView>,
-    /// Always null: a programme's sessions come whole.
+    /// Pass as `?cursor=` for the next page (the last session's date and id); null on
+    /// the last page.
     pub next_cursor: Option<String>,
 }
 
-/// A programme's information sessions.
-#[utoipa::path(get, path = "/programmes/{id}/information-sessions", tag = "programmes", params(("id" = i32, Path, description = "Programme id")),
-    responses((status = 200, description = "Sessions, newest first", body = InformationSessionList), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+/// A programme's information sessions, newest first, a page at a time.
+#[utoipa::path(get, path = "/programmes/{id}/information-sessions", tag = "programmes",
+    params(("id" = i32, Path, description = "Programme id"), InformationSessionQuery, super::CursorQuery),
+    responses((status = 200, description = "Sessions, newest first", body = InformationSessionList), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "The year or the cursor is not valid", body = ErrorBody)))]
 pub async fn list(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
+    Query(q): Query<InformationSessionQuery>,
+    cursor: super::Cursor<(NaiveDate, i32)>,
 ) -> AppResult<Json<InformationSessionList>> {
-    let items = state
+    let year = q.year()?;
+    let page = state
         .db
-        .run(move |conn| information_sessions::list(conn, &actor, id))
+        .run(move |conn| information_sessions::list(conn, &actor, id, year, &cursor))
         .await?;
-    let items = items
+    let items = page
+        .items
         .into_iter()
         .map(|(session, named_attendees)| InformationSessionView {
             session,
@@ -53,7 +61,7 @@ pub async fn list(
         .collect();
     Ok(Json(InformationSessionList {
         items,
-        next_cursor: None,
+        next_cursor: page.next,
     }))
 }
 

@@ -9,14 +9,22 @@ use super::{ApiJson, Cursor, ErrorBody, Page, list_page};
 use crate::actions::programmes::{self, ProgrammeInput};
 use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
-use crate::extract::PathId;
+use crate::extract::{PathId, Query};
 use crate::models::ProgrammeDetails;
-use crate::models::page::Paged;
 use crate::state::AppState;
 
-/// Programmes the caller may see (all for admins).
+/// `?q=`: part of a programme's name.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct ProgrammeQuery {
+    /// Only programmes whose name contains this (any case).
+    pub q: Option<String>,
+}
+
+/// Programmes the caller may see (all for admins), by id, optionally searched by name.
 #[utoipa::path(get, path = "/programmes", tag = "programmes",
-    params(super::CursorQuery),
+    params(ProgrammeQuery, super::CursorQuery),
     responses(
         (status = 200, description = "A page of programmes", body = Page<ProgrammeDetails>),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -24,11 +32,12 @@ use crate::state::AppState;
 pub async fn list(
     actor: Actor,
     State(state): State<AppState>,
+    Query(q): Query<ProgrammeQuery>,
     cursor: Cursor,
 ) -> AppResult<Json<Page<ProgrammeDetails>>> {
+    let name = q.q.unwrap_or_default();
     list_page(&state, move |conn| {
-        let rows = programmes::list(conn, &actor, cursor.after.unwrap_or(0), cursor.fetch())?;
-        Ok(Paged::from_fetched(rows, &cursor, |p| p.id))
+        programmes::search(conn, &actor, &name, &cursor)
     })
     .await
 }

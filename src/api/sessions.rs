@@ -39,7 +39,8 @@ pub struct Register {
     pub session: CourseSession,
     /// One line per enrolment on the register.
     pub items: Vec<RegisterLine>,
-    /// Always null: a register comes whole.
+    /// On `GET`: pass as `?cursor=` for the next page (the last line's enrolment id),
+    /// null on the last page. After saving: always null, the saved register comes whole.
     pub next_cursor: Option<String>,
 }
 
@@ -54,18 +55,24 @@ impl From<RegisterView> for Register {
 }
 
 /// The register of a session: one line per enrolment, with its mark if taken.
-#[utoipa::path(get, path = "/sessions/{id}/attendance", tag = "attendance", params(("id" = i32, Path, description = "Session id")),
-    responses((status = 200, description = "The register", body = Register), (status = 404, description = "Not found or not visible", body = ErrorBody)))]
+#[utoipa::path(get, path = "/sessions/{id}/attendance", tag = "attendance", params(("id" = i32, Path, description = "Session id"), super::CursorQuery),
+    responses((status = 200, description = "The register, a page at a time", body = Register), (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn register(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
+    cursor: super::Cursor,
 ) -> AppResult<Json<Register>> {
-    let view = state
+    let (session, page) = state
         .db
-        .run(move |conn| registers::show(conn, &actor, id))
+        .run(move |conn| registers::page(conn, &actor, id, &cursor))
         .await?;
-    Ok(Json(view.into()))
+    Ok(Json(Register {
+        session,
+        items: page.items,
+        next_cursor: page.next,
+    }))
 }
 
 /// Saves a register in one transaction: `[{enrolment_id, status}]`, status null to clear.

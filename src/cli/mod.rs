@@ -49,6 +49,8 @@ enum Command {
         /// Load the demo data into an empty database and print the demo logins.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        national: NationalArgs,
         /// Set when users reach the app over HTTPS: Secure, __Host- cookies and HSTS.
         #[arg(long, env = "PATHWAYS_SECURE_COOKIES")]
         secure_cookies: bool,
@@ -61,7 +63,7 @@ enum Command {
     /// Apply pending database migrations.
     Migrate,
     /// Load the demo data into an empty database and print the demo logins.
-    Demo,
+    Demo(NationalArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -90,6 +92,17 @@ enum Command {
     Erase(data::EraseArgs),
     /// Erase residents with no activity for a number of years.
     Retention(data::RetentionArgs),
+}
+
+/// The national data set instead of the small demo.
+#[derive(Debug, clap::Args)]
+struct NationalArgs {
+    /// Load the national data set (6,000 cohorts, 7.2 million attendance rows) instead.
+    #[arg(long)]
+    national: bool,
+    /// Size of the national data set: 1.0 is national, 0.01 a quick 60 cohorts.
+    #[arg(long, default_value_t = 1.0, requires = "national")]
+    scale: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,15 +169,22 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
     let state = open(config, migrate_only, serving).await?;
     match cli.command {
         Command::Migrate => Ok(()),
-        Command::Serve { addr, demo, .. } => {
+        Command::Serve {
+            addr,
+            demo,
+            national,
+            ..
+        } => {
             if demo {
-                let logins = crate::demo::load(&state, demo_progress()).await?;
+                let logins = load_demo(&state, &national).await?;
                 print_demo(&logins, &format!("http://{addr}"));
+            } else if national.national {
+                bail!("--national goes with --demo");
             }
             serve(state, addr).await
         }
-        Command::Demo => {
-            let logins = crate::demo::load(&state, demo_progress()).await?;
+        Command::Demo(national) => {
+            let logins = load_demo(&state, &national).await?;
             print_demo(&logins, "http://127.0.0.1:8080");
             Ok(())
         }
@@ -189,6 +209,26 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Erase(args) => data::erase(&state, args).await,
         Command::Retention(args) => data::retention(&state, args).await,
     }
+}
+
+/// Loads the small demo, or the national data set when asked.
+async fn load_demo(
+    state: &AppState,
+    national: &NationalArgs,
+) -> anyhow::Result<Vec<crate::demo::DemoLogin>> {
+    if !national.national {
+        return crate::demo::load(state, demo_progress()).await;
+    }
+    let shape = crate::demo::national::Shape::at(national.scale);
+    let bar = crate::progress::bar(shape.steps(), "Loading the national demo");
+    let ticks = bar.clone();
+    let logins = crate::demo::national::load_demo(state, national.scale, move |pass| {
+        ticks.set_message(pass);
+        ticks.inc(1);
+    })
+    .await;
+    bar.finish_and_clear();
+    logins
 }
 
 /// A progress bar over the demo's cohorts, advanced as each one is replayed.
@@ -291,9 +331,10 @@ async fn shutdown_signal() {
 
 fn print_demo(logins: &[crate::demo::DemoLogin], base: &str) {
     println!("Demo data is loaded. Sign in at {base}/sign-in with one of these logins:");
+    let width = logins.iter().map(|l| l.email.len()).max().unwrap_or(0);
     for login in logins {
         println!(
-            "  {:<12} {:<34} password: {}",
+            "  {:<12} {:<width$} password: {}",
             login.role, login.email, login.password
         );
     }

@@ -5,6 +5,7 @@ mod cast;
 pub mod golden;
 mod history;
 mod jobs;
+pub mod national;
 
 use serde::Deserialize;
 
@@ -77,7 +78,8 @@ pub async fn load(
         })
         .await?;
     if demo_present {
-        return reset_passwords(state, users).await;
+        let accounts = users.into_iter().map(|u| (u.role, u.email)).collect();
+        return reset_passwords(state, accounts).await;
     }
     if any_user {
         anyhow::bail!(
@@ -180,24 +182,28 @@ async fn create_partners_and_programme(state: &AppState) -> anyhow::Result<()> {
         .map_err(|e| anyhow::Error::new(e).context("cannot load the demo"))
 }
 
-async fn reset_passwords(state: &AppState, users: Vec<UserRow>) -> anyhow::Result<Vec<DemoLogin>> {
-    let mut logins = Vec::with_capacity(users.len());
-    for row in users {
+/// Gives each of these (role, email) users a fresh random password and returns the logins.
+async fn reset_passwords(
+    state: &AppState,
+    accounts: Vec<(String, String)>,
+) -> anyhow::Result<Vec<DemoLogin>> {
+    let mut logins = Vec::with_capacity(accounts.len());
+    for (role, email) in accounts {
         let password = demo_password();
         let hash = hash_password(password.clone()).await?;
-        let (email, now) = (row.email.clone(), state.clock.now());
+        let (address, now) = (email.clone(), state.clock.now());
         state
             .db
             .run(move |conn| {
-                if let Some(user) = User::find_by_email(conn, &email)? {
+                if let Some(user) = User::find_by_email(conn, &address)? {
                     User::set_password(conn, user.id, &hash, false, now)?;
                 }
                 Ok(())
             })
             .await?;
         logins.push(DemoLogin {
-            role: row.role,
-            email: row.email,
+            role,
+            email,
             password,
         });
     }

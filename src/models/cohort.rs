@@ -8,6 +8,13 @@ use crate::db::DbConnection;
 use crate::domain::CohortStatus;
 use crate::schema::{cohorts, programme_partners};
 
+/// The statuses of open cohorts ([`CohortStatus::is_open`]), for queries.
+pub const OPEN: [CohortStatus; 3] = [
+    CohortStatus::Planned,
+    CohortStatus::Recruiting,
+    CohortStatus::Running,
+];
+
 /// A cohort row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = cohorts)]
@@ -163,6 +170,24 @@ impl Cohort {
                 .order((cohorts::starts_on.desc(), cohorts::id.desc()))
                 .load(conn),
         }
+    }
+
+    /// Open cohorts (planned, recruiting or running) the caller may see, newest first:
+    /// read by the status index, not by loading every cohort and keeping the open ones.
+    pub fn open(conn: &mut DbConnection, scope: Option<i32>) -> QueryResult<Vec<Cohort>> {
+        let mut query = cohorts::table
+            .filter(cohorts::status.eq_any(OPEN))
+            .select(Cohort::as_select())
+            .into_boxed();
+        if let Some(org) = scope {
+            let mine = programme_partners::table
+                .filter(programme_partners::organisation_id.eq(org))
+                .select(programme_partners::programme_id);
+            query = query.filter(cohorts::programme_id.eq_any(mine));
+        }
+        query
+            .order((cohorts::starts_on.desc(), cohorts::id.desc()))
+            .load(conn)
     }
 
     /// Whether a cohort of this programme already has the name.

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::page::PageRequest;
 use super::{AuditAction, AuditEvent, NewAuditEvent, Participant};
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -114,18 +115,42 @@ impl InformationSession {
         }
     }
 
-    /// A programme's sessions, newest first, each with its number of named attendees.
-    pub fn list_for_programme(
+    /// A page of a programme's sessions, newest first (keyset on `(held_on, id)`
+    /// descending), optionally of one year, each with its number of named attendees: up
+    /// to `request.fetch()` rows.
+    pub fn page_for_programme(
         conn: &mut DbConnection,
         programme_id: i32,
+        year: Option<i32>,
+        request: &PageRequest<(NaiveDate, i32)>,
     ) -> QueryResult<Vec<(InformationSession, i64)>> {
-        let sessions: Vec<InformationSession> = information_sessions::table
+        let mut query = information_sessions::table
             .filter(information_sessions::programme_id.eq(programme_id))
+            .select(InformationSession::as_select())
+            .into_boxed();
+        if let Some((first, last)) = year.and_then(|y| {
+            Some((
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y, 12, 31)?,
+            ))
+        }) {
+            query = query.filter(information_sessions::held_on.between(first, last));
+        }
+        if let Some((on, id)) = request.after {
+            query = query.filter(
+                information_sessions::held_on
+                    .lt(on)
+                    .or(information_sessions::held_on
+                        .eq(on)
+                        .and(information_sessions::id.lt(id))),
+            );
+        }
+        let sessions: Vec<InformationSession> = query
             .order((
                 information_sessions::held_on.desc(),
                 information_sessions::id.desc(),
             ))
-            .select(InformationSession::as_select())
+            .limit(request.fetch())
             .load(conn)?;
         let ids: Vec<i32> = sessions.iter().map(|s| s.id).collect();
         let counts: Vec<(i32, i64)> = information_session_attendees::table

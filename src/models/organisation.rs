@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConnection;
+use crate::models::page::{PageRequest, contains_pattern, lower};
 use crate::schema::{organisations, programme_partners};
 
 pub use crate::domain::organisation_kind::OrganisationKind;
@@ -65,6 +66,47 @@ impl Organisation {
             .order((organisations::name, organisations::id))
             .select(Organisation::as_select())
             .load(conn)
+    }
+
+    /// A page of organisations by name (then id) whose name contains `q` (any case;
+    /// blank: every one), after the organisation with id `request.after` (the cursor
+    /// carries only that id): up to `fetch()` rows. `None` when no organisation has that
+    /// id.
+    pub fn page_by_name(
+        conn: &mut DbConnection,
+        q: &str,
+        request: &PageRequest<i32>,
+    ) -> QueryResult<Option<Vec<Organisation>>> {
+        let mut query = organisations::table
+            .select(Organisation::as_select())
+            .into_boxed();
+        if !q.trim().is_empty() {
+            query = query.filter(
+                lower(organisations::name)
+                    .like(contains_pattern(q))
+                    .escape('\\'),
+            );
+        }
+        if let Some(after) = request.after {
+            let anchor: Option<String> = organisations::table
+                .find(after)
+                .select(organisations::name)
+                .first(conn)
+                .optional()?;
+            let Some(name) = anchor else {
+                return Ok(None);
+            };
+            query = query.filter(
+                organisations::name.gt(name.clone()).or(organisations::name
+                    .eq(name)
+                    .and(organisations::id.gt(after))),
+            );
+        }
+        query
+            .order((organisations::name, organisations::id))
+            .limit(request.fetch())
+            .load(conn)
+            .map(Some)
     }
 
     /// A page of organisations after `cursor` (by id), for the API; `visible` limits it to

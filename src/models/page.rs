@@ -148,6 +148,67 @@ impl<T> Paged<T> {
     }
 }
 
+/// Pages a short list read whole, in its order, from one parent (a cohort's schedule or
+/// roster, a resident's jobs: tens of rows, bounded by the parent). The cursor still names
+/// a row, never a position, so a page is as stable under inserts as a query's.
+pub mod whole {
+    use super::{Key, PageRequest, Paged};
+
+    /// The rows after `request.after` in a list ascending by `key`.
+    pub fn by_key<T, K: Key + PartialOrd + Copy>(
+        rows: Vec<T>,
+        request: &PageRequest<K>,
+        key: impl Fn(&T) -> K,
+    ) -> Paged<T> {
+        let rows: Vec<T> = match request.after {
+            None => rows,
+            Some(after) => rows.into_iter().filter(|row| key(row) > after).collect(),
+        };
+        Paged::from_fetched(rows, request, key)
+    }
+
+    /// The rows after the row with id `request.after` in a list whose order is not by a
+    /// key the cursor may carry (a roster by name: the cursor carries only the id of the
+    /// last row shown). `None` when no row has that id (a cursor from another list).
+    pub fn after_row<T>(
+        rows: Vec<T>,
+        request: &PageRequest<i32>,
+        id: impl Fn(&T) -> i32,
+    ) -> Option<Paged<T>> {
+        let rows: Vec<T> = match request.after {
+            None => rows,
+            Some(after) => {
+                let at = rows.iter().position(|row| id(row) == after)?;
+                rows.into_iter().skip(at + 1).collect()
+            }
+        };
+        Some(Paged::from_fetched(rows, request, id))
+    }
+}
+
+/// The answer to a cursor that names no row of its list (a row since removed, or a
+/// cursor from another list): 422 naming `cursor`, as for one that cannot be read.
+pub fn bad_cursor() -> crate::error::AppError {
+    crate::error::AppError::invalid("cursor", "cursor must be a value from next_cursor")
+}
+
+/// `%text%` for a case-insensitive LIKE on a lower-cased column, with `\` escaping `%`,
+/// `_` and itself.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, for case-insensitive searches on both databases.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +257,37 @@ mod tests {
         assert_eq!((page.items, page.next), (vec![1, 2], Some("2".to_owned())));
         let page = Paged::from_fetched(vec![1, 2], &request, |i| *i);
         assert_eq!(page.next, None);
+    }
+
+    #[test]
+    fn whole_lists_page_after_a_key_or_a_row() {
+        let rows = vec![(1, 'a'), (2, 'b'), (3, 'c')];
+        let after = PageRequest {
+            after: Some(1),
+            limit: 1,
+        };
+        let page = whole::by_key(rows.clone(), &after, |r| r.0);
+        assert_eq!(
+            (page.items, page.next),
+            (vec![(2, 'b')], Some("2".to_owned()))
+        );
+        // By row: the order is the list's, not the id's.
+        let by_name = vec![(9, 'a'), (4, 'b'), (7, 'c')];
+        let after = PageRequest {
+            after: Some(9),
+            limit: 5,
+        };
+        let page = whole::after_row(by_name.clone(), &after, |r| r.0).unwrap();
+        assert_eq!((page.items, page.next), (vec![(4, 'b'), (7, 'c')], None));
+        let gone = PageRequest {
+            after: Some(5),
+            limit: 5,
+        };
+        assert!(whole::after_row(by_name, &gone, |r| r.0).is_none());
+    }
+
+    #[test]
+    fn searches_escape_like_wildcards() {
+        assert_eq!(contains_pattern(" Care_100% "), "%care\\_100\\%%");
     }
 }

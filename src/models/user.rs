@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::domain::Role;
-use crate::schema::{organisations, users};
+use crate::schema::users;
 
 /// A user account.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -77,24 +77,6 @@ impl User {
             .select(User::as_select())
             .first(conn)
             .optional()
-    }
-
-    /// Every user with their organisation, by organisation then name.
-    pub fn list_with_organisations(
-        conn: &mut DbConnection,
-    ) -> QueryResult<Vec<UserWithOrganisation>> {
-        let rows: Vec<(User, String)> = users::table
-            .inner_join(organisations::table)
-            .order((organisations::name, users::name, users::id))
-            .select((User::as_select(), organisations::name))
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(user, organisation_name)| UserWithOrganisation {
-                user,
-                organisation_name,
-            })
-            .collect())
     }
 
     /// Inserts a user.

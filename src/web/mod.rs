@@ -16,6 +16,7 @@ pub mod imports;
 mod layout;
 pub mod paging;
 pub mod participants;
+pub mod picker;
 pub mod programmes;
 pub mod reports;
 pub mod sessions;

@@ -5,22 +5,22 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use chrono::NaiveDate;
 
 use super::{Layout, Section};
-use crate::actions::reports;
+use crate::actions::{pickers, reports};
 use crate::auth::CurrentUser;
 use crate::domain::{Actor, Permission};
-use crate::error::AppResult;
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::{Paging, PathId, ReportQuery};
-use crate::models::Programme;
 use crate::reports::chart;
 use crate::reports::definitions::definition;
 use crate::reports::report::published;
 use crate::reports::{CohortReport, ReportLine};
 use crate::state::AppState;
 use crate::web::paging::Pager;
+use crate::web::picker::{Picker, Searches};
 
 /// `GET /cohorts/{id}/report`
 #[derive(Template, WebTemplate)]
@@ -85,7 +85,10 @@ pub async fn cohort(
 #[template(path = "reports/programme.html")]
 pub struct ProgrammeReportPage {
     layout: Layout,
-    programmes: Vec<Programme>,
+    programmes: Picker,
+    /// Always empty: the filter's problems are refused before the page (the picker's
+    /// select shows none).
+    errors: FieldErrors,
     selected: Option<i32>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
@@ -98,9 +101,6 @@ pub struct ProgrammeReportPage {
 }
 
 impl ProgrammeReportPage {
-    fn is_selected(&self, id: &i32) -> bool {
-        self.selected == Some(*id)
-    }
     fn rate(&self, value: &Option<f64>) -> String {
         value.map_or_else(|| "–".to_owned(), |v| format!("{v:.1} %"))
     }
@@ -122,18 +122,26 @@ impl ProgrammeReportPage {
     }
 }
 
-/// `GET /reports?programme_id=&from=&to=&as_at=&cursor=`
+/// `GET /reports?programme_id=&from=&to=&as_at=&programme_q=&cursor=`
 pub async fn programme(
     State(state): State<AppState>,
     actor: Actor,
     user: CurrentUser,
     q: ReportQuery,
+    Query(searches): Query<Searches>,
     paging: Paging<(NaiveDate, i32)>,
 ) -> AppResult<ProgrammeReportPage> {
     let (filter, as_at) = (q.filter(), q.as_at.unwrap_or(actor.today));
-    let r = state
+    let (search, selected) = (searches.programme_q.clone(), q.programme_id);
+    let (r, choices) = state
         .db
-        .run(move |conn| reports::programme_report_page(conn, &actor, filter, as_at, &paging))
+        .run(move |conn| {
+            let report = reports::programme_report_page(conn, &actor, filter, as_at, &paging)?;
+            Ok((
+                report,
+                pickers::programmes(conn, &actor, &search, selected)?,
+            ))
+        })
         .await?;
     let (id, from, to) = (q.programme_id, q.from, q.to);
     let (id, from, to) = (text(id), text(from), text(to));
@@ -142,13 +150,15 @@ pub async fn programme(
         ("from", from.as_str()),
         ("to", to.as_str()),
         ("as_at", &as_at.to_string()),
+        ("programme_q", &searches.programme_q),
         ("limit", &super::checkpoints::kept_limit(&paging)),
     ];
     Ok(ProgrammeReportPage {
         layout: Layout::new("Programme report", &user, Section::Reports),
         chart: chart::programme_rates(&r.lines.items),
         pager: Pager::new("/reports", &filters, &paging, &r.lines),
-        programmes: r.programmes,
+        programmes: programme_picker(choices, &q, &searches.programme_q),
+        errors: FieldErrors::new(),
         selected: q.programme_id,
         from: q.from,
         to: q.to,
@@ -162,4 +172,29 @@ pub async fn programme(
 /// An optional filter value as the pager's links carry it (empty when absent).
 fn text(value: Option<impl ToString>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The report filter's programme picker: its search keeps the other filters.
+fn programme_picker(
+    choices: pickers::Choices<crate::models::Programme>,
+    q: &ReportQuery,
+    search: &str,
+) -> Picker {
+    let (from, to, as_at) = (q.from.map(|d| d.to_string()), q.to, q.as_at);
+    let (to, as_at) = (to.map(|d| d.to_string()), as_at.map(|d| d.to_string()));
+    let selected = q.programme_id.map(|p| p.to_string()).unwrap_or_default();
+    let keep = [
+        ("programme_id", selected.as_str()),
+        ("from", from.as_deref().unwrap_or_default()),
+        ("to", to.as_deref().unwrap_or_default()),
+        ("as_at", as_at.as_deref().unwrap_or_default()),
+    ];
+    Picker::new(
+        ("programme_id", "programme_q"),
+        ("Programme", "All programmes", "programmes"),
+        choices,
+        |p| (p.id, p.name.clone()),
+    )
+    .searching("/reports", search, &keep)
+    .selecting(&selected)
 }

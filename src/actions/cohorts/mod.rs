@@ -4,17 +4,20 @@
 //! writes with its audit row in one transaction.
 
 mod input;
+mod list;
 
 use serde::Serialize;
 
 pub use input::CohortInput;
+pub use list::{CohortListQuery, list, roster, sessions};
 
+use super::pickers::Choices;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::{Cohort, CourseSession, Enrolment, MAX_PAGE_SIZE, Programme, RosterEntry};
+use crate::models::{Cohort, CourseSession, Enrolment, Programme, RosterEntry};
 
 /// A cohort with what its page summarises.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -53,35 +56,6 @@ fn visible(
 ) -> AppResult<Cohort> {
     actor.require(permission)?;
     Ok(Cohort::find_visible(conn, id, actor.scope())?)
-}
-
-/// Cohorts the actor may see, newest first (or by id after a cursor, for the API),
-/// optionally of one programme.
-pub fn list(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    programme_id: Option<i32>,
-    cursor: Option<(i32, i64)>,
-) -> AppResult<Vec<Cohort>> {
-    actor.require(Permission::ViewProgrammes)?;
-    Ok(Cohort::list(conn, actor.scope(), programme_id, cursor)?)
-}
-
-/// Cohorts the actor may see with their programme's name, for the list page.
-pub fn list_named(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<(Cohort, String)>> {
-    let cohorts = list(conn, actor, None, None)?;
-    let programmes = Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?;
-    Ok(cohorts
-        .into_iter()
-        .map(|c| {
-            let name = programmes
-                .iter()
-                .find(|p| p.id == c.programme_id)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            (c, name)
-        })
-        .collect())
 }
 
 /// One cohort as the API shows it.
@@ -142,22 +116,16 @@ pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Coh
     })
 }
 
-/// The cohort's schedule, in date order.
-pub fn sessions(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Vec<CourseSession>> {
-    visible(conn, actor, Permission::ViewProgrammes, id)?;
-    Ok(CourseSession::list_for_cohort(conn, id)?)
-}
-
-/// The cohort's enrolments (its roster), for roles that see residents.
-pub fn roster(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Vec<RosterEntry>> {
-    visible(conn, actor, Permission::ViewParticipants, id)?;
-    Ok(Enrolment::roster(conn, id)?)
-}
-
-/// The programmes a cohort form offers: those the actor's organisation partners in.
-pub fn programme_choices(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<Programme>> {
+/// The programmes a cohort form offers: a few of those the actor's organisation partners
+/// in, newest first or matching `search`, with `selected` among them.
+pub fn programme_choices(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    search: &str,
+    selected: Option<i32>,
+) -> AppResult<Choices<Programme>> {
     actor.require(Permission::ManageCohorts)?;
-    Ok(Programme::page(conn, actor.scope(), 0, MAX_PAGE_SIZE)?)
+    super::pickers::programmes(conn, actor, search, selected)
 }
 
 /// The cohort to fill the change form with.

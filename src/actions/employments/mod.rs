@@ -25,6 +25,7 @@ use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::employment_view::{EmploymentView, views};
+use crate::models::page::{PageRequest, Paged, whole};
 use crate::models::{Employment, access};
 use crate::validate;
 
@@ -35,17 +36,25 @@ pub fn job(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Employm
     view(conn, actor, employment)
 }
 
-/// A resident's jobs `actor` may see, oldest first (404 unless the resident is visible).
+/// A page of a resident's jobs `actor` may see, oldest first (keyset on
+/// `(start_date, id)`; 404 unless the resident is visible).
 pub fn for_participant(
     conn: &mut DbConnection,
     actor: &Actor,
     participant_id: i32,
-) -> AppResult<Vec<EmploymentView>> {
+    request: &PageRequest<(NaiveDate, i32)>,
+) -> AppResult<Paged<EmploymentView>> {
     actor.require(Permission::ViewParticipants)?;
     access::participant(conn, participant_id, actor.scope())?;
     let jobs =
         Employment::for_participant(conn, participant_id, actor.scope(), actor.employer_only())?;
-    views(conn, jobs, actor.today)
+    // A person's jobs are a handful: page the list read whole, then build the views
+    // (checkpoints, progression) of this page's jobs only.
+    let page = whole::by_key(jobs, request, |j| (j.start_date, j.id));
+    Ok(Paged {
+        items: views(conn, page.items, actor.today)?,
+        next: page.next,
+    })
 }
 
 /// A job just written by `actor`, as the API answers it (checkpoint status as of today).

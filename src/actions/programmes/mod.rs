@@ -5,27 +5,30 @@ mod input;
 
 pub use input::{ProgrammeInput, TemplateDayInput, create_programme, update_programme};
 
+use chrono::NaiveDate;
+
 use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppResult, FieldErrors};
 use crate::models::information_session::InformationSession;
-use crate::models::{MAX_PAGE_SIZE, Organisation, Programme, ProgrammeDetails};
+use crate::models::page::{PageRequest, Paged};
+use crate::models::{Organisation, Programme, ProgrammeDetails};
 
-/// Programmes the actor may see (all for admins), by id after `after`, at most `limit`.
-pub fn list(
+/// A page of the programmes the actor may see (all for admins), by id, whose name
+/// contains `name` (blank: every one).
+pub fn search(
     conn: &mut DbConnection,
     actor: &Actor,
-    after: i32,
-    limit: i64,
-) -> AppResult<Vec<ProgrammeDetails>> {
+    name: &str,
+    request: &PageRequest<i32>,
+) -> AppResult<Paged<ProgrammeDetails>> {
     actor.require(Permission::ViewProgrammes)?;
-    let programmes = Programme::page(conn, actor.scope(), after, limit)?;
-    Ok(Programme::with_details(conn, programmes)?)
-}
-
-/// Every programme the actor may see, for the list page.
-pub fn list_all(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<ProgrammeDetails>> {
-    list(conn, actor, 0, MAX_PAGE_SIZE)
+    let programmes = Programme::search(conn, actor.scope(), name, request)?;
+    let page = Paged::from_fetched(programmes, request, |p| p.id);
+    Ok(Paged {
+        items: Programme::with_details(conn, page.items)?,
+        next: page.next,
+    })
 }
 
 /// One programme the actor's organisation partners in; 404 otherwise.
@@ -35,15 +38,18 @@ pub fn show(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Progra
     input::details(conn, id)
 }
 
-/// The programme page: the programme and its information sessions with the number of
-/// named residents at each.
+/// The programme page: the programme and a page of its information sessions (newest
+/// first, optionally of one year) with the number of named residents at each.
 pub fn page(
     conn: &mut DbConnection,
     actor: &Actor,
     id: i32,
-) -> AppResult<(ProgrammeDetails, Vec<(InformationSession, i64)>)> {
+    year: Option<i32>,
+    request: &PageRequest<(NaiveDate, i32)>,
+) -> AppResult<(ProgrammeDetails, Paged<(InformationSession, i64)>)> {
     let programme = show(conn, actor, id)?;
-    Ok((programme, InformationSession::list_for_programme(conn, id)?))
+    let sessions = crate::actions::information_sessions::list(conn, actor, id, year, request)?;
+    Ok((programme, sessions))
 }
 
 /// The programme to fill the change form with (admins).

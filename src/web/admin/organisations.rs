@@ -11,8 +11,11 @@ use crate::actions::organisations;
 use crate::auth::CurrentUser;
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::extract::Paging;
+use crate::models::page::DEFAULT_PAGE_SIZE;
 use crate::models::{Organisation, OrganisationKind};
 use crate::state::AppState;
+use crate::web::paging::Pager;
 use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The organisations page: list and add form.
@@ -21,6 +24,8 @@ use crate::web::{Layout, Section, WebForm, see_other};
 pub struct OrganisationsPage {
     layout: Layout,
     organisations: Vec<Organisation>,
+    q: String,
+    pager: Pager,
     kinds: [OrganisationKind; 6],
     errors: FieldErrors,
     form: OrganisationForm,
@@ -40,6 +45,7 @@ pub struct OrganisationForm {
 #[serde(default)]
 pub struct ListQuery {
     added: Option<i32>,
+    q: String,
 }
 
 /// `GET /admin/organisations`
@@ -48,15 +54,17 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ListQuery>,
+    paging: Paging,
 ) -> AppResult<Response> {
     let form = OrganisationForm::default();
+    let errors = FieldErrors::new();
     render(
         &state,
         actor,
         user,
-        FieldErrors::new(),
+        (q, paging),
+        errors,
         form,
-        q.added,
         StatusCode::OK,
     )
     .await
@@ -80,31 +88,32 @@ pub async fn create(
         Err(AppError::Conflict { fields, .. }) => (fields, StatusCode::CONFLICT),
         Err(e) => return Err(e),
     };
-    render(&state, actor, user, errors, form, None, status).await
+    let shown = (ListQuery::default(), Paging::first(DEFAULT_PAGE_SIZE));
+    render(&state, actor, user, shown, errors, form, status).await
 }
 
+/// The organisations page with the list as `shown` (its search, notice and page) and the
+/// add form.
 async fn render(
     state: &AppState,
     actor: Actor,
     user: CurrentUser,
+    (q, paging): (ListQuery, Paging),
     errors: FieldErrors,
     form: OrganisationForm,
-    added: Option<i32>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let organisations = state
+    let search = q.q.clone();
+    let (list, added) = state
         .db
-        .run(move |conn| organisations::list_all(conn, &actor))
+        .run(move |conn| organisations::admin_page(conn, &actor, &search, &paging, q.added))
         .await?;
-    let added = added.and_then(|id| {
-        organisations
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-    });
+    let pager = Pager::new("/admin/organisations", &[("q", &q.q)], &paging, &list);
     let page = OrganisationsPage {
         layout: Layout::new("Organisations", &user, Section::Admin).with_errors(!errors.is_empty()),
-        organisations,
+        organisations: list.items,
+        q: q.q,
+        pager,
         kinds: OrganisationKind::ALL,
         errors,
         form,

@@ -1,7 +1,7 @@
 //! Admin pages for user accounts: add, change role, disable or enable, and set a
 //! temporary password.
 
-use crate::extract::PathId;
+use crate::extract::{Paging, PathId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -9,14 +9,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::actions::users;
+use crate::actions::users::{self, UserListQuery};
 use crate::auth::accounts::{self, NewUserInput};
 use crate::auth::{CurrentUser, Role};
 use crate::domain::Actor;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::models::page::DEFAULT_PAGE_SIZE;
 use crate::models::user::UserWithOrganisation;
 use crate::models::{Organisation, User};
 use crate::state::AppState;
+use crate::web::paging::Pager;
 use crate::web::{Layout, Section, WebForm, see_other};
 
 /// The users page: list and add form.
@@ -25,6 +27,8 @@ use crate::web::{Layout, Section, WebForm, see_other};
 pub struct UsersPage {
     layout: Layout,
     users: Vec<UserWithOrganisation>,
+    filters: UserListQuery,
+    pager: Pager,
     organisations: Vec<Organisation>,
     roles: [Role; 4],
     errors: FieldErrors,
@@ -76,17 +80,21 @@ pub struct UserQuery {
     notice: Option<String>,
 }
 
-/// `GET /admin/users`
+/// `GET /admin/users?role=&organisation=&organisation_id=&q=`: a page of users.
 pub async fn list(
     actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(filters): Query<UserListQuery>,
+    paging: Paging,
 ) -> AppResult<Response> {
+    let shown = (filters, paging);
     let form = NewUserForm::default();
     render_list(
         &state,
         actor,
         user,
+        shown,
         FieldErrors::new(),
         form,
         StatusCode::OK,
@@ -120,7 +128,8 @@ pub async fn create(
         Err(AppError::Conflict { fields, .. }) => (fields, StatusCode::CONFLICT),
         Err(e) => return Err(e),
     };
-    render_list(&state, actor, user, errors, form, status).await
+    let shown = (UserListQuery::default(), Paging::first(DEFAULT_PAGE_SIZE));
+    render_list(&state, actor, user, shown, errors, form, status).await
 }
 
 impl UserQuery {
@@ -215,18 +224,38 @@ async fn after_change(
     }
 }
 
+/// The users page with the list as `shown` (its filters and page) and the add form.
 async fn render_list(
     state: &AppState,
     actor: Actor,
     user: CurrentUser,
+    (filters, paging): (UserListQuery, Paging),
     errors: FieldErrors,
     form: NewUserForm,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let (users, organisations) = state.db.run(move |conn| users::list(conn, &actor)).await?;
+    let filter = filters.filter()?;
+    let (list, organisations) = state
+        .db
+        .run(move |conn| users::list(conn, &actor, &filter, &paging))
+        .await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let pager = Pager::new(
+        "/admin/users",
+        &[
+            ("role", &text(&filters.role)),
+            ("organisation_id", &text(&filters.organisation_id)),
+            ("organisation", &text(&filters.organisation)),
+            ("q", &text(&filters.q)),
+        ],
+        &paging,
+        &list,
+    );
     let page = UsersPage {
         layout: Layout::new("Users", &user, Section::Admin).with_errors(!errors.is_empty()),
-        users,
+        users: list.items,
+        filters,
+        pager,
         organisations,
         roles: Role::ALL,
         errors,

@@ -3,9 +3,11 @@
 use serde::Deserialize;
 
 use crate::actions::cohorts::CohortInput;
+use crate::actions::pickers::Choices;
 use crate::error::FieldErrors;
-use crate::models::Cohort;
+use crate::models::{Cohort, Programme};
 use crate::web::forms::DateBoxes;
+use crate::web::picker::Picker;
 
 /// Fields of the cohort form.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -20,6 +22,8 @@ pub struct CohortForm {
     pub(super) capacity: String,
     pub(super) venue: String,
     pub(super) status: String,
+    /// The programme picker's search, kept through a refused submission.
+    pub(super) programme_q: String,
 }
 
 impl CohortForm {
@@ -29,6 +33,14 @@ impl CohortForm {
             weeks: "6".into(),
             capacity: "25".into(),
             ..Self::default()
+        }
+    }
+
+    /// The form with the programme picker's search.
+    pub fn searching(self, programme_q: String) -> Self {
+        Self {
+            programme_q,
+            ..self
         }
     }
 
@@ -45,6 +57,7 @@ impl CohortForm {
             capacity: cohort.capacity.to_string(),
             venue: cohort.venue.clone(),
             status: cohort.status.as_str().to_owned(),
+            programme_q: String::new(),
         }
     }
 
@@ -73,6 +86,19 @@ impl CohortForm {
         };
         (input, errors)
     }
+}
+
+/// The programme picker of a new cohort's form: the actor's programmes, newest first, or
+/// those matching the search, with the one chosen kept selected.
+pub fn programme_picker(choices: Choices<Programme>, form: &CohortForm) -> Picker {
+    Picker::new(
+        ("programme_id", "programme_q"),
+        ("Programme", "Choose a programme", "programmes"),
+        choices,
+        |p: &Programme| (p.id, p.name.clone()),
+    )
+    .searching("/cohorts/new", &form.programme_q, &[])
+    .selecting(&form.programme_id)
 }
 
 /// A whole number from a box, `None` when blank; anything else is a problem.

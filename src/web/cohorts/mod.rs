@@ -6,28 +6,34 @@ mod show;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 
 pub use form::CohortForm;
 pub use show::{GenerateForm, NoticeQuery, generate, show};
 
 use super::{Layout, Section, WebForm, see_other};
-use crate::actions::cohorts;
+use crate::actions::cohorts::{self, CohortListQuery};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::{Actor, CohortStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::extract::PathId;
-use crate::models::{Cohort, Programme};
+use crate::extract::{Paging, PathId};
+use crate::models::cohort_list::{CohortOrder, CohortRow};
 use crate::state::AppState;
+use crate::web::paging::Pager;
+use crate::web::picker::{Picker, Searches};
 
 /// The cohorts list.
 #[derive(Template, WebTemplate)]
 #[template(path = "cohorts/list.html")]
 pub struct CohortListPage {
     layout: Layout,
-    cohorts: Vec<(Cohort, String)>,
+    cohorts: Vec<CohortRow>,
+    filters: CohortListQuery,
+    statuses: &'static [(&'static str, &'static str)],
+    pager: Pager,
     can_create: bool,
 }
 
@@ -38,35 +44,54 @@ pub struct CohortFormPage {
     layout: Layout,
     errors: FieldErrors,
     form: CohortForm,
-    programmes: Vec<Programme>,
+    programmes: Picker,
     editing: Option<i32>,
     statuses: &'static [(&'static str, &'static str)],
 }
 
-/// `GET /cohorts`
+/// `GET /cohorts?programme=&programme_id=&status=&year=`: newest first, a page at a time.
 pub async fn list(
     actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(filters): Query<CohortListQuery>,
+    paging: Paging<(NaiveDate, i32)>,
 ) -> AppResult<CohortListPage> {
-    let cohorts = state
+    let filter = filters.filter()?;
+    let page = state
         .db
-        .run(move |conn| cohorts::list_named(conn, &actor))
+        .run(move |conn| cohorts::list(conn, &actor, &filter, CohortOrder::Newest(paging)))
         .await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let pager = Pager::new(
+        "/cohorts",
+        &[
+            ("programme", &text(&filters.programme)),
+            ("programme_id", &text(&filters.programme_id)),
+            ("status", &text(&filters.status)),
+            ("year", &text(&filters.year)),
+        ],
+        &paging,
+        &page,
+    );
     Ok(CohortListPage {
         layout: Layout::new("Cohorts", &user, Section::Cohorts),
-        cohorts,
+        cohorts: page.items,
+        filters,
+        statuses: CohortStatus::OPTIONS,
+        pager,
         can_create: user.can(Permission::ManageCohorts),
     })
 }
 
-/// `GET /cohorts/new`
+/// `GET /cohorts/new?programme_q=`
 pub async fn new(
     actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(searches): Query<Searches>,
 ) -> AppResult<Response> {
-    let form = CohortForm::blank();
+    let form = CohortForm::blank().searching(searches.programme_q);
     render_form(&state, actor, &user, form, None, FieldErrors::new()).await
 }
 
@@ -152,10 +177,15 @@ async fn render_form(
     editing: Option<i32>,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let programmes = state
+    let (search, selected) = (
+        form.programme_q.clone(),
+        form.programme_id.trim().parse().ok(),
+    );
+    let choices = state
         .db
-        .run(move |conn| cohorts::programme_choices(conn, &actor))
+        .run(move |conn| cohorts::programme_choices(conn, &actor, &search, selected))
         .await?;
+    let programmes = form::programme_picker(choices, &form);
     let title = if editing.is_some() {
         "Change cohort"
     } else {

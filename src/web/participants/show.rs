@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::timeline::Career;
 use crate::actions::history::{self, ResidentHistory};
+use crate::actions::pickers::{self, ResidentChoices, ResidentSearch};
 use crate::actions::{enrolments, participants};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::Actor;
@@ -27,6 +28,7 @@ use crate::models::page::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
 use crate::state::AppState;
 use crate::web::paging::Pager;
+use crate::web::picker::{Picker, Searches};
 use crate::web::{Layout, Section, WebForm, see_other};
 
 /// One enrolment on the resident's page.
@@ -43,8 +45,8 @@ pub struct ResidentPage {
     layout: Layout,
     participant: Participant,
     enrolments: Vec<EnrolmentCard>,
-    open_cohorts: Vec<Cohort>,
-    information_sessions: Vec<InformationSession>,
+    cohort_picker: Picker,
+    session_picker: Picker,
     attended_sessions: Vec<InformationSession>,
     trail: Vec<(AuditEvent, Option<String>)>,
     trail_pager: Pager,
@@ -77,6 +79,7 @@ pub async fn show(
     user: CurrentUser,
     PathId(id): PathId,
     Query(q): Query<NoticeQuery>,
+    Query(searches): Query<Searches>,
     trail: Paging<(NaiveDateTime, i32)>,
 ) -> AppResult<Response> {
     let notice = match q.notice.as_deref() {
@@ -87,8 +90,8 @@ pub async fn show(
         Some("information_session") => Some("The information session has been noted."),
         _ => None,
     };
-    let shown = (notice, FieldErrors::new(), StatusCode::OK);
-    render(&state, (actor, &user), id, shown, trail).await
+    let page = (notice, FieldErrors::new(), StatusCode::OK);
+    render(&state, (actor, &user), id, searches, page, trail).await
 }
 
 /// The page with `notice` or `errors`, answered with `status`, showing the page `trail`
@@ -97,12 +100,20 @@ async fn render(
     state: &AppState,
     (actor, user): (Actor, &CurrentUser),
     id: i32,
+    searches: Searches,
     (notice, errors, status): (Option<&'static str>, FieldErrors, StatusCode),
     trail: PageRequest<(NaiveDateTime, i32)>,
 ) -> AppResult<Response> {
-    let history = state
+    let search = ResidentSearch {
+        cohort: searches.cohort_q.clone(),
+        session: searches.session_q.clone(),
+    };
+    let (history, choices) = state
         .db
-        .run(move |conn| history::resident(conn, &actor, id, &trail))
+        .run(move |conn| {
+            let history = history::resident(conn, &actor, id, &trail)?;
+            Ok((history, pickers::for_resident(conn, &actor, id, &search)?))
+        })
         .await?;
     let limit = crate::web::checkpoints::kept_limit(&trail);
     let path = format!("/participants/{id}");
@@ -113,14 +124,19 @@ async fn render(
         notice,
         errors,
         trail_pager,
-        ..ResidentPage::of(history, &actor, layout)
+        ..ResidentPage::of(history, &actor, layout, pickers_of(id, choices, &searches))
     };
     Ok((status, page).into_response())
 }
 
 impl ResidentPage {
     /// The page from the resident's history, without a notice or errors.
-    fn of(history: ResidentHistory, actor: &Actor, layout: Layout) -> Self {
+    fn of(
+        history: ResidentHistory,
+        actor: &Actor,
+        layout: Layout,
+        (cohort_picker, session_picker): (Picker, Picker),
+    ) -> Self {
         let enrolments = EnrolmentCard::all(history.enrolments, &history.attendance);
         let courses = enrolments
             .iter()
@@ -137,8 +153,8 @@ impl ResidentPage {
             layout,
             participant: history.participant,
             enrolments,
-            open_cohorts: history.open_cohorts,
-            information_sessions: history.available_sessions,
+            cohort_picker,
+            session_picker,
             attended_sessions: history.attended_sessions,
             trail: history.trail.items,
             trail_pager: Pager::default(),
@@ -151,6 +167,45 @@ impl ResidentPage {
             errors: FieldErrors::new(),
         }
     }
+}
+
+/// The enrol form's cohort picker and the information session picker, each searching
+/// the page again while keeping the other's search.
+fn pickers_of(id: i32, choices: ResidentChoices, searches: &Searches) -> (Picker, Picker) {
+    let action = |anchor: &str| format!("/participants/{id}#{anchor}");
+    let cohorts = Picker::new(
+        ("cohort_id", "cohort_q"),
+        ("Enrol in a cohort", "Choose a cohort", "cohorts"),
+        choices.cohorts,
+        |(c, programme): &(Cohort, String)| {
+            let starts = c.starts_on.format("%-d %b %Y");
+            (c.id, format!("{} – {programme} (starts {starts})", c.name))
+        },
+    )
+    .searching(
+        action("enrolments"),
+        &searches.cohort_q,
+        &[("session_q", &searches.session_q)],
+    );
+    let sessions = Picker::new(
+        ("information_session_id", "session_q"),
+        (
+            "Registered at an information session",
+            "Choose a session",
+            "sessions",
+        ),
+        choices.sessions,
+        |(s, programme): &(InformationSession, String)| {
+            let held = s.held_on.format("%-d %b %Y");
+            (s.id, format!("{held}, {} – {programme}", s.venue))
+        },
+    )
+    .searching(
+        action("information-sessions"),
+        &searches.session_q,
+        &[("cohort_q", &searches.cohort_q)],
+    );
+    (cohorts, sessions)
 }
 
 impl EnrolmentCard {
@@ -237,9 +292,9 @@ async fn back_to_page<T>(
             for (_, message) in fields.iter() {
                 errors.add(field, message.clone());
             }
-            let shown = (None, errors, StatusCode::UNPROCESSABLE_ENTITY);
+            let page = (None, errors, StatusCode::UNPROCESSABLE_ENTITY);
             let trail = PageRequest::first(DEFAULT_PAGE_SIZE);
-            render(state, (actor, user), id, shown, trail).await
+            render(state, (actor, user), id, Searches::default(), page, trail).await
         }
         Err(e) => Err(e),
     }
