@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
+
 use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
@@ -14,7 +16,10 @@ use crate::models::attendance::CohortAttendance;
 use crate::models::employment_view::{EmploymentView, views};
 use crate::models::enrolment::StageChange;
 use crate::models::information_session::InformationSession;
-use crate::models::trail::{TrailReader, VisibleHistory, VisibleJobs, visible_trail};
+use crate::models::page::{PageRequest, Paged};
+use crate::models::trail::{
+    TrailReader, VisibleHistory, VisibleJobs, visible_trail, visible_trail_page,
+};
 use crate::models::{
     AuditEvent, Cohort, Employment, Enrolment, MAX_PAGE_SIZE, Organisation, Participant, Programme,
     access,
@@ -34,8 +39,9 @@ pub struct ResidentHistory {
     pub jobs: Vec<EmploymentView>,
     /// Organisation names by id (employers).
     pub organisations: Vec<(i32, String)>,
-    /// The audit trail the actor may see, newest first, with who did each event.
-    pub trail: Vec<(AuditEvent, Option<String>)>,
+    /// A page of the audit trail the actor may see, newest first, with who did each
+    /// event.
+    pub trail: Paged<(AuditEvent, Option<String>)>,
     /// Information sessions they attended, in programmes the actor partners in.
     pub attended_sessions: Vec<InformationSession>,
 }
@@ -44,6 +50,18 @@ pub struct ResidentHistory {
 /// privacy rule, read by the resident page ([`resident`]) and the subject access export.
 /// The caller has checked the actor's permission; 404 when the actor may not see them..
 pub fn visible(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<VisibleHistory> {
+    let (mut seen, reader) = visible_but_trail(conn, actor, id)?;
+    seen.trail = visible_trail(conn, id, &reader)?;
+    Ok(seen)
+}
+
+/// [`visible`] without the trail (left empty), and who reads it, so the resident page
+/// can read one page of it.
+fn visible_but_trail(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+) -> AppResult<(VisibleHistory, TrailReader)> {
     let scope = actor.scope();
     let participant = access::participant(conn, id, scope)?;
     let enrolments = Enrolment::visible_for_participant(conn, id, scope)?;
@@ -56,26 +74,34 @@ pub fn visible(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Vis
         equality: actor.can(Permission::ViewEqualityData),
         jobs: VisibleJobs::of(&jobs),
     };
-    let trail = visible_trail(conn, id, &reader)?;
     let mut attended_sessions = InformationSession::attended_by(conn, id)?;
     if scope.is_some() {
         let programmes = partner_programmes(conn, actor)?;
         attended_sessions.retain(|s| programmes.contains(&s.programme_id));
     }
-    Ok(VisibleHistory {
+    let seen = VisibleHistory {
         participant,
         enrolments,
         stage_changes,
         jobs,
-        trail,
+        trail: Vec::new(),
         attended_sessions,
-    })
+    };
+    Ok((seen, reader))
 }
 
-/// Resident `id` as `actor` may see them (404 when they may not see the resident).
-pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<ResidentHistory> {
+/// Resident `id` as `actor` may see them, with the page `trail` of their history (404
+/// when they may not see the resident).
+pub fn resident(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    trail: &PageRequest<(NaiveDateTime, i32)>,
+) -> AppResult<ResidentHistory> {
     actor.require(Permission::ViewParticipants)?;
-    let seen = visible(conn, actor, id)?;
+    let (seen, reader) = visible_but_trail(conn, actor, id)?;
+    let rows = visible_trail_page(conn, id, &reader, trail.after, trail.fetch())?;
+    let trail = Paged::from_fetched(rows, trail, |(e, _)| (e.occurred_at, e.id));
     let cohort_ids: Vec<i32> = seen.enrolments.iter().map(|(_, c)| c.id).collect();
     let attendance = CohortAttendance::load_many(conn, &cohort_ids, actor.today)?;
     let organisations = Organisation::list_all(conn)?
@@ -89,7 +115,7 @@ pub fn resident(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Re
         stage_changes: seen.stage_changes,
         jobs: seen.jobs,
         organisations,
-        trail: seen.trail,
+        trail,
         attended_sessions: seen.attended_sessions,
     })
 }

@@ -9,8 +9,10 @@ use chrono::NaiveDate;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
+use crate::models::page::{PageRequest, Paged};
 use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
-use crate::reports::report::{check_visible, programme_lines};
+use crate::reports::programme_report as report_lines;
+use crate::reports::report::{check_visible, cohort_keys, cohorts_in, programme_lines};
 use crate::reports::{CohortReport, ProgrammeFilter, ReportLine};
 
 /// A programme report as its page shows it.
@@ -61,6 +63,45 @@ pub fn programme_report(
     let mut lines = Vec::new();
     let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
     Ok(ProgrammeReport { lines, total })
+}
+
+/// A page of the programme report as the `/reports` page shows it.
+#[derive(Debug, Clone)]
+pub struct ProgrammeReportPage {
+    /// The lines of the page's cohorts, by start date then id; `next` starts the next.
+    pub lines: Paged<ReportLine>,
+    /// The total over every cohort of the filter, not only the page's.
+    pub total: ReportLine,
+}
+
+/// A page of the programme report of `filter` (its scope is set from the actor): the
+/// lines of the cohorts on the page, in the order `(starts_on, id)`, and the total over
+/// the whole filter, computed as the CSV's `TOTAL` is, so the two always agree.
+pub fn programme_report_page(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    filter: ProgrammeFilter,
+    as_at: NaiveDate,
+    page: &PageRequest<(NaiveDate, i32)>,
+) -> AppResult<ProgrammeReportPage> {
+    actor.require(Permission::ViewReports)?;
+    let filter = in_scope(actor, filter);
+    check_visible(conn, &filter)?;
+    let keys = cohort_keys(conn, &filter, page.after, page.fetch())?;
+    let keys = Paged::from_fetched(keys, page, |k| *k);
+    let ids: Vec<i32> = keys.items.iter().map(|(_, id)| *id).collect();
+    let mut lines = Vec::with_capacity(ids.len());
+    report_lines(conn, &ids, as_at, |l| lines.push(l.clone()))?;
+    // The total needs every cohort's people; lines are not kept, so memory stays flat.
+    let every = cohorts_in(conn, &filter)?;
+    let total = report_lines(conn, &every, as_at, |_| {})?;
+    Ok(ProgrammeReportPage {
+        lines: Paged {
+            items: lines,
+            next: keys.next,
+        },
+        total,
+    })
 }
 
 /// Checks, before a download of a cohort's figures starts, that the actor may export

@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/v1/openapi.json` is generated from the same code that serves
 //! the requests and cannot miss a route.
 
+pub mod checkpoints;
 pub mod cohorts;
 pub mod contract;
 pub mod employments;
@@ -106,6 +107,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(employments::create))
         .routes(routes!(employments::show, employments::update))
         .routes(routes!(employments::checkpoint))
+        .routes(routes!(checkpoints::list))
         .routes(routes!(employments::progression))
         .routes(routes!(employments::for_participant))
         .routes(routes!(

@@ -7,10 +7,9 @@ use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::domain::checkpoint::{CheckpointOutcome, CheckpointStatus};
-use crate::domain::{Actor, Role};
-use crate::schema::{
-    checkpoints, cohorts, employments, enrolments, participants, programme_partners,
-};
+use crate::schema::checkpoints;
+
+pub use super::checkpoint_queue::{QueueFilter, QueueItem, QueueScope};
 
 /// The checkpoint weeks.
 pub const WEEKS: [i32; 3] = [13, 26, 52];
@@ -142,107 +141,6 @@ impl Checkpoint {
             .returning(checkpoints::all_columns)
             .get_result(conn)
     }
-
-    /// The work queue of `scope`: unrecorded checkpoints due by `today`, oldest first
-    /// (so overdue before due), with the person's name and the job title.
-    pub fn queue_for(
-        conn: &mut DbConnection,
-        scope: QueueScope,
-        today: NaiveDate,
-    ) -> QueryResult<Vec<QueueItem>> {
-        let mut query = checkpoints::table
-            .inner_join(employments::table.inner_join(participants::table))
-            .filter(checkpoints::status.is_null())
-            .filter(checkpoints::due_on.le(today))
-            .select((
-                Checkpoint::as_select(),
-                participants::id,
-                participants::given_name,
-                participants::family_name,
-                employments::job_title,
-                employments::site,
-            ))
-            .into_boxed();
-        match scope {
-            QueueScope::All => {}
-            QueueScope::Employer(org) => {
-                query = query.filter(employments::employer_organisation_id.eq(org));
-            }
-            QueueScope::PartnerOf(org) => {
-                let partnered = enrolments::table
-                    .inner_join(
-                        cohorts::table.inner_join(
-                            programme_partners::table
-                                .on(programme_partners::programme_id.eq(cohorts::programme_id)),
-                        ),
-                    )
-                    .filter(enrolments::id.eq(employments::enrolment_id))
-                    .filter(programme_partners::organisation_id.eq(org))
-                    .select(enrolments::id);
-                // Correlated: a few key lookups per job, not every enrolment of the
-                // organisation's programmes listed first (240,000 at national size).
-                query = query.filter(diesel::dsl::exists(partnered));
-            }
-        }
-        let rows: Vec<(Checkpoint, i32, String, String, String, String)> = query
-            .order((checkpoints::due_on, checkpoints::id))
-            .limit(1000)
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(checkpoint, participant_id, given, family, job_title, site)| QueueItem {
-                    checkpoint,
-                    participant_id,
-                    name: format!("{given} {family}"),
-                    job_title,
-                    site,
-                },
-            )
-            .collect())
-    }
-}
-
-/// Whose jobs a work queue covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueScope {
-    /// Every job (admins).
-    All,
-    /// Jobs at this employer organisation (HR).
-    Employer(i32),
-    /// Jobs attributed to enrolments in programmes this organisation partners in.
-    PartnerOf(i32),
-}
-
-impl QueueScope {
-    /// Whose checkpoints `role` at `organisation_id` works on: the same jobs they may see.
-    pub fn of(role: Role, organisation_id: i32) -> Self {
-        match role {
-            Role::Admin => Self::All,
-            Role::Hr => Self::Employer(organisation_id),
-            Role::Coordinator | Role::Manager => Self::PartnerOf(organisation_id),
-        }
-    }
-
-    /// The queue `actor` works on.
-    pub fn of_actor(actor: &Actor) -> Self {
-        Self::of(actor.role, actor.organisation_id)
-    }
-}
-
-/// One line of the work queue.
-#[derive(Debug, Clone)]
-pub struct QueueItem {
-    /// The checkpoint.
-    pub checkpoint: Checkpoint,
-    /// The person.
-    pub participant_id: i32,
-    /// Their name.
-    pub name: String,
-    /// The job.
-    pub job_title: String,
-    /// Where.
-    pub site: String,
 }
 
 #[cfg(test)]

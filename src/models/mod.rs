@@ -8,6 +8,7 @@ pub mod attendance;
 pub mod audit;
 pub mod bulk;
 pub mod checkpoint;
+pub mod checkpoint_queue;
 pub mod choice;
 pub mod cohort;
 pub mod cohort_list;

@@ -10,7 +10,7 @@
 //! the row's page already shows and ids, never a name, so no personal data reaches a URL
 //! or a log line.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// The default number of rows on a page.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -48,6 +48,24 @@ impl Key for NaiveDate {
             return None;
         }
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+}
+
+impl Key for NaiveDateTime {
+    /// Microseconds since 1970 (UTC), the precision timestamps are stored with
+    /// (`Clock::now`), so the key reads back the exact stored value.
+    fn encode(&self) -> String {
+        self.and_utc().timestamp_micros().to_string()
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        // Only what `encode` gives: digits, with a '-' before 1970; at most 17 digits.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if digits.is_empty() || digits.len() > 17 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let micros: i64 = text.parse().ok()?;
+        DateTime::from_timestamp_micros(micros).map(|at| at.naive_utc())
     }
 }
 
@@ -217,6 +235,19 @@ mod tests {
             assert_eq!(<(NaiveDate, i32)>::decode(bad), None, "{bad}");
         }
         assert_eq!(i32::decode("-3"), None);
+    }
+
+    #[test]
+    fn timestamps_key_as_microseconds() {
+        let at = NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_micro_opt(9, 30, 5, 123_456))
+            .unwrap();
+        let text = (at, 17).encode();
+        assert_eq!(text, "1772443805123456.17");
+        assert_eq!(<(NaiveDateTime, i32)>::decode(&text), Some((at, 17)));
+        for bad in ["", "-", "1.5", "12a", "123456789012345678", "+12"] {
+            assert_eq!(NaiveDateTime::decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::employment_view::EmploymentView;
@@ -212,10 +213,65 @@ pub fn visible_trail(
         .collect())
 }
 
+/// A page of the events about resident `participant_id` that `reader` may see, newest
+/// first by `(occurred_at, id)`: up to `limit` of them after the key `after`. Events the
+/// reader may not see are skipped, so rows are read in chunks until the page is full.
+pub fn visible_trail_page(
+    conn: &mut DbConnection,
+    participant_id: i32,
+    reader: &TrailReader,
+    mut after: Option<(NaiveDateTime, i32)>,
+    limit: i64,
+) -> QueryResult<Vec<(AuditEvent, Option<String>)>> {
+    let partnered = match reader.scope {
+        Some(org) => Some(Partnered::load(conn, participant_id, org)?),
+        None => None,
+    };
+    let chunk = (limit * 2).max(50);
+    let mut page = Vec::new();
+    loop {
+        let mut query = audit_events::table
+            .left_join(users::table)
+            .filter(audit_events::participant_id.eq(participant_id))
+            .select((
+                AuditEvent::as_select(),
+                users::name.nullable(),
+                users::organisation_id.nullable(),
+                users::role.nullable(),
+            ))
+            .into_boxed();
+        if let Some((at, id)) = after {
+            query = query.filter(
+                audit_events::occurred_at
+                    .lt(at)
+                    .or(audit_events::occurred_at
+                        .eq(at)
+                        .and(audit_events::id.lt(id))),
+            );
+        }
+        let rows: Vec<TrailRow> = query
+            .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
+            .limit(chunk)
+            .load(conn)?;
+        let exhausted = (rows.len() as i64) < chunk;
+        after = rows.last().map(|(e, ..)| (e.occurred_at, e.id));
+        for (event, name, organisation, role) in rows {
+            let actor = Actor { organisation, role };
+            if reader.shows(&event, &actor, partnered.as_ref()) {
+                page.push((event, name));
+                if page.len() as i64 >= limit {
+                    return Ok(page);
+                }
+            }
+        }
+        if exhausted {
+            return Ok(page);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDateTime;
-
     use super::*;
 
     fn event(entity: &str, id: &str) -> AuditEvent {

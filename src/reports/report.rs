@@ -14,6 +14,8 @@ use crate::db::DbConnection;
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES};
 use crate::schema::{cohorts, information_sessions, programme_partners};
 
+type Db = <DbConnection as diesel::Connection>::Backend;
+
 /// Cohorts read per batch.
 pub const BATCH: usize = 200;
 
@@ -178,12 +180,9 @@ fn recruitment_attendance(
     Ok(query.load::<i32>(conn)?.into_iter().map(i64::from).sum())
 }
 
-/// The ids of the cohorts a programme report covers, by start date then id.
-pub fn cohorts_in(conn: &mut DbConnection, filter: &ProgrammeFilter) -> QueryResult<Vec<i32>> {
-    let mut query = cohorts::table
-        .select(cohorts::id)
-        .order((cohorts::starts_on, cohorts::id))
-        .into_boxed();
+/// The cohorts a programme report covers (no order yet).
+fn filtered(filter: &ProgrammeFilter) -> cohorts::BoxedQuery<'static, Db> {
+    let mut query = cohorts::table.into_boxed();
     if let Some(p) = filter.programme_id {
         query = query.filter(cohorts::programme_id.eq(p));
     }
@@ -199,7 +198,37 @@ pub fn cohorts_in(conn: &mut DbConnection, filter: &ProgrammeFilter) -> QueryRes
             .select(programme_partners::programme_id);
         query = query.filter(cohorts::programme_id.eq_any(mine));
     }
-    query.load(conn)
+    query
+}
+
+/// The ids of the cohorts a programme report covers, by start date then id.
+pub fn cohorts_in(conn: &mut DbConnection, filter: &ProgrammeFilter) -> QueryResult<Vec<i32>> {
+    filtered(filter)
+        .select(cohorts::id)
+        .order((cohorts::starts_on, cohorts::id))
+        .load(conn)
+}
+
+/// A page of the cohorts a programme report covers: the keys `(starts_on, id)` of up to
+/// `limit` of them after `after`, in the report's order.
+pub fn cohort_keys(
+    conn: &mut DbConnection,
+    filter: &ProgrammeFilter,
+    after: Option<(NaiveDate, i32)>,
+    limit: i64,
+) -> QueryResult<Vec<(NaiveDate, i32)>> {
+    let mut query = filtered(filter).select((cohorts::starts_on, cohorts::id));
+    if let Some((starts_on, id)) = after {
+        query = query.filter(
+            cohorts::starts_on
+                .gt(starts_on)
+                .or(cohorts::starts_on.eq(starts_on).and(cohorts::id.gt(id))),
+        );
+    }
+    query
+        .order((cohorts::starts_on, cohorts::id))
+        .limit(limit)
+        .load(conn)
 }
 
 /// The programme report: one line per cohort, then the total. `each` hears every line

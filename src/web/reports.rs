@@ -1,6 +1,7 @@
 //! The report pages: a cohort's report (headline, funnel chart, sustainment, progression,
 //! attendance, breakdowns, each figure with its definition, CSV downloads) and the
-//! programme report (one row per cohort plus a total, with a chart over time).
+//! programme report (its cohorts' rows a page at a time, the total over them all, with a
+//! chart of the page's cohorts over time).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,12 +13,13 @@ use crate::actions::{pickers, reports};
 use crate::auth::CurrentUser;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppResult, FieldErrors};
-use crate::extract::{PathId, ReportQuery};
+use crate::extract::{Paging, PathId, ReportQuery};
 use crate::reports::chart;
 use crate::reports::definitions::definition;
 use crate::reports::report::published;
 use crate::reports::{CohortReport, ReportLine};
 use crate::state::AppState;
+use crate::web::paging::Pager;
 use crate::web::picker::{Picker, Searches};
 
 /// `GET /cohorts/{id}/report`
@@ -94,6 +96,7 @@ pub struct ProgrammeReportPage {
     lines: Vec<ReportLine>,
     total: ReportLine,
     chart: String,
+    pager: Pager,
     can_export: bool,
 }
 
@@ -119,39 +122,56 @@ impl ProgrammeReportPage {
     }
 }
 
-/// `GET /reports?programme_id=&from=&to=&as_at=&programme_q=`
+/// `GET /reports?programme_id=&from=&to=&as_at=&programme_q=&cursor=`
 pub async fn programme(
     State(state): State<AppState>,
     actor: Actor,
     user: CurrentUser,
     q: ReportQuery,
     Query(searches): Query<Searches>,
+    paging: Paging<(NaiveDate, i32)>,
 ) -> AppResult<ProgrammeReportPage> {
     let (filter, as_at) = (q.filter(), q.as_at.unwrap_or(actor.today));
     let (search, selected) = (searches.programme_q.clone(), q.programme_id);
     let (r, choices) = state
         .db
         .run(move |conn| {
-            let report = reports::programme_report(conn, &actor, filter, as_at)?;
+            let report = reports::programme_report_page(conn, &actor, filter, as_at, &paging)?;
             Ok((
                 report,
                 pickers::programmes(conn, &actor, &search, selected)?,
             ))
         })
         .await?;
+    let (id, from, to) = (q.programme_id, q.from, q.to);
+    let (id, from, to) = (text(id), text(from), text(to));
+    let filters = [
+        ("programme_id", id.as_str()),
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+        ("as_at", &as_at.to_string()),
+        ("programme_q", &searches.programme_q),
+        ("limit", &super::checkpoints::kept_limit(&paging)),
+    ];
     Ok(ProgrammeReportPage {
         layout: Layout::new("Programme report", &user, Section::Reports),
-        chart: chart::programme_rates(&r.lines),
+        chart: chart::programme_rates(&r.lines.items),
+        pager: Pager::new("/reports", &filters, &paging, &r.lines),
         programmes: programme_picker(choices, &q, &searches.programme_q),
         errors: FieldErrors::new(),
         selected: q.programme_id,
         from: q.from,
         to: q.to,
         as_at,
-        lines: r.lines,
+        lines: r.lines.items,
         total: r.total,
         can_export: actor.can(Permission::ExportData),
     })
+}
+
+/// An optional filter value as the pager's links carry it (empty when absent).
+fn text(value: Option<impl ToString>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 /// The report filter's programme picker: its search keeps the other filters.

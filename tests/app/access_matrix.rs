@@ -134,6 +134,7 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("PATCH", "/api/v1/employments/{id}", Anon::SignIn, [A, A, D, A]),
     ("PUT", "/api/v1/employments/{id}/checkpoints/{weeks}", Anon::SignIn, [A, A, D, A]),
     ("POST", "/api/v1/employments/{id}/progressions", Anon::SignIn, [A, A, D, A]),
+    ("GET", "/api/v1/checkpoints", Anon::SignIn, [A, A, A, A]),
     ("GET", "/api/v1/participants/{id}/employments", Anon::SignIn, [A, A, A, A]),
     ("GET", "/api/v1/cohorts/{id}/report", Anon::SignIn, [A, A, A, A]),
     ("GET", "/api/v1/cohorts/{id}/report.csv", Anon::SignIn, [A, D, A, A]),

@@ -9,8 +9,10 @@ use crate::domain::checkpoint::CheckpointOutcome;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::checkpoint::{QueueItem, QueueScope, WEEKS};
+use crate::models::checkpoint::{QueueFilter, QueueItem, QueueScope, WEEKS};
+use crate::models::page::{PageRequest, Paged};
 use crate::models::{Checkpoint, Employment};
+use crate::validate;
 
 /// Records the `weeks` checkpoint of job `employment_id`. This function is the whole rule
 /// of who may record one and when: a role that records jobs (403 otherwise), on a job the
@@ -105,14 +107,68 @@ fn parse(
     }
 }
 
-/// The checkpoints `actor` works on that are due or overdue and not yet recorded, oldest
-/// first: HR their own organisation's jobs, coordinators and managers the jobs of
-/// residents in their organisation's programmes, admins every job.
-pub fn checkpoint_queue(conn: &mut DbConnection, actor: &Actor) -> AppResult<Vec<QueueItem>> {
+/// The work queue's filters as a query string gives them (`?site=&due_by=&overdue=`).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// Part of the employer site as recorded on the job (any case).
+    pub site: Option<String>,
+    /// Only checkpoints due on or before this date (`YYYY-MM-DD`).
+    #[param(format = Date)]
+    pub due_by: Option<String>,
+    /// `true`: only overdue checkpoints (due two weeks ago or longer).
+    #[param(value_type = Option<bool>)]
+    pub overdue: Option<String>,
+}
+
+impl QueueQuery {
+    /// The checked filter; 422 naming the field that cannot be read.
+    pub fn filter(&self) -> AppResult<QueueFilter> {
+        let site = self.site.as_deref().map(str::trim).unwrap_or_default();
+        if site.chars().count() > 200 {
+            return Err(AppError::invalid(
+                "site",
+                "Site must be 200 characters or fewer",
+            ));
+        }
+        let due_by = match self.due_by.as_deref().map(str::trim).unwrap_or_default() {
+            "" => None,
+            text => Some(validate::date(text).ok_or_else(|| {
+                AppError::invalid("due_by", "Due by must be a real date, like 2026-01-05")
+            })?),
+        };
+        let overdue = match self.overdue.as_deref().unwrap_or_default() {
+            "1" | "true" | "yes" | "on" => true,
+            "" | "0" | "false" | "no" | "off" => false,
+            _ => {
+                return Err(AppError::invalid(
+                    "overdue",
+                    "overdue must be true or false",
+                ));
+            }
+        };
+        Ok(QueueFilter {
+            site: (!site.is_empty()).then(|| site.to_owned()),
+            due_by,
+            overdue,
+        })
+    }
+}
+
+/// A page of the checkpoints `actor` works on that are due or overdue and not yet
+/// recorded, oldest due first, matching `query`: HR their own organisation's jobs,
+/// coordinators and managers the jobs of residents in their organisation's programmes,
+/// admins every job.
+pub fn checkpoint_queue(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    query: &QueueQuery,
+    page: &PageRequest<(NaiveDate, i32)>,
+) -> AppResult<Paged<QueueItem>> {
     actor.require(Permission::ViewParticipants)?;
-    Ok(Checkpoint::queue_for(
-        conn,
-        QueueScope::of_actor(actor),
-        actor.today,
-    )?)
+    let filter = query.filter()?;
+    let scope = QueueScope::of_actor(actor);
+    let rows = Checkpoint::queue_page(conn, scope, actor.today, &filter, page.after, page.fetch())?;
+    Ok(Paged::from_fetched(rows, page, QueueItem::key))
 }

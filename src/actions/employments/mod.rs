@@ -12,7 +12,7 @@ mod progressions;
 mod show;
 mod start;
 
-pub use checkpoints::{checkpoint_queue, record_checkpoint};
+pub use checkpoints::{QueueQuery, checkpoint_queue, record_checkpoint};
 pub use end::end_employment;
 pub use input::{CheckpointInput, EmploymentInput, EndInput, ProgressionInput};
 pub use progressions::add_progression;

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -19,11 +21,13 @@ use crate::auth::{CurrentUser, Permission};
 use crate::domain::Actor;
 use crate::domain::employment::StaffGroup;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::extract::PathId;
+use crate::extract::{Paging, PathId};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::information_session::InformationSession;
+use crate::models::page::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::models::{AuditEvent, Cohort, Enrolment, Participant};
 use crate::state::AppState;
+use crate::web::paging::Pager;
 use crate::web::picker::{Picker, Searches};
 use crate::web::{Layout, Section, WebForm, see_other};
 
@@ -45,6 +49,7 @@ pub struct ResidentPage {
     session_picker: Picker,
     attended_sessions: Vec<InformationSession>,
     trail: Vec<(AuditEvent, Option<String>)>,
+    trail_pager: Pager,
     career: Career,
     can_record_jobs: bool,
     can_edit: bool,
@@ -75,6 +80,7 @@ pub async fn show(
     PathId(id): PathId,
     Query(q): Query<NoticeQuery>,
     Query(searches): Query<Searches>,
+    trail: Paging<(NaiveDateTime, i32)>,
 ) -> AppResult<Response> {
     let notice = match q.notice.as_deref() {
         Some("saved") => Some("The resident's details have been saved."),
@@ -85,15 +91,18 @@ pub async fn show(
         _ => None,
     };
     let page = (notice, FieldErrors::new(), StatusCode::OK);
-    render(&state, (actor, &user), id, searches, page).await
+    render(&state, (actor, &user), id, searches, page, trail).await
 }
 
+/// The page with `notice` or `errors`, answered with `status`, showing the page `trail`
+/// of the resident's history.
 async fn render(
     state: &AppState,
     (actor, user): (Actor, &CurrentUser),
     id: i32,
     searches: Searches,
     (notice, errors, status): (Option<&'static str>, FieldErrors, StatusCode),
+    trail: PageRequest<(NaiveDateTime, i32)>,
 ) -> AppResult<Response> {
     let search = ResidentSearch {
         cohort: searches.cohort_q.clone(),
@@ -102,15 +111,19 @@ async fn render(
     let (history, choices) = state
         .db
         .run(move |conn| {
-            let history = history::resident(conn, &actor, id)?;
+            let history = history::resident(conn, &actor, id, &trail)?;
             Ok((history, pickers::for_resident(conn, &actor, id, &search)?))
         })
         .await?;
+    let limit = crate::web::checkpoints::kept_limit(&trail);
+    let path = format!("/participants/{id}");
+    let trail_pager = Pager::new(&path, &[("limit", &limit)], &trail, &history.trail);
     let layout = Layout::new(history.participant.full_name(), user, Section::Residents)
         .with_errors(!errors.is_empty());
     let page = ResidentPage {
         notice,
         errors,
+        trail_pager,
         ..ResidentPage::of(history, &actor, layout, pickers_of(id, choices, &searches))
     };
     Ok((status, page).into_response())
@@ -143,7 +156,8 @@ impl ResidentPage {
             cohort_picker,
             session_picker,
             attended_sessions: history.attended_sessions,
-            trail: history.trail,
+            trail: history.trail.items,
+            trail_pager: Pager::default(),
             career,
             can_record_jobs: actor.can(Permission::RecordEmployments),
             can_edit: actor.can(Permission::EditParticipants),
@@ -279,7 +293,8 @@ async fn back_to_page<T>(
                 errors.add(field, message.clone());
             }
             let page = (None, errors, StatusCode::UNPROCESSABLE_ENTITY);
-            render(state, (actor, user), id, Searches::default(), page).await
+            let trail = PageRequest::first(DEFAULT_PAGE_SIZE);
+            render(state, (actor, user), id, Searches::default(), page, trail).await
         }
         Err(e) => Err(e),
     }
