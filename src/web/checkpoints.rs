@@ -15,7 +15,6 @@ use crate::domain::Actor;
 use crate::error::AppResult;
 use crate::extract::{Paging, Query};
 use crate::models::checkpoint::{QueueItem, QueueScope};
-use crate::models::page::{DEFAULT_PAGE_SIZE, PageRequest};
 use crate::state::AppState;
 use crate::web::paging::Pager;
 
@@ -60,12 +59,10 @@ pub async fn list(
         .await?;
     let overdue = q.filter().is_ok_and(|f| f.overdue);
     let (site, due_by) = (q.site.unwrap_or_default(), q.due_by.unwrap_or_default());
-    let limit = kept_limit(&paging);
     let filters = [
         ("site", site.as_str()),
         ("due_by", due_by.as_str()),
         ("overdue", if overdue { "1" } else { "" }),
-        ("limit", limit.as_str()),
     ];
     Ok(QueuePage {
         layout: Layout::new("Checkpoints due", &user, Section::Checkpoints),
@@ -78,14 +75,4 @@ pub async fn list(
         today: actor.today,
         can_record: actor.can(Permission::RecordEmployments),
     })
-}
-
-/// `limit` for a pager's links when the request chose a page size of its own (empty for
-/// the default, which the links then leave out).
-pub fn kept_limit<K>(request: &PageRequest<K>) -> String {
-    if request.limit == DEFAULT_PAGE_SIZE {
-        String::new()
-    } else {
-        request.limit.to_string()
-    }
 }

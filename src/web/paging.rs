@@ -1,8 +1,8 @@
 //! The links under every paged list: "Next page" (keyset, see `models::page`) and, past
-//! the first page, "First page". They keep the list's filters, so paging never loses a
+//! the first page, "First page". They keep the list's filters and page size, so paging never loses a
 //! search, and they are plain links: paging works without JavaScript.
 
-use crate::models::page::{PageRequest, Paged};
+use crate::models::page::{DEFAULT_PAGE_SIZE, PageRequest, Paged};
 
 /// Where the links under a list go; rendered by `partials/pagination.html`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,12 +22,17 @@ impl Pager {
         request: &PageRequest<K>,
         page: &Paged<T>,
     ) -> Self {
+        let limit = request.limit.to_string();
         let href = |cursor: Option<&str>| {
             let mut pairs: Vec<(&str, &str)> = filters
                 .iter()
                 .map(|(name, value)| (*name, value.trim()))
                 .filter(|(_, value)| !value.is_empty())
                 .collect();
+            // A page size other than the default is kept, so every page is alike.
+            if request.limit != DEFAULT_PAGE_SIZE {
+                pairs.push(("limit", &limit));
+            }
             if let Some(cursor) = cursor {
                 pairs.push(("cursor", cursor));
             }

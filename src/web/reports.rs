@@ -151,7 +151,6 @@ pub async fn programme(
         ("to", to.as_str()),
         ("as_at", &as_at.to_string()),
         ("programme_q", &searches.programme_q),
-        ("limit", &super::checkpoints::kept_limit(&paging)),
     ];
     Ok(ProgrammeReportPage {
         layout: Layout::new("Programme report", &user, Section::Reports),

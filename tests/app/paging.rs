@@ -28,7 +28,27 @@ pub fn ids_linked(html: &str, prefix: &str) -> Vec<i32> {
 pub fn next_link(html: &str) -> Option<String> {
     let at = html.find("rel=\"next\" href=\"")? + "rel=\"next\" href=\"".len();
     let end = html[at..].find('"')? + at;
-    Some(html[at..end].replace("&amp;", "&"))
+    // The template escapes `&` in attributes (askama writes `&#38;`).
+    Some(html[at..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+/// Follows the page's "Next page" links from `path` and returns every page's text. A link
+/// back to a page already read fails the test (a cursor that does not move).
+pub async fn all_pages(c: &TestClient, path: &str) -> Vec<String> {
+    let (mut out, mut next) = (Vec::new(), Some(path.to_owned()));
+    let mut visited = std::collections::HashSet::new();
+    while let Some(path) = next {
+        assert!(
+            visited.insert(path.clone()),
+            "the pages loop back to {path}"
+        );
+        let r = c.get(&path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let text = r.text();
+        next = next_link(&text);
+        out.push(text);
+    }
+    out
 }
 
 /// Follows "Next page" from `path` to the end, collecting the ids linked as `prefix{id}`;
@@ -46,7 +66,12 @@ where
     let mut between = Some(between);
     let mut seen = Vec::new();
     let mut path = path.to_owned();
+    let mut visited = std::collections::HashSet::new();
     loop {
+        assert!(
+            visited.insert(path.clone()),
+            "the pages loop back to {path}"
+        );
         let page = client.get(&path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         let html = page.text();
@@ -272,7 +297,12 @@ async fn admin_organisations_page_by_name() {
     let admin = app.login_as(Role::Admin, "Echo Council").await;
     let mut names = Vec::new();
     let mut path = "/admin/organisations?limit=2".to_owned();
+    let mut visited = std::collections::HashSet::new();
     loop {
+        assert!(
+            visited.insert(path.clone()),
+            "the pages loop back to {path}"
+        );
         let html = admin.get(&path).await.text();
         for part in html.split("<th scope=\"row\" id=\"organisation-").skip(1) {
             let part = &part[part.find("<bdi>").unwrap() + 5..];

@@ -13,25 +13,9 @@ use pathways::models::page::{Key, PageRequest};
 use pathways::models::{AuditAction, AuditEvent, NewAuditEvent};
 use pathways::reports::ProgrammeFilter;
 
-use crate::common::{PASSWORD, TestApp, TestClient, unscoped};
+use crate::common::{PASSWORD, TestApp, unscoped};
 
 const PROVIDER: &str = "Learning Partnerships";
-
-/// Follows the page's "next" links from `path` and returns every page's text.
-async fn pages(c: &TestClient, path: &str) -> Vec<String> {
-    let (mut out, mut next) = (Vec::new(), Some(path.to_owned()));
-    while let Some(path) = next {
-        let r = c.get(&path).await;
-        assert_eq!(r.status, StatusCode::OK, "{path}");
-        let text = r.text();
-        next = text
-            .split("rel=\"next\" href=\"")
-            .nth(1)
-            .map(|rest| rest.split('"').next().unwrap().replace("&#38;", "&"));
-        out.push(text);
-    }
-    out
-}
 
 #[tokio::test]
 async fn the_report_pages_its_rows_and_totals_the_whole_filter() {
@@ -110,7 +94,8 @@ async fn the_report_pages_its_rows_and_totals_the_whole_filter() {
 
     // The page: two rows a page, the total on each, the filter kept in the links.
     let web = app.login_as(Role::Admin, PROVIDER).await;
-    let texts = pages(&web, &format!("/reports?programme_id={id}&limit=2")).await;
+    let texts =
+        crate::paging::all_pages(&web, &format!("/reports?programme_id={id}&limit=2")).await;
     assert_eq!(texts.len(), 4);
     let mut seen = Vec::new();
     for text in &texts {
@@ -208,7 +193,8 @@ async fn a_residents_history_is_paged_newest_first() {
     );
 
     let web = app.sign_in(&email, PASSWORD).await;
-    let texts = pages(&web, &format!("/participants/{}?limit=5", d.participant)).await;
+    let texts =
+        crate::paging::all_pages(&web, &format!("/participants/{}?limit=5", d.participant)).await;
     assert_eq!(texts.len(), seen.len().div_ceil(5));
     assert!(texts[0].contains("Older history"));
     assert!(texts[1].contains("Newest first"));

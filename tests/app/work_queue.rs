@@ -253,22 +253,6 @@ async fn the_site_and_due_date_filters_narrow_the_queue() {
     assert!(!text.contains("Eastgate") && !text.contains("South Wing"));
 }
 
-/// Follows the page's "Next page" links from `path` and returns every page's text.
-async fn pages(c: &TestClient, path: &str) -> Vec<String> {
-    let (mut out, mut next) = (Vec::new(), Some(path.to_owned()));
-    while let Some(path) = next {
-        let r = c.get(&path).await;
-        assert_eq!(r.status, StatusCode::OK, "{path}");
-        let text = r.text();
-        next = text
-            .split("rel=\"next\" href=\"")
-            .nth(1)
-            .map(|rest| rest.split('"').next().unwrap().replace("&#38;", "&"));
-        out.push(text);
-    }
-    out
-}
-
 #[tokio::test]
 async fn hr_never_sees_another_trusts_checkpoints_on_any_page() {
     let app = TestApp::new().await;
@@ -288,7 +272,7 @@ async fn hr_never_sees_another_trusts_checkpoints_on_any_page() {
     );
 
     let web = app.sign_in(&email, crate::common::PASSWORD).await;
-    let texts = pages(&web, "/checkpoints?limit=3").await;
+    let texts = crate::paging::all_pages(&web, "/checkpoints?limit=3").await;
     assert!(texts.len() > 2, "paged: {}", texts.len());
     let mut links = 0;
     for text in &texts {

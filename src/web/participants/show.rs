@@ -115,9 +115,8 @@ async fn render(
             Ok((history, pickers::for_resident(conn, &actor, id, &search)?))
         })
         .await?;
-    let limit = crate::web::checkpoints::kept_limit(&trail);
     let path = format!("/participants/{id}");
-    let trail_pager = Pager::new(&path, &[("limit", &limit)], &trail, &history.trail);
+    let trail_pager = Pager::new(&path, &[], &trail, &history.trail);
     let layout = Layout::new(history.participant.full_name(), user, Section::Residents)
         .with_errors(!errors.is_empty());
     let page = ResidentPage {
