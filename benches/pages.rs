@@ -62,6 +62,44 @@ const PAGES: &[Page] = &[
     page("API cohorts", "/api/v1/cohorts"),
     page("API residents", "/api/v1/participants"),
     page("API programmes", "/api/v1/programmes"),
+    page(
+        "cohorts of a programme",
+        "/cohorts?programme_id={programme}",
+    ),
+    page(
+        "cohorts by name and year",
+        "/cohorts?programme=careers+001&year=2024",
+    ),
+    page("checkpoints at a site", "/checkpoints?site=hospital+0"),
+    page("checkpoints overdue", "/checkpoints?overdue=1"),
+    page(
+        "a resident, cohort search",
+        "/participants/{participant}?cohort_q=2026",
+    ),
+    page(
+        "a resident, session search",
+        "/participants/{participant}?session_q=hub",
+    ),
+    page("new cohort form", "/cohorts/new"),
+    page(
+        "new cohort, programme search",
+        "/cohorts/new?programme_q=careers",
+    ),
+    page("admin organisations", "/admin/organisations"),
+    page("API checkpoints", "/api/v1/checkpoints"),
+    page(
+        "API a cohort's sessions",
+        "/api/v1/cohorts/{cohort}/sessions",
+    ),
+    page(
+        "API a cohort's roster",
+        "/api/v1/cohorts/{cohort}/enrolments",
+    ),
+    page(
+        "API information sessions",
+        "/api/v1/programmes/{programme}/information-sessions",
+    ),
+    page("API a register", "/api/v1/sessions/{session}/attendance"),
 ];
 
 /// The trivial page every figure is set beside.

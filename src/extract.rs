@@ -63,7 +63,22 @@ pub type Paging<K = i32> = PageRequest<K>;
 #[into_params(parameter_in = Query)]
 pub struct PagingQuery {
     /// `next_cursor` of the previous page (empty or left out: the first page).
-    #[param(pattern = r"^[0-9.-]{0,40}$")]
+    #[param(pattern = r"^[0-9]{0,9}$")]
+    cursor: Option<String>,
+    /// Page size (default 100 in the API, 50 on pages).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
+    limit: Option<String>,
+}
+
+/// The paging parameters of a list ordered by a date and then id (its cursor is the
+/// date's day number and the id): as the API documents them. [`PagingQuery`] reads
+/// them; this only gives the cursor its own pattern.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Read by `Paging`'s extractor through `PagingQuery`.
+pub struct KeyedPagingQuery {
+    /// `next_cursor` of the previous page (empty or left out: the first page).
+    #[param(pattern = r"^([0-9]{1,9}\.[0-9]{1,9})?$")]
     cursor: Option<String>,
     /// Page size (default 100 in the API, 50 on pages).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]

@@ -17,7 +17,7 @@ use crate::models::{Programme, access};
 #[into_params(parameter_in = Query)]
 pub struct InformationSessionQuery {
     /// Only sessions held in this year (e.g. 2026).
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 9999)]
     pub year: Option<String>,
 }
 

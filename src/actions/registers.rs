@@ -72,8 +72,8 @@ pub fn show(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Regist
 }
 
 /// A page of a session's register for the API: its lines in roster order, after the
-/// line of enrolment `request.after` (the cursor carries that id, never a name); 422 when
-/// it is not on this register.
+/// line of enrolment `request.after` (the cursor carries that id, never a name); an empty
+/// last page when it is not on this register.
 pub fn page(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -81,8 +81,7 @@ pub fn page(
     request: &PageRequest<i32>,
 ) -> AppResult<(CourseSession, Paged<RegisterLine>)> {
     let view = show(conn, actor, id)?;
-    let page = whole::after_row(view.lines, request, |line| line.enrolment_id)
-        .ok_or_else(crate::models::page::bad_cursor)?;
+    let page = whole::after_row(view.lines, request, |line| line.enrolment_id);
     Ok((view.session, page))
 }
 

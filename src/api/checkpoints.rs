@@ -61,7 +61,7 @@ impl DueCheckpoint {
 /// The checkpoints due or overdue and not yet recorded that the caller works on, oldest
 /// due first; `next_cursor` is the due date and id of the page's last item.
 #[utoipa::path(get, path = "/checkpoints", tag = "employments",
-    params(QueueQuery, super::CursorQuery),
+    params(QueueQuery, super::KeyedCursorQuery),
     responses((status = 200, description = "A page of due checkpoints", body = Page<DueCheckpoint>),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Role does not see residents", body = ErrorBody),

@@ -139,7 +139,7 @@ pub async fn generate(
 }
 
 /// The cohort's sessions, a page at a time (cursor: the last session's date and id).
-#[utoipa::path(get, path = "/cohorts/{id}/sessions", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id"), super::CursorQuery),
+#[utoipa::path(get, path = "/cohorts/{id}/sessions", tag = "cohorts", params(("id" = i32, Path, description = "Cohort id"), super::KeyedCursorQuery),
     responses((status = 200, description = "Sessions in date order", body = SessionList), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn sessions(

@@ -147,7 +147,7 @@ pub async fn progression(
 }
 
 /// A resident's jobs the caller may see (HR: only at their own organisation).
-#[utoipa::path(get, path = "/participants/{id}/employments", tag = "employments", params(("id" = i32, Path, description = "Participant id"), super::CursorQuery),
+#[utoipa::path(get, path = "/participants/{id}/employments", tag = "employments", params(("id" = i32, Path, description = "Participant id"), super::KeyedCursorQuery),
     responses((status = 200, description = "Jobs, oldest first", body = EmploymentList), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn for_participant(

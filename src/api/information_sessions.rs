@@ -36,7 +36,7 @@ pub struct InformationSessionList {
 
 /// A programme's information sessions, newest first, a page at a time.
 #[utoipa::path(get, path = "/programmes/{id}/information-sessions", tag = "programmes",
-    params(("id" = i32, Path, description = "Programme id"), InformationSessionQuery, super::CursorQuery),
+    params(("id" = i32, Path, description = "Programme id"), InformationSessionQuery, super::KeyedCursorQuery),
     responses((status = 200, description = "Sessions, newest first", body = InformationSessionList), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "The year or the cursor is not valid", body = ErrorBody)))]
 pub async fn list(

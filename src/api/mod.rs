@@ -284,7 +284,7 @@ where
 pub type Cursor<K = i32> = Paging<K>;
 
 /// The paging parameters of every list, as the API documents them.
-pub use crate::extract::PagingQuery as CursorQuery;
+pub use crate::extract::{KeyedPagingQuery as KeyedCursorQuery, PagingQuery as CursorQuery};
 
 #[cfg(test)]
 mod tests {

@@ -6,11 +6,11 @@
 //! costs the same as page 1 (an `OFFSET` would read and skip every row before it).
 //!
 //! The position travels as text (`?cursor=` in URLs, `next_cursor` in JSON): the key's
-//! parts joined by `.`, e.g. `412` or `2026-03-02.412`. It carries only sort values that
+//! parts joined by `.`, e.g. `412` or `739677.412` (a date as its day number, then an id). It carries only sort values that
 //! the row's page already shows and ids, never a name, so no personal data reaches a URL
 //! or a log line.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 
 /// The default number of rows on a page.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
@@ -38,16 +38,18 @@ impl Key for i32 {
     }
 }
 
+/// A date travels as its day number (days from 1 January of year 1), so every cursor is
+/// digits and dots and every string of that shape names a position: the API documents
+/// one pattern per cursor shape, and whatever matches it is accepted.
 impl Key for NaiveDate {
     fn encode(&self) -> String {
-        self.format("%Y-%m-%d").to_string()
+        self.num_days_from_ce().to_string()
     }
 
     fn decode(text: &str) -> Option<Self> {
-        if text.len() != 10 {
-            return None;
-        }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+        let days = i32::decode(text)?;
+        // Beyond the last day chrono knows: after every date, so the list has ended.
+        Some(NaiveDate::from_num_days_from_ce_opt(days).unwrap_or(NaiveDate::MAX))
     }
 }
 
@@ -169,20 +171,22 @@ pub mod whole {
 
     /// The rows after the row with id `request.after` in a list whose order is not by a
     /// key the cursor may carry (a roster by name: the cursor carries only the id of the
-    /// last row shown). `None` when no row has that id (a cursor from another list).
+    /// last row shown). When no row has that id (a cursor from another list, or any id a
+    /// client makes up) nothing follows it: an empty last page, as after the last row.
+    /// Rows of these lists are never deleted, so a walk through them never ends early.
     pub fn after_row<T>(
         rows: Vec<T>,
         request: &PageRequest<i32>,
         id: impl Fn(&T) -> i32,
-    ) -> Option<Paged<T>> {
+    ) -> Paged<T> {
         let rows: Vec<T> = match request.after {
             None => rows,
-            Some(after) => {
-                let at = rows.iter().position(|row| id(row) == after)?;
-                rows.into_iter().skip(at + 1).collect()
-            }
+            Some(after) => match rows.iter().position(|row| id(row) == after) {
+                Some(at) => rows.into_iter().skip(at + 1).collect(),
+                None => Vec::new(),
+            },
         };
-        Some(Paged::from_fetched(rows, request, id))
+        Paged::from_fetched(rows, request, id)
     }
 }
 
@@ -216,19 +220,23 @@ mod tests {
     #[test]
     fn keys_read_back_what_they_wrote() {
         let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        assert_eq!((date, 412).encode(), "2026-03-02.412");
+        let text = (date, 412).encode();
+        assert_eq!(text, format!("{}.412", date.num_days_from_ce()));
+        assert_eq!(<(NaiveDate, i32)>::decode(&text), Some((date, 412)));
+        // Every cursor of the documented shape names a position.
         assert_eq!(
-            <(NaiveDate, i32)>::decode("2026-03-02.412"),
-            Some((date, 412))
+            <(NaiveDate, i32)>::decode("999999999.1"),
+            Some((NaiveDate::MAX, 1))
         );
+        assert!(<(NaiveDate, i32)>::decode("0.1").is_some());
         assert_eq!(<(i32, i32)>::decode("7.9"), Some((7, 9)));
         for bad in [
             "",
             "-1",
             "+1",
             "1234567890",
-            "2026-3-2.1",
-            "2026-02-30.1",
+            "2026-03-02.1",
+            "1.2.3",
             "x.1",
             "1.",
         ] {
@@ -277,13 +285,13 @@ mod tests {
             after: Some(9),
             limit: 5,
         };
-        let page = whole::after_row(by_name.clone(), &after, |r| r.0).unwrap();
+        let page = whole::after_row(by_name.clone(), &after, |r| r.0);
         assert_eq!((page.items, page.next), (vec![(4, 'b'), (7, 'c')], None));
         let gone = PageRequest {
             after: Some(5),
             limit: 5,
         };
-        assert!(whole::after_row(by_name, &gone, |r| r.0).is_none());
+        assert!(whole::after_row(by_name, &gone, |r| r.0).items.is_empty());
     }
 
     #[test]

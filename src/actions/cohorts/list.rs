@@ -9,7 +9,7 @@ use crate::db::DbConnection;
 use crate::domain::{Actor, CohortStatus, Permission};
 use crate::error::{AppError, AppResult};
 use crate::models::cohort_list::{CohortFilter, CohortOrder, CohortRow};
-use crate::models::page::{PageRequest, Paged, bad_cursor, whole};
+use crate::models::page::{PageRequest, Paged, whole};
 use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
 
 /// `?programme_id=&programme=&status=&year=`: the cohorts list's filters, read as text so
@@ -19,15 +19,16 @@ use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
 #[into_params(parameter_in = Query)]
 pub struct CohortListQuery {
     /// Only cohorts of this programme (its id).
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1)]
     pub programme_id: Option<String>,
     /// Only cohorts of programmes whose name contains this (any case).
     pub programme: Option<String>,
     /// Only cohorts with this status: `planned`, `recruiting`, `running`, `finished` or
     /// `cancelled`.
+    #[param(pattern = "^(planned|recruiting|running|finished|cancelled)?$")]
     pub status: Option<String>,
     /// Only cohorts starting in this year (e.g. 2026).
-    #[param(value_type = Option<i32>)]
+    #[param(value_type = Option<i32>, minimum = 1900, maximum = 9999)]
     pub year: Option<String>,
 }
 
@@ -104,8 +105,8 @@ pub fn sessions(
 }
 
 /// A page of the cohort's enrolments (its roster, by name), for roles that see residents.
-/// The cursor is the id of the last enrolment shown, never a name; 422 when it is not
-/// one of this cohort's.
+/// The cursor is the id of the last enrolment shown, never a name; an empty last page
+/// when it is not one of this cohort's.
 pub fn roster(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -114,5 +115,5 @@ pub fn roster(
 ) -> AppResult<Paged<RosterEntry>> {
     visible(conn, actor, Permission::ViewParticipants, id)?;
     let roster = Enrolment::roster(conn, id)?;
-    whole::after_row(roster, request, |r| r.enrolment.id).ok_or_else(bad_cursor)
+    Ok(whole::after_row(roster, request, |r| r.enrolment.id))
 }

@@ -114,8 +114,8 @@ fn parse(
 pub struct QueueQuery {
     /// Part of the employer site as recorded on the job (any case).
     pub site: Option<String>,
-    /// Only checkpoints due on or before this date (`YYYY-MM-DD`).
-    #[param(format = Date)]
+    /// Only checkpoints due on or before this date (`YYYY-MM-DD`; blank: any). Not a
+    /// real date: 422.
     pub due_by: Option<String>,
     /// `true`: only overdue checkpoints (due two weeks ago or longer).
     #[param(value_type = Option<bool>)]

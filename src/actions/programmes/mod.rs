@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
-use crate::error::{AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::information_session::InformationSession;
 use crate::models::page::{PageRequest, Paged};
 use crate::models::{Organisation, Programme, ProgrammeDetails};
@@ -23,7 +23,8 @@ pub fn search(
     request: &PageRequest<i32>,
 ) -> AppResult<Paged<ProgrammeDetails>> {
     actor.require(Permission::ViewProgrammes)?;
-    let programmes = Programme::search(conn, actor.scope(), name, request)?;
+    let name = crate::validate::search(name).map_err(|m| AppError::invalid("q", m))?;
+    let programmes = Programme::search(conn, actor.scope(), &name, request)?;
     let page = Paged::from_fetched(programmes, request, |p| p.id);
     Ok(Paged {
         items: Programme::with_details(conn, page.items)?,
