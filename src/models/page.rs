@@ -6,21 +6,22 @@
 //! costs the same as page 1 (an `OFFSET` would read and skip every row before it).
 //!
 //! The position travels as text (`?cursor=` in URLs, `next_cursor` in JSON): the key's
-//! parts joined by `.`, e.g. `412` or `739677.412` (a date as its day number, then an id). It carries only sort values that
-//! the row's page already shows and ids, never a name, so no personal data reaches a URL
-//! or a log line.
+//! parts joined by `.`, e.g. `412`, or `739677.412` for a date (as its day number) and an
+//! id. It carries only sort values that the row's page already shows and ids, never a
+//! name, so no personal data reaches a URL or a log line.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
 
 /// The default number of rows on a page.
 pub const DEFAULT_PAGE_SIZE: i64 = 50;
 
-/// A sort key that can be written into a cursor and read back. Reading rejects anything
-/// `encode` could not have made, so a tampered cursor is an error, never a wrong page.
+/// A sort key that can be written into a cursor and read back. Reading rejects text not of
+/// the key's shape (a 422 naming `cursor`); text of its shape names a position in the
+/// list, so a made-up cursor gives a page of the same list, never another list's rows.
 pub trait Key: Sized {
-    /// The key as cursor text (only `0-9`, `-` and `.`).
+    /// The key as cursor text (digits and `.`; a timestamp before 1970 starts with `-`).
     fn encode(&self) -> String;
-    /// Reads cursor text; `None` when it is not one this key writes.
+    /// Reads cursor text; `None` when it is not of this key's shape.
     fn decode(text: &str) -> Option<Self>;
 }
 
