@@ -9,7 +9,7 @@ use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::models::attendance::CohortAttendance;
 use crate::models::checkpoint::{Checkpoint, QueueItem, QueueScope};
-use crate::models::{Cohort, Enrolment, MAX_PAGE_SIZE, Programme, ProgrammeDetails, RosterEntry};
+use crate::models::{Cohort, Enrolment, Programme, ProgrammeDetails, RosterEntry};
 use crate::reports::programme_report;
 
 /// An open cohort on the dashboard.
@@ -38,12 +38,20 @@ pub struct Flag {
     pub run: usize,
 }
 
+/// How many programmes and open cohorts the dashboard shows at most; the rest are on the
+/// paged lists it links to, so the page never grows with the database.
+pub const DASHBOARD_ROWS: usize = 10;
+
 /// The dashboard's content.
 pub struct Dashboard {
-    /// Programmes the actor may see.
+    /// Programmes the actor may see (the first [`DASHBOARD_ROWS`]).
     pub programmes: Vec<ProgrammeDetails>,
-    /// Open cohorts.
+    /// Whether the actor may see more programmes than are shown.
+    pub more_programmes: bool,
+    /// Open cohorts, newest first (the first [`DASHBOARD_ROWS`]).
     pub current: Vec<CurrentCohort>,
+    /// Whether more cohorts are open than are shown.
+    pub more_current: bool,
     /// Residents flagged (empty for roles that do not see residents).
     pub flags: Vec<Flag>,
     /// Checkpoints due in `queue` (empty for roles that do not see residents).
@@ -55,9 +63,15 @@ pub struct Dashboard {
 pub fn overview(conn: &mut DbConnection, actor: &Actor, queue: QueueScope) -> AppResult<Dashboard> {
     let scope = actor.scope();
     let sees_people = actor.can(Permission::ViewParticipants);
-    let programmes = Programme::page(conn, scope, 0, MAX_PAGE_SIZE)?;
+    // One more than is shown, which only says that more exist.
+    let shown = DASHBOARD_ROWS as i64 + 1;
+    let mut programmes = Programme::page(conn, scope, 0, shown)?;
+    let more_programmes = programmes.len() > DASHBOARD_ROWS;
+    programmes.truncate(DASHBOARD_ROWS);
     let programmes = Programme::with_details(conn, programmes)?;
-    let cohorts = Cohort::open(conn, scope)?;
+    let mut cohorts = Cohort::open(conn, scope, shown)?;
+    let more_current = cohorts.len() > DASHBOARD_ROWS;
+    cohorts.truncate(DASHBOARD_ROWS);
     let ids: Vec<i32> = cohorts.iter().map(|c| c.id).collect();
     let rosters = Enrolment::rosters(conn, &ids)?;
     let attendance = CohortAttendance::load_many(conn, &ids, actor.today)?;
@@ -95,7 +109,9 @@ pub fn overview(conn: &mut DbConnection, actor: &Actor, queue: QueueScope) -> Ap
     }
     Ok(Dashboard {
         programmes,
+        more_programmes,
         current,
+        more_current,
         flags,
         due,
     })

@@ -142,39 +142,14 @@ impl Cohort {
         }
     }
 
-    /// Cohorts the caller may see, newest first, optionally of one programme and after a
-    /// cursor (by id, for the API).
-    pub fn list(
+    /// Open cohorts (planned, recruiting or running) the caller may see, newest first, at
+    /// most `limit`: read by the status index, not by loading every cohort and keeping the
+    /// open ones.
+    pub fn open(
         conn: &mut DbConnection,
         scope: Option<i32>,
-        programme_id: Option<i32>,
-        cursor: Option<(i32, i64)>,
+        limit: i64,
     ) -> QueryResult<Vec<Cohort>> {
-        let mut query = cohorts::table.select(Cohort::as_select()).into_boxed();
-        if let Some(org) = scope {
-            let mine = programme_partners::table
-                .filter(programme_partners::organisation_id.eq(org))
-                .select(programme_partners::programme_id);
-            query = query.filter(cohorts::programme_id.eq_any(mine));
-        }
-        if let Some(programme_id) = programme_id {
-            query = query.filter(cohorts::programme_id.eq(programme_id));
-        }
-        match cursor {
-            Some((after, limit)) => query
-                .filter(cohorts::id.gt(after))
-                .order(cohorts::id)
-                .limit(limit)
-                .load(conn),
-            None => query
-                .order((cohorts::starts_on.desc(), cohorts::id.desc()))
-                .load(conn),
-        }
-    }
-
-    /// Open cohorts (planned, recruiting or running) the caller may see, newest first:
-    /// read by the status index, not by loading every cohort and keeping the open ones.
-    pub fn open(conn: &mut DbConnection, scope: Option<i32>) -> QueryResult<Vec<Cohort>> {
         let mut query = cohorts::table
             .filter(cohorts::status.eq_any(OPEN))
             .select(Cohort::as_select())
@@ -187,6 +162,7 @@ impl Cohort {
         }
         query
             .order((cohorts::starts_on.desc(), cohorts::id.desc()))
+            .limit(limit)
             .load(conn)
     }
 

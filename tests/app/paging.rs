@@ -343,3 +343,20 @@ async fn the_cohorts_page_shows_fifty_at_a_time() {
     assert!(next_link(&rest).is_none());
     assert!(rest.contains("First page"));
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_the_first_programmes_and_links_to_the_rest() {
+    let app = TestApp::new().await;
+    for i in 0..12 {
+        app.programme(&format!("Programme {i:02}"), &["Leeds City Council"])
+            .await;
+    }
+    let coordinator = app.login_as(Role::Coordinator, "Leeds City Council").await;
+    let html = coordinator.get("/").await.text();
+    let shown = html.matches("<a href=\"/programmes/").count();
+    assert_eq!(
+        shown, 10,
+        "the dashboard stays the same size as programmes grow"
+    );
+    assert!(html.contains("<a href=\"/programmes\">All programmes</a>"));
+}
