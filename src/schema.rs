@@ -129,6 +129,11 @@ diesel::table! {
         cancelled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        register_taken_at -> Nullable<Timestamp>,
+        register_taken_by_user_id -> Nullable<Integer>,
+        register_updated_at -> Nullable<Timestamp>,
+        register_updated_by_user_id -> Nullable<Integer>,
+        register_version -> Integer,
     }
 }
 

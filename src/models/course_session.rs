@@ -33,6 +33,23 @@ pub struct CourseSession {
     /// Last change.
     #[serde(skip)]
     pub updated_at: NaiveDateTime,
+    /// When the register was first saved: a session is *held* once its register is
+    /// taken (PRODUCT.md, definitions). `None` while untaken.
+    #[serde(skip)]
+    pub register_taken_at: Option<NaiveDateTime>,
+    /// Who first saved the register.
+    #[serde(skip)]
+    pub register_taken_by_user_id: Option<i32>,
+    /// When the register was last saved.
+    #[serde(skip)]
+    pub register_updated_at: Option<NaiveDateTime>,
+    /// Who last saved the register.
+    #[serde(skip)]
+    pub register_updated_by_user_id: Option<i32>,
+    /// Bumped by every save of the register (0 while untaken): a form carries the version
+    /// it was opened at, so a save over someone else's later changes can be refused.
+    #[serde(skip)]
+    pub register_version: i32,
 }
 
 #[derive(Insertable)]
@@ -158,6 +175,33 @@ impl CourseSession {
             .set(changes)
             .returning(course_sessions::all_columns)
             .get_result(conn)
+    }
+
+    /// Records a save of the session's register by `actor`: the first save takes it,
+    /// every save bumps its version. Called under the cohort's lock with the marks.
+    pub fn record_register_saved(
+        conn: &mut DbConnection,
+        id: i32,
+        actor: i32,
+        now: NaiveDateTime,
+    ) -> QueryResult<CourseSession> {
+        let first = CourseSession::find(conn, id)?;
+        diesel::update(course_sessions::table.find(id))
+            .set((
+                course_sessions::register_taken_at.eq(first.register_taken_at.or(Some(now))),
+                course_sessions::register_taken_by_user_id
+                    .eq(first.register_taken_by_user_id.or(Some(actor))),
+                course_sessions::register_updated_at.eq(Some(now)),
+                course_sessions::register_updated_by_user_id.eq(Some(actor)),
+                course_sessions::register_version.eq(course_sessions::register_version + 1),
+            ))
+            .returning(course_sessions::all_columns)
+            .get_result(conn)
+    }
+
+    /// Whether the register has been taken (saved at least once).
+    pub fn register_taken(&self) -> bool {
+        self.register_taken_at.is_some()
     }
 
     /// Whether the session counts as held on `today`: not cancelled and not in the future.

@@ -107,6 +107,7 @@ pub fn write_marks(
             start(conn, actor, enrolment, session.held_on, now)?;
         }
     }
+    CourseSession::record_register_saved(conn, session.id, actor, now)?;
     let after = AttendanceMark::by_enrolment(conn, session.id)?;
     Ok((before, after))
 }

@@ -5,7 +5,7 @@ use chrono::Datelike;
 use diesel::QueryResult;
 
 use super::plan::{has_cancelled, session_day, session_id};
-use super::{Counts, PER_COHORT, Progress, SESSIONS, Shape, days, pick, ts};
+use super::{COORDINATOR, Counts, PER_COHORT, Progress, SESSIONS, Shape, days, pick, ts};
 use crate::db::DbConnection;
 use crate::models::bulk::{Inserter, Value};
 
@@ -26,7 +26,9 @@ pub(super) fn load(
     );
     let mut sessions = Inserter::new(
         "course_sessions",
-        "id, cohort_id, held_on, week_number, kind, topic, cancelled, created_at, updated_at",
+        "id, cohort_id, held_on, week_number, kind, topic, cancelled, created_at, updated_at, \
+         register_taken_at, register_taken_by_user_id, register_updated_at, \
+         register_updated_by_user_id, register_version",
     );
     let topics: Vec<String> = (1..=SESSIONS).map(|n| format!("Day {n}")).collect();
     for c in 1..=shape.cohorts {
@@ -65,6 +67,7 @@ pub(super) fn load(
             )?;
         }
         for s in 0..SESSIONS {
+            let taken = Value::At(ts(session_day(start, s)));
             let (week, weekday) = (s / 5 + 1, s % 5);
             let kind = if week <= 2 || weekday == 4 {
                 "college"
@@ -84,6 +87,12 @@ pub(super) fn load(
                     Value::Bool(false),
                     created,
                     created,
+                    // Every register was taken on the day (see `enrolments::attendance`).
+                    taken,
+                    Value::Int(COORDINATOR),
+                    taken,
+                    Value::Int(COORDINATOR),
+                    Value::Int(1),
                 ],
             )?;
         }
@@ -101,6 +110,11 @@ pub(super) fn load(
                     Value::Bool(true),
                     created,
                     created,
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                    Value::Int(0),
                 ],
             )?;
         }
