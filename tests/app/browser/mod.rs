@@ -1,6 +1,9 @@
 //! A real browser (headless Chromium driven through chromedriver) signs in through the
 //! form and lands on the dashboard. Skipped with a message when chromedriver is missing,
-//! unless `PATHWAYS_REQUIRE_BROWSER=1`, when a missing browser fails the test.
+//! unless `PATHWAYS_REQUIRE_BROWSER=1`, when a missing browser fails the test. Every page
+//! a test waits for is checked for accessibility (`axe`).
+
+mod axe;
 
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
@@ -33,7 +36,7 @@ async fn wait_for_page(
     loop {
         let url = browser.current_url().await?;
         if url.path() == path && browser.find(Locator::Css("footer")).await.is_ok() {
-            return Ok(());
+            return axe::check(browser).await;
         }
         assert!(
             Instant::now() < deadline,
@@ -320,7 +323,7 @@ async fn wait_for_heading(
         if let Ok(h1) = browser.find(Locator::Css("main h1")).await
             && h1.text().await.is_ok_and(|text| text == heading)
         {
-            return Ok(());
+            return axe::check(browser).await;
         }
         assert!(Instant::now() < deadline, "no page headed {heading:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
