@@ -31,7 +31,7 @@ fn io(e: impl Into<anyhow::Error>) -> AppError {
 #[utoipa::path(get, path = "/cohorts/{id}/report", tag = "reports",
     params(("id" = i32, Path, description = "Cohort id"), ("as_at" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
         ("publishable" = Option<bool>, Query, description = "Breakdown counts of 1–4 as \"<5\"")),
-    responses((status = 200, description = "Figures keyed by the CSV column names, plus definitions and breakdowns"),
+    responses((status = 200, description = "Figures keyed by the CSV column names, plus outstanding_registers, definitions and breakdowns"),
         (status = 404, description = "Not found or not visible", body = super::ErrorBody), (status = 422, description = "Bad as_at", body = super::ErrorBody)))]
 pub async fn cohort(
     State(state): State<AppState>,

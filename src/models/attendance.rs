@@ -1,5 +1,10 @@
 //! Attendance: one mark per (course session, enrolment), unique in the database, and the
-//! per-person figures derived from the marks (attendance rate, longest run of absences).
+//! per-person figures derived from the marks (attendance rate, runs of absences).
+//!
+//! Only *held* sessions count (PRODUCT.md, definitions): on or before the date, not
+//! cancelled, register taken ([`CourseSession::is_held`], and [`held_as_at`] for
+//! queries). A past session whose register was never taken is *outstanding*: it is
+//! neither attended nor missed, and is counted apart so nobody mistakes it for an absence.
 
 use std::collections::HashMap;
 
@@ -32,10 +37,15 @@ pub struct AttendanceMark {
 pub struct AttendanceSummary {
     /// Held sessions marked present or late.
     pub attended: usize,
-    /// Sessions held so far (not cancelled, on or before today).
+    /// Sessions held so far (on or before today, not cancelled, register taken).
     pub held: usize,
     /// Longest run of absences (either kind) among held sessions.
     pub longest_absence_run: usize,
+    /// The run of absences up to the latest held session (what a reminder looks at).
+    pub current_absence_run: usize,
+    /// Past sessions of the cohort whose register is not taken yet: counted neither as
+    /// attended nor as missed.
+    pub outstanding: usize,
 }
 
 impl AttendanceSummary {
@@ -44,16 +54,62 @@ impl AttendanceSummary {
         (self.held > 0).then(|| self.attended as f64 * 100.0 / self.held as f64)
     }
 
-    /// The rate with one decimal and a % sign, or "No sessions yet".
+    /// The rate with one decimal and a % sign; "No registers taken yet" while sessions
+    /// have passed untaken, or "No sessions yet".
     pub fn rate_text(&self) -> String {
+        let nothing = if self.outstanding > 0 {
+            "No registers taken yet"
+        } else {
+            "No sessions yet"
+        };
         self.rate()
-            .map_or_else(|| "No sessions yet".to_owned(), |r| format!("{r:.1}%"))
+            .map_or_else(|| nothing.to_owned(), |r| format!("{r:.1}%"))
+    }
+
+    /// "3 of 5 held, 60.0%", or the rate text when nothing was held.
+    pub fn held_text(&self) -> String {
+        match self.rate() {
+            Some(rate) => format!("{} of {} held, {rate:.1}%", self.attended, self.held),
+            None => self.rate_text(),
+        }
+    }
+
+    /// "2 registers outstanding", when any are.
+    pub fn outstanding_text(&self) -> Option<String> {
+        outstanding_text(self.outstanding)
     }
 
     /// True when the run of absences reaches the flag.
     pub fn flagged(&self) -> bool {
         self.longest_absence_run >= ABSENCE_FLAG
     }
+}
+
+/// "1 register outstanding", "2 registers outstanding", or nothing for none.
+pub fn outstanding_text(count: usize) -> Option<String> {
+    match count {
+        0 => None,
+        1 => Some("1 register outstanding".to_owned()),
+        n => Some(format!("{n} registers outstanding")),
+    }
+}
+
+/// Whether the register of `session` is outstanding as at `as_at`: the session is before
+/// the date, not cancelled, and its register was never taken. (On the date itself an
+/// untaken register is *due*, not yet outstanding.)
+pub fn is_outstanding(session: &CourseSession, as_at: NaiveDate) -> bool {
+    !session.cancelled && session.held_on < as_at && !session.register_taken()
+}
+
+/// [`CourseSession::is_held`] as a filter on `course_sessions`, for counts made in the
+/// database: on or before `as_at`, not cancelled, register taken.
+#[diesel::dsl::auto_type]
+pub fn held_as_at(as_at: NaiveDate) -> _ {
+    let not_cancelled: diesel::dsl::Eq<course_sessions::cancelled, bool> =
+        course_sessions::cancelled.eq(false);
+    not_cancelled
+        .and(course_sessions::held_on.le(as_at))
+        .and(course_sessions::register_taken_at.is_not_null())
 }
 
 /// Computes a summary from held sessions (in date order) and the person's marks.
@@ -77,6 +133,7 @@ pub fn summarise(held_sessions: &[i32], marks: &HashMap<i32, Mark>) -> Attendanc
             None => {}
         }
     }
+    summary.current_absence_run = run;
     summary
 }
 
@@ -173,17 +230,20 @@ impl AttendanceMark {
 #[derive(Debug, Clone, Default)]
 pub struct CohortAttendance {
     held: Vec<i32>,
+    outstanding: usize,
     marks: HashMap<i32, HashMap<i32, Mark>>,
 }
 
 impl CohortAttendance {
     /// Loads a cohort's held sessions (as at `today`) and marks.
     pub fn load(conn: &mut DbConnection, cohort_id: i32, today: NaiveDate) -> QueryResult<Self> {
-        let held = CourseSession::list_for_cohort(conn, cohort_id)?
-            .into_iter()
+        let sessions = CourseSession::list_for_cohort(conn, cohort_id)?;
+        let held = sessions
+            .iter()
             .filter(|s| s.is_held(today))
             .map(|s| s.id)
             .collect();
+        let outstanding = sessions.iter().filter(|s| is_outstanding(s, today)).count();
         let mut marks: HashMap<i32, HashMap<i32, Mark>> = HashMap::new();
         for mark in AttendanceMark::for_cohort(conn, cohort_id)? {
             marks
@@ -191,7 +251,11 @@ impl CohortAttendance {
                 .or_default()
                 .insert(mark.course_session_id, mark.status);
         }
-        Ok(Self { held, marks })
+        Ok(Self {
+            held,
+            outstanding,
+            marks,
+        })
     }
 
     /// The held sessions and marks of several cohorts at once, in two queries.
@@ -210,10 +274,12 @@ impl CohortAttendance {
         let mut cohort_of = HashMap::new();
         for s in sessions {
             cohort_of.insert(s.id, s.cohort_id);
-            if s.is_held(today)
-                && let Some(c) = all.get_mut(&s.cohort_id)
-            {
-                c.held.push(s.id);
+            if let Some(c) = all.get_mut(&s.cohort_id) {
+                if s.is_held(today) {
+                    c.held.push(s.id);
+                } else if is_outstanding(&s, today) {
+                    c.outstanding += 1;
+                }
             }
         }
         for mark in AttendanceMark::for_cohorts(conn, cohort_ids)? {
@@ -235,11 +301,20 @@ impl CohortAttendance {
         self.held.len()
     }
 
+    /// Number of past sessions whose register is outstanding.
+    pub fn outstanding_count(&self) -> usize {
+        self.outstanding
+    }
+
     /// The summary of one enrolment.
     pub fn summary(&self, enrolment_id: i32) -> AttendanceSummary {
-        match self.marks.get(&enrolment_id) {
+        let summary = match self.marks.get(&enrolment_id) {
             Some(marks) => summarise(&self.held, marks),
             None => summarise(&self.held, &HashMap::new()),
+        };
+        AttendanceSummary {
+            outstanding: self.outstanding,
+            ..summary
         }
     }
 }
@@ -272,5 +347,33 @@ mod tests {
             summarise(&[], &HashMap::new()).rate_text(),
             "No sessions yet"
         );
+        assert_eq!(s.current_absence_run, 0, "the late on day 6 ends the run");
+        let ends_absent = summarise(&held[..5], &marks);
+        assert_eq!(ends_absent.current_absence_run, 3);
+    }
+
+    #[test]
+    fn outstanding_registers_are_counted_apart() {
+        let one_taken = AttendanceSummary {
+            attended: 1,
+            held: 1,
+            outstanding: 6,
+            ..AttendanceSummary::default()
+        };
+        assert_eq!(one_taken.held_text(), "1 of 1 held, 100.0%");
+        assert_eq!(
+            one_taken.outstanding_text().as_deref(),
+            Some("6 registers outstanding")
+        );
+        let none_taken = AttendanceSummary {
+            outstanding: 1,
+            ..AttendanceSummary::default()
+        };
+        assert_eq!(none_taken.held_text(), "No registers taken yet");
+        assert_eq!(
+            none_taken.outstanding_text().as_deref(),
+            Some("1 register outstanding")
+        );
+        assert_eq!(AttendanceSummary::default().outstanding_text(), None);
     }
 }

@@ -204,9 +204,13 @@ impl CourseSession {
         self.register_taken_at.is_some()
     }
 
-    /// Whether the session counts as held on `today`: not cancelled and not in the future.
-    pub fn is_held(&self, today: NaiveDate) -> bool {
-        !self.cancelled && self.held_on <= today
+    /// Whether the session counts as held as at `as_at` (PRODUCT.md, definitions): on or
+    /// before the date, not cancelled, and its register taken. A register taken late
+    /// counts for every date from its session's day on: it records what happened that
+    /// day, whenever it was typed in. The query form of this rule, for the reports, is
+    /// [`crate::models::attendance::held_as_at`]; the two must agree.
+    pub fn is_held(&self, as_at: NaiveDate) -> bool {
+        !self.cancelled && self.held_on <= as_at && self.register_taken()
     }
 }
 

@@ -1,7 +1,8 @@
 //! The definition of every figure, printed beside it on the page, in the JSON and in
-//! `docs/REPORTS.md`. Keyed by the cohort report's CSV column names.
+//! `docs/REPORTS.md`. Keyed by the cohort report's CSV column names, then the figures
+//! the pages and the JSON show that are not CSV columns.
 
-/// (column, definition), in column order.
+/// (column, definition), in column order, then the figures that are not columns.
 pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "as_at",
@@ -17,7 +18,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "completed",
-        "Started, the cohort's last session is on or before the as-at date, and attended at least the programme's completion threshold of the sessions held; or stage set to completed by a coordinator.",
+        "Started, the cohort's last session is on or before the as-at date, and attended at least the programme's completion threshold of the sessions held (registers taken); or stage set to completed by a coordinator.",
     ),
     (
         "withdrawn",
@@ -77,7 +78,11 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ),
     (
         "mean_attendance_rate",
-        "Attended ÷ held sessions per started enrolment (sessions not cancelled, on or before the as-at date), averaged over started enrolments, as a percentage with one decimal.",
+        "Attended ÷ held sessions per started enrolment (sessions on or before the as-at date, not cancelled, whose register was taken), averaged over started enrolments, as a percentage with one decimal.",
+    ),
+    (
+        "outstanding_registers",
+        "Sessions before the as-at date, not cancelled, whose register has not been taken. They count neither as attended nor as missed, so the figures above can change when they are taken. Not a CSV column.",
     ),
 ];
 
@@ -87,4 +92,18 @@ pub fn definition(column: &str) -> &'static str {
         .iter()
         .find(|(c, _)| *c == column)
         .map_or("", |(_, d)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn docs_reports_carries_every_definition_word_for_word() {
+        let docs = include_str!("../../docs/REPORTS.md");
+        for (column, definition) in super::DEFINITIONS {
+            assert!(
+                docs.contains(&format!("| `{column}` | {definition} |")),
+                "docs/REPORTS.md lacks the definition of {column}"
+            );
+        }
+    }
 }

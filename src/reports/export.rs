@@ -133,7 +133,8 @@ pub fn writer<W: Write>(mut out: W, header: &[&str], bom: bool) -> std::io::Resu
     Ok(w)
 }
 
-/// The cohort report's JSON: the CSV columns as keys (numbers as numbers), then
+/// The cohort report's JSON: the CSV columns as keys (numbers as numbers),
+/// `outstanding_registers` (not a CSV column), then
 /// `definitions` and `breakdowns` (counts of 1–4 as `"<5"` when `publishable`).
 pub fn report_json(report: &CohortReport, publishable: bool) -> Value {
     let l = &report.line;
@@ -157,6 +158,10 @@ pub fn report_json(report: &CohortReport, publishable: bool) -> Value {
     map.insert("moved_to_clinical".into(), json!(f.moved_to_clinical));
     map.insert("median_days_to_job".into(), json!(f.median_days_to_job));
     map.insert("mean_attendance_rate".into(), json!(f.mean_attendance_rate));
+    map.insert(
+        "outstanding_registers".into(),
+        json!(l.outstanding_registers),
+    );
     let definitions: Map<String, Value> = DEFINITIONS
         .iter()
         .map(|(k, d)| ((*k).to_owned(), json!(d)))

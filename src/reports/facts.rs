@@ -13,6 +13,8 @@ pub use jobs::{JobFacts, Step};
 
 use crate::db::DbConnection;
 use crate::domain::Stage;
+use crate::models::CourseSession;
+use crate::models::attendance::{held_as_at, is_outstanding};
 use crate::schema::{
     attendance, cohorts, course_sessions, deprivation_lookup, enrolment_stage_changes, enrolments,
     equality_monitoring, participants, programmes,
@@ -37,8 +39,11 @@ pub struct CohortFacts {
     pub ends_on: NaiveDate,
     /// Completion threshold, percent of held sessions.
     pub threshold: i32,
-    /// Sessions held by the as-at date (not cancelled, on or before it).
+    /// Sessions held by the as-at date (on or before it, not cancelled, register taken).
     pub held: i64,
+    /// Sessions before the as-at date, not cancelled, whose register was never taken:
+    /// neither attended nor missed, so the figures may move once they are taken.
+    pub outstanding: i64,
 }
 
 /// One enrolment with its person, as at the date.
@@ -150,8 +155,7 @@ fn attended(
     Ok(attendance::table
         .inner_join(course_sessions::table)
         .filter(course_sessions::cohort_id.eq_any(ids))
-        .filter(course_sessions::cancelled.eq(false))
-        .filter(course_sessions::held_on.le(as_at))
+        .filter(held_as_at(as_at))
         .filter(attendance::status.eq_any(crate::domain::Mark::ATTENDED))
         .group_by(attendance::enrolment_id)
         .select((attendance::enrolment_id, count_star()))
@@ -215,10 +219,10 @@ fn load_cohorts(
             programmes::completion_threshold,
         ))
         .load(conn)?;
-    let sessions: Vec<(i32, NaiveDate)> = course_sessions::table
+    let sessions: Vec<CourseSession> = course_sessions::table
         .filter(course_sessions::cohort_id.eq_any(ids))
         .filter(course_sessions::cancelled.eq(false))
-        .select((course_sessions::cohort_id, course_sessions::held_on))
+        .select(CourseSession::as_select())
         .load(conn)?;
     let mut by_id: HashMap<i32, CohortFacts> = rows
         .into_iter()
@@ -232,18 +236,18 @@ fn load_cohorts(
                 ends_on: c.planned_end(),
                 threshold,
                 held: 0,
+                outstanding: 0,
             };
             (c.id, facts)
         })
         .collect();
     let mut last: HashMap<i32, NaiveDate> = HashMap::new();
-    for (cohort_id, day) in sessions {
-        let entry = last.entry(cohort_id).or_insert(day);
-        *entry = (*entry).max(day);
-        if let Some(c) = by_id.get_mut(&cohort_id)
-            && day <= as_at
-        {
-            c.held += 1;
+    for s in sessions {
+        let entry = last.entry(s.cohort_id).or_insert(s.held_on);
+        *entry = (*entry).max(s.held_on);
+        if let Some(c) = by_id.get_mut(&s.cohort_id) {
+            c.held += i64::from(s.is_held(as_at));
+            c.outstanding += i64::from(is_outstanding(&s, as_at));
         }
     }
     for (cohort_id, day) in last {

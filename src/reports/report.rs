@@ -36,6 +36,9 @@ pub struct ReportLine {
     pub as_at: NaiveDate,
     /// The figures.
     pub figures: Figures,
+    /// Registers outstanding as at the date (sessions before it, not cancelled, never
+    /// taken): shown on the pages beside the figures, not a CSV column.
+    pub outstanding_registers: i64,
 }
 
 impl ReportLine {
@@ -113,6 +116,7 @@ fn line(c: &CohortFacts, as_at: NaiveDate, figures: Figures) -> ReportLine {
         ends_on: c.ends_on,
         as_at,
         figures,
+        outstanding_registers: c.outstanding,
     }
 }
 
@@ -240,6 +244,7 @@ pub fn programme_report(
     mut each: impl FnMut(&ReportLine),
 ) -> QueryResult<ReportLine> {
     let mut total = Tally::default();
+    let mut outstanding = 0;
     let mut programmes: Vec<String> = Vec::new();
     let (mut first, mut last) = (None::<NaiveDate>, None::<NaiveDate>);
     for batch in ids.chunks(BATCH) {
@@ -252,6 +257,7 @@ pub fn programme_report(
         for c in &facts.cohorts {
             let figures = tallies.remove(&c.id).unwrap_or_default().figures();
             each(&line(c, as_at, figures));
+            outstanding += c.outstanding;
             if !programmes.contains(&c.programme) {
                 programmes.push(c.programme.clone());
             }
@@ -270,6 +276,7 @@ pub fn programme_report(
         ends_on: last.unwrap_or(as_at),
         as_at,
         figures: total.figures(),
+        outstanding_registers: outstanding,
     })
 }
 

@@ -47,6 +47,9 @@ fn figures(out: &mut String, l: &ReportLine) {
         let shown = if cell.is_empty() { "-" } else { cell };
         let _ = writeln!(out, "{column:<22} {shown:>7}  {}", definition(column));
     }
+    let column = "outstanding_registers";
+    let n = l.outstanding_registers;
+    let _ = writeln!(out, "{column:<22} {n:>7}  {}", definition(column));
 }
 
 /// A programme report as text: one block per line.

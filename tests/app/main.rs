@@ -23,6 +23,7 @@ mod equality_crawl;
 mod erasure;
 mod headers;
 mod headers_crawl;
+mod held_sessions;
 mod http;
 mod import_properties;
 mod imports;

@@ -86,6 +86,8 @@ pub struct CohortDetails {
     pub sessions: Vec<CourseSession>,
     /// Sessions held so far.
     pub held: usize,
+    /// Past sessions whose register is outstanding (counted neither way).
+    pub outstanding: usize,
 }
 
 /// The cohort page: the cohort, its schedule, and its roster for roles that see residents.
@@ -113,6 +115,7 @@ pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Coh
         roster,
         sessions,
         held: attendance.held_count(),
+        outstanding: attendance.outstanding_count(),
     })
 }
 
