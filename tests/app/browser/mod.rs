@@ -254,11 +254,10 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
         );
         // "Mark all present" fills in the form without saving anything.
         browser
-            .find(Locator::LinkText("Mark all present"))
+            .find(Locator::Css("button[name=fill][value=present]"))
             .await?
             .click()
             .await?;
-        wait_for_query(browser, "prefill=present", "mark all present did not load").await?;
         wait_for_page(browser, &format!("/sessions/{first}/register")).await?;
         let checked = browser
             .find_all(Locator::Css("input[value=present]:checked"))
@@ -275,7 +274,9 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
             .click()
             .await?;
         browser
-            .find(Locator::Css("main form button[type=submit]"))
+            .find(Locator::XPath(
+                "//button[normalize-space()='Save attendance']",
+            ))
             .await?
             .click()
             .await?;
