@@ -58,14 +58,11 @@ impl RegisterView {
 
 /// The name of the user with `id`, if any (a deleted account reads as unknown).
 fn user_name(conn: &mut DbConnection, id: Option<i32>) -> AppResult<Option<String>> {
-    Ok(match id {
-        Some(id) => Some(
-            User::find(conn, id)
-                .map(|u| u.name)
-                .unwrap_or_else(|_| "an unknown user".to_owned()),
-        ),
-        None => None,
-    })
+    let Some(id) = id else { return Ok(None) };
+    let user = diesel::OptionalExtension::optional(User::find(conn, id))?;
+    Ok(Some(
+        user.map_or_else(|| "an unknown user".to_owned(), |u| u.name),
+    ))
 }
 
 fn view(
