@@ -96,6 +96,13 @@ pub enum AppError {
         /// The fields concerned.
         fields: FieldErrors,
     },
+    /// The client's `If-Match` (or a form's opened version) names a version of the
+    /// thing that is no longer the stored one: someone else saved it meanwhile.
+    #[error("{message}")]
+    PreconditionFailed {
+        /// What changed, for people.
+        message: String,
+    },
     /// Input that parsed but broke a rule.
     #[error("Check the highlighted fields.")]
     Validation(FieldErrors),
@@ -169,6 +176,7 @@ impl AppError {
             }
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -189,6 +197,7 @@ impl AppError {
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::PreconditionFailed { .. } => "precondition_failed",
             AppError::Validation(_) => "validation_failed",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::PayloadTooLarge => "payload_too_large",

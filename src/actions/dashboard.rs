@@ -1,6 +1,7 @@
-//! What the home page shows the actor: their programmes, the open cohorts they may see
+//! What the home page shows the actor: today's registers and how many are outstanding
+//! (for roles that take registers), their programmes, the open cohorts they may see
 //! with progress so far, residents with runs of absence (only for roles that see
-//! residents) and checkpoints due.
+//! residents) and checkpoints due; and the registers lists it links to.
 
 use std::collections::HashMap;
 
@@ -9,6 +10,8 @@ use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::models::attendance::CohortAttendance;
 use crate::models::checkpoint::{Checkpoint, QueueItem, QueueScope};
+use crate::models::page::{PageRequest, Paged};
+use crate::models::register_list::{RegisterList, RegisterRow};
 use crate::models::{Cohort, Enrolment, Programme, ProgrammeDetails, RosterEntry};
 use crate::reports::programme_report;
 
@@ -56,6 +59,63 @@ pub struct Dashboard {
     pub flags: Vec<Flag>,
     /// Checkpoints due in `queue` (empty for roles that do not see residents).
     pub due: Vec<QueueItem>,
+    /// Today's registers, for roles that take them (`None` otherwise).
+    pub registers: Option<TodaysRegisters>,
+}
+
+/// Today's registers on the dashboard.
+pub struct TodaysRegisters {
+    /// Today's sessions the actor may see (the first [`DASHBOARD_ROWS`]).
+    pub today: Vec<RegisterRow>,
+    /// Whether there are more today than are shown.
+    pub more_today: bool,
+    /// Registers outstanding (before today, not cancelled, never taken).
+    pub outstanding: i64,
+}
+
+/// Today's registers and the count of outstanding ones, in the cohorts the actor may see.
+fn todays_registers(conn: &mut DbConnection, actor: &Actor) -> AppResult<TodaysRegisters> {
+    let scope = actor.scope();
+    let first = PageRequest::first(DASHBOARD_ROWS as i64);
+    let today = RegisterRow::page(conn, RegisterList::OnDay(actor.today), scope, &first)?;
+    let outstanding =
+        RegisterRow::count(conn, RegisterList::OutstandingBefore(actor.today), scope)?;
+    let more_today = today.len() > DASHBOARD_ROWS;
+    let mut today = today;
+    today.truncate(DASHBOARD_ROWS);
+    Ok(TodaysRegisters {
+        today,
+        more_today,
+        outstanding,
+    })
+}
+
+/// Which registers list a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registers {
+    /// Today's sessions.
+    Today,
+    /// Registers outstanding, oldest first.
+    Outstanding,
+}
+
+/// A page of today's or the outstanding registers in the cohorts the actor may see, in
+/// date order (keyset on `(held_on, id)`), for roles that take registers.
+pub fn registers(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    which: Registers,
+    request: &PageRequest<(chrono::NaiveDate, i32)>,
+) -> AppResult<(Paged<RegisterRow>, i64)> {
+    actor.require(Permission::TakeAttendance)?;
+    let list = match which {
+        Registers::Today => RegisterList::OnDay(actor.today),
+        Registers::Outstanding => RegisterList::OutstandingBefore(actor.today),
+    };
+    let rows = RegisterRow::page(conn, list, actor.scope(), request)?;
+    let total = RegisterRow::count(conn, list, actor.scope())?;
+    let page = Paged::from_fetched(rows, request, |r| (r.session.held_on, r.session.id));
+    Ok((page, total))
 }
 
 /// The dashboard of `actor`, with the checkpoints of `queue` (the same as their work
@@ -107,7 +167,13 @@ pub fn overview(conn: &mut DbConnection, actor: &Actor, queue: QueueScope) -> Ap
     if !sees_people {
         flags.clear();
     }
+    let registers = if actor.can(Permission::TakeAttendance) {
+        Some(todays_registers(conn, actor)?)
+    } else {
+        None
+    };
     Ok(Dashboard {
+        registers,
         programmes,
         more_programmes,
         current,

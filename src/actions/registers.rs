@@ -7,12 +7,12 @@ use serde::Deserialize;
 
 use super::sessions::visible;
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, Mark, Permission};
+use crate::domain::{Actor, Mark, Permission, RegisterStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
 use crate::models::page::{PageRequest, Paged, whole};
 use crate::models::register::{self, MarkEntry, RegisterLine};
-use crate::models::{Cohort, CourseSession, Enrolment};
+use crate::models::{Cohort, CourseSession, Enrolment, User};
 
 /// One row of a register as saved.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -38,15 +38,31 @@ pub struct RegisterView {
     pub open: bool,
     /// Whether the actor may take the register.
     pub can_mark: bool,
+    /// Where the register stands today.
+    pub status: RegisterStatus,
+    /// Who first saved it, when taken.
+    pub taken_by: Option<String>,
+    /// Who last saved it, when taken.
+    pub updated_by: Option<String>,
 }
 
 impl RegisterView {
-    /// Shows every line with `mark`, saving nothing ("mark all present").
-    pub fn mark_everyone(&mut self, mark: Mark) {
+    /// Fills every line still blank with `mark`, saving nothing ("mark all present"):
+    /// a mark already chosen or saved is never changed.
+    pub fn fill_blanks(&mut self, mark: Mark) {
         for line in &mut self.lines {
-            line.status = Some(mark);
+            line.status.get_or_insert(mark);
         }
     }
+}
+
+/// The name of the user with `id`, if any (a deleted account reads as unknown).
+fn user_name(conn: &mut DbConnection, id: Option<i32>) -> AppResult<Option<String>> {
+    let Some(id) = id else { return Ok(None) };
+    let user = diesel::OptionalExtension::optional(User::find(conn, id))?;
+    Ok(Some(
+        user.map_or_else(|| "an unknown user".to_owned(), |u| u.name),
+    ))
 }
 
 fn view(
@@ -60,6 +76,9 @@ fn view(
     Ok(RegisterView {
         open: register::check_session(&session, actor.today).is_ok(),
         can_mark: actor.can(Permission::TakeAttendance),
+        status: session.register_status(actor.today),
+        taken_by: user_name(conn, session.register_taken_by_user_id)?,
+        updated_by: user_name(conn, session.register_updated_by_user_id)?,
         session,
         cohort,
         lines,
@@ -132,15 +151,36 @@ pub fn save(
     id: i32,
     entries: AppResult<Vec<RegisterEntry>>,
 ) -> AppResult<RegisterView> {
+    save_if(conn, actor, id, entries, None)
+}
+
+/// The message when a register was saved by someone else after it was opened.
+pub const STALE: &str = "Someone else saved this register since you opened it. The marks shown are the ones saved now: check them and save again";
+
+/// [`save`], refused (412) unless the register's version is still `expected` when it
+/// is given: under the cohort's lock, so of two saves opened at the same version exactly
+/// one succeeds. The first register of a planned or recruiting cohort makes it running.
+pub fn save_if(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i32,
+    entries: AppResult<Vec<RegisterEntry>>,
+    expected: Option<i32>,
+) -> AppResult<RegisterView> {
     actor.require(Permission::TakeAttendance)?;
     let entries = entries?;
     write_transaction(conn, |conn| {
         let (session, _) = visible(conn, actor, Permission::TakeAttendance, id)?;
         register::check_session(&session, actor.today)?;
-        Cohort::lock(conn, session.cohort_id)?;
-        // Read again under the lock: the session may have been cancelled meanwhile.
+        let cohort = Cohort::lock(conn, session.cohort_id)?;
+        // Read again under the lock: the session may have been cancelled or saved meanwhile.
         let session = CourseSession::find(conn, id)?;
         register::check_session(&session, actor.today)?;
+        if expected.is_some_and(|v| v != session.register_version) {
+            return Err(AppError::PreconditionFailed {
+                message: STALE.to_owned(),
+            });
+        }
         let roster = register::roster_by_id(conn, session.cohort_id)?;
         let valid = parse_entries(&roster, &entries).map_err(AppError::Validation)?;
         let (before, after) =
@@ -157,16 +197,29 @@ pub fn save(
                 after: Some(&after),
             },
         )?;
+        super::cohorts::start_running(conn, actor, &cohort)?;
         view(conn, actor, Permission::TakeAttendance, id)
     })
 }
 
-/// The outcome of the register form: saved, or the page again with its problems.
-pub type FormOutcome = Result<RegisterView, (RegisterView, FieldErrors)>;
+/// The outcome of the register form.
+pub enum FormOutcome {
+    /// Saved.
+    Saved(RegisterView),
+    /// "Mark all present": the form again with its blank lines filled, nothing saved.
+    Filled(RegisterView),
+    /// Refused: a mark missing or unknown; the form again with what was chosen.
+    Refused(RegisterView, FieldErrors),
+    /// Refused: someone else saved the register after this form was opened; the form
+    /// again with the marks saved now (and their version), to check and save again.
+    Stale(RegisterView, FieldErrors),
+}
 
 /// Saves the web form: one radio per person on the register, every one required
-/// (`status_{enrolment_id}`). A missing or unknown mark names the person and saves
-/// nothing; the page comes back with what was chosen.
+/// (`status_{enrolment_id}`), and the register's `version` it was opened at. A missing or
+/// unknown mark names the person and saves nothing; the page comes back with what was
+/// chosen. `fill=present` ("Mark all present") fills only the blank lines and saves
+/// nothing.
 pub fn save_form(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -174,27 +227,48 @@ pub fn save_form(
     submitted: &HashMap<String, String>,
 ) -> AppResult<FormOutcome> {
     let mut page = view(conn, actor, Permission::TakeAttendance, id)?;
-    let mut errors = FieldErrors::new();
-    let mut entries = Vec::with_capacity(page.lines.len());
     for line in &mut page.lines {
         let key = format!("status_{}", line.enrolment_id);
-        match submitted.get(&key).and_then(|s| Mark::parse(s)) {
-            Some(mark) => {
-                line.status = Some(mark);
-                entries.push(RegisterEntry {
-                    enrolment_id: line.enrolment_id,
-                    status: Some(mark.as_str().to_owned()),
-                });
-            }
-            None => errors.add(&key, format!("Select attendance for {}", line.full_name())),
+        // What the form shows is what was submitted, blank included.
+        line.status = submitted.get(&key).and_then(|s| Mark::parse(s));
+    }
+    if submitted.get("fill").map(String::as_str) == Some(Mark::Present.as_str()) {
+        page.fill_blanks(Mark::Present);
+        return Ok(FormOutcome::Filled(page));
+    }
+    let mut errors = FieldErrors::new();
+    let mut entries = Vec::with_capacity(page.lines.len());
+    for line in &page.lines {
+        match line.status {
+            Some(mark) => entries.push(RegisterEntry {
+                enrolment_id: line.enrolment_id,
+                status: Some(mark.as_str().to_owned()),
+            }),
+            None => errors.add(
+                &format!("status_{}", line.enrolment_id),
+                format!("Select attendance for {}", line.full_name()),
+            ),
         }
     }
     if !errors.is_empty() {
-        return Ok(Err((page, errors)));
+        return Ok(FormOutcome::Refused(page, errors));
     }
-    match save(conn, actor, id, Ok(entries)) {
-        Ok(saved) => Ok(Ok(saved)),
-        Err(AppError::Validation(errors)) => Ok(Err((page, errors))),
+    // A form without a version (opened before versions) cannot be checked; a bad one is
+    // refused as stale.
+    let expected = submitted
+        .get("version")
+        .map(|v| v.trim().parse::<i32>().unwrap_or(-1));
+    match save_if(conn, actor, id, Ok(entries), expected) {
+        Ok(saved) => Ok(FormOutcome::Saved(saved)),
+        Err(AppError::Validation(errors)) => Ok(FormOutcome::Refused(page, errors)),
+        Err(AppError::PreconditionFailed { message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add("register", message);
+            Ok(FormOutcome::Stale(
+                view(conn, actor, Permission::TakeAttendance, id)?,
+                errors,
+            ))
+        }
         Err(e) => Err(e),
     }
 }

@@ -14,7 +14,7 @@ use crate::domain::Actor;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::{PathId, Query};
 use crate::models::cohort_list::CohortOrder;
-use crate::models::{Cohort, CourseSession, Enrolment, RosterEntry};
+use crate::models::{Cohort, Enrolment, RosterEntry, SessionView};
 use crate::state::AppState;
 
 pub use crate::actions::cohorts::CohortView;
@@ -106,8 +106,8 @@ pub struct GenerateRequest {
 /// A cohort's sessions.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SessionList {
-    /// The sessions in date order.
-    pub items: Vec<CourseSession>,
+    /// The sessions in date order, each with its register's status.
+    pub items: Vec<SessionView>,
     /// Pass as `?cursor=` for the next page; null on the last page (and always after
     /// generating: a new schedule comes whole).
     pub next_cursor: Option<String>,
@@ -125,6 +125,7 @@ pub async fn generate(
     body: OptionalJson<GenerateRequest>,
 ) -> AppResult<(StatusCode, Json<SessionList>)> {
     let replace = body.into_inner().map(|b| b.is_some_and(|b| b.replace));
+    let today = actor.today;
     let items = state
         .db
         .run(move |conn| cohorts::generate_schedule(conn, &actor, id, replace))
@@ -132,7 +133,10 @@ pub async fn generate(
     Ok((
         StatusCode::CREATED,
         Json(SessionList {
-            items,
+            items: items
+                .into_iter()
+                .map(|s| SessionView::of(s, today))
+                .collect(),
             next_cursor: None,
         }),
     ))
@@ -148,12 +152,17 @@ pub async fn sessions(
     PathId(id): PathId,
     cursor: Cursor<(NaiveDate, i32)>,
 ) -> AppResult<Json<SessionList>> {
+    let today = actor.today;
     let page = state
         .db
         .run(move |conn| cohorts::sessions(conn, &actor, id, &cursor))
         .await?;
     Ok(Json(SessionList {
-        items: page.items,
+        items: page
+            .items
+            .into_iter()
+            .map(|s| SessionView::of(s, today))
+            .collect(),
         next_cursor: page.next,
     }))
 }

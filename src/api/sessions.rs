@@ -2,41 +2,44 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::http::header::{ETAG, IF_MATCH};
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
 use crate::actions::registers::{self, RegisterEntry, RegisterView};
 use crate::actions::sessions::{self, SessionInput};
 use crate::domain::Actor;
-use crate::error::{AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
-use crate::models::CourseSession;
+use crate::models::SessionView;
 use crate::models::register::RegisterLine;
 use crate::state::AppState;
 
 /// Moves, retitles, cancels or reinstates a session.
 #[utoipa::path(patch, path = "/sessions/{id}", tag = "cohorts", params(("id" = i32, Path, description = "Session id")), request_body = SessionInput,
-    responses((status = 200, description = "Changed", body = CourseSession), (status = 404, description = "Not found or not visible", body = ErrorBody),
+    responses((status = 200, description = "Changed", body = SessionView), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn update(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
     body: ApiJson<SessionInput>,
-) -> AppResult<Json<CourseSession>> {
+) -> AppResult<Json<SessionView>> {
     let body = body.into_inner();
+    let today = actor.today;
     let session = state
         .db
         .run(move |conn| sessions::update(conn, &actor, id, body, FieldErrors::new()))
         .await?;
-    Ok(Json(session))
+    Ok(Json(SessionView::of(session, today)))
 }
 
 /// A register.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Register {
-    /// The session.
-    pub session: CourseSession,
+    /// The session, with its register's status and version.
+    pub session: SessionView,
     /// One line per enrolment on the register.
     pub items: Vec<RegisterLine>,
     /// On `GET`: pass as `?cursor=` for the next page (the last line's enrolment id),
@@ -44,53 +47,89 @@ pub struct Register {
     pub next_cursor: Option<String>,
 }
 
-impl From<RegisterView> for Register {
-    fn from(view: RegisterView) -> Self {
+impl Register {
+    /// The saved register, whole, as at `today`.
+    fn saved(view: RegisterView, today: chrono::NaiveDate) -> Self {
         Register {
-            session: view.session,
+            session: SessionView::of(view.session, today),
             items: view.lines,
             next_cursor: None,
         }
     }
+
+    /// The register's version as an `ETag` (a strong validator: `"3"`).
+    fn etag(&self) -> [(axum::http::HeaderName, String); 1] {
+        [(ETAG, format!("\"{}\"", self.session.register_version))]
+    }
+}
+
+/// The version an `If-Match` header asks for: `None` when absent or `*` (any version);
+/// `Some(-1)`, matching none, when it names no version this server gave.
+fn if_match(headers: &HeaderMap) -> Option<i32> {
+    let value = headers.get(IF_MATCH)?.to_str().unwrap_or_default().trim();
+    if value == "*" {
+        return None;
+    }
+    let tag = value.strip_prefix("W/").unwrap_or(value).trim_matches('"');
+    Some(tag.parse::<i32>().unwrap_or(-1))
 }
 
 /// The register of a session: one line per enrolment, with its mark if taken.
 #[utoipa::path(get, path = "/sessions/{id}/attendance", tag = "attendance", params(("id" = i32, Path, description = "Session id"), super::CursorQuery),
-    responses((status = 200, description = "The register, a page at a time", body = Register), (status = 404, description = "Not found or not visible", body = ErrorBody),
+    responses((status = 200, description = "The register, a page at a time", body = Register,
+            headers(("ETag" = String, description = "The register's version, for `If-Match` when saving it"))), (status = 404, description = "Not found or not visible", body = ErrorBody),
         (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
 pub async fn register(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
     cursor: super::Cursor,
-) -> AppResult<Json<Register>> {
+) -> AppResult<impl axum::response::IntoResponse> {
+    let today = actor.today;
     let (session, page) = state
         .db
         .run(move |conn| registers::page(conn, &actor, id, &cursor))
         .await?;
-    Ok(Json(Register {
-        session,
+    let register = Register {
+        session: SessionView::of(session, today),
         items: page.items,
         next_cursor: page.next,
-    }))
+    };
+    Ok((register.etag(), Json(register)))
 }
 
 /// Saves a register in one transaction: `[{enrolment_id, status}]`, status null to clear.
-/// Idempotent: saving it twice leaves one mark per enrolment.
-#[utoipa::path(put, path = "/sessions/{id}/attendance", tag = "attendance", params(("id" = i32, Path, description = "Session id")),
+/// Idempotent: saving it twice leaves one mark per enrolment. With `If-Match` (the
+/// `ETag` of the register as read), refused with 412 when someone saved it since.
+#[utoipa::path(put, path = "/sessions/{id}/attendance", tag = "attendance",
+    params(("id" = i32, Path, description = "Session id"),
+        ("If-Match" = Option<String>, Header, description = "Optional: the register's `ETag` as read (e.g. `\"3\"`); the save is refused with 412 if it has been saved since")),
     request_body = Vec<RegisterEntry>,
-    responses((status = 200, description = "The saved register", body = Register), (status = 404, description = "Not found or not visible", body = ErrorBody),
+    responses((status = 200, description = "The saved register", body = Register,
+            headers(("ETag" = String, description = "The register's new version"))),
+        (status = 404, description = "Not found or not visible", body = ErrorBody),
+        (status = 412, description = "`If-Match` names a version other than the register's current one", body = ErrorBody),
         (status = 422, description = "Future or cancelled session, or an enrolment of another cohort", body = ErrorBody)))]
 pub async fn save_register(
     actor: Actor,
     State(state): State<AppState>,
     PathId(id): PathId,
+    headers: HeaderMap,
     body: ApiJson<Vec<RegisterEntry>>,
-) -> AppResult<Json<Register>> {
+) -> AppResult<impl axum::response::IntoResponse> {
     let entries = body.into_inner();
+    let expected = if_match(&headers);
+    let today = actor.today;
     let view = state
         .db
-        .run(move |conn| registers::save(conn, &actor, id, entries))
-        .await?;
-    Ok(Json(view.into()))
+        .run(move |conn| registers::save_if(conn, &actor, id, entries, expected))
+        .await
+        .map_err(|e| match e {
+            AppError::PreconditionFailed { .. } => AppError::PreconditionFailed {
+                message: "The register has been saved since the version in If-Match: read it again and resend".to_owned(),
+            },
+            e => e,
+        })?;
+    let register = Register::saved(view, today);
+    Ok((register.etag(), Json(register)))
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Cohort, TemplateDay};
 use crate::db::DbConnection;
+use crate::domain::RegisterStatus;
 use crate::schema::{attendance, course_sessions};
 
 /// A course session row.
@@ -50,6 +51,39 @@ pub struct CourseSession {
     /// it was opened at, so a save over someone else's later changes can be refused.
     #[serde(skip)]
     pub register_version: i32,
+}
+
+/// A session as the API shows it: the row, with where its register stands as at the
+/// actor's today and when it was first and last saved.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    /// The session.
+    #[serde(flatten)]
+    pub session: CourseSession,
+    /// `upcoming`, `due`, `outstanding`, `taken` or `cancelled`, as at today.
+    pub register_status: RegisterStatus,
+    /// When the register was first saved (RFC 3339), null while untaken.
+    #[serde(serialize_with = "super::utc::serialize_opt")]
+    pub register_taken_at: Option<NaiveDateTime>,
+    /// When the register was last saved (RFC 3339), null while untaken.
+    #[serde(serialize_with = "super::utc::serialize_opt")]
+    pub register_updated_at: Option<NaiveDateTime>,
+    /// The register's version: every save bumps it (0 while untaken). The register's
+    /// `ETag`, and what `If-Match` on saving it carries.
+    pub register_version: i32,
+}
+
+impl SessionView {
+    /// The view of `session` as at `today`.
+    pub fn of(session: CourseSession, today: NaiveDate) -> Self {
+        SessionView {
+            register_status: session.register_status(today),
+            register_taken_at: session.register_taken_at,
+            register_updated_at: session.register_updated_at,
+            register_version: session.register_version,
+            session,
+        }
+    }
 }
 
 #[derive(Insertable)]
@@ -202,6 +236,11 @@ impl CourseSession {
     /// Whether the register has been taken (saved at least once).
     pub fn register_taken(&self) -> bool {
         self.register_taken_at.is_some()
+    }
+
+    /// Where the session's register stands on `today`.
+    pub fn register_status(&self, today: NaiveDate) -> RegisterStatus {
+        RegisterStatus::of(self.held_on, self.cancelled, self.register_taken(), today)
     }
 
     /// Whether the session counts as held as at `as_at` (PRODUCT.md, definitions): on or

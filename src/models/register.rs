@@ -61,6 +61,48 @@ pub fn load(conn: &mut DbConnection, session: &CourseSession) -> AppResult<Vec<R
         .collect())
 }
 
+/// For each taken, uncancelled session among `sessions` (all of cohort `cohort_id`), how
+/// many people on its register are still unmarked: someone enrolled after it was taken,
+/// say. Sessions with nobody unmarked are left out.
+pub fn unmarked_counts(
+    conn: &mut DbConnection,
+    cohort_id: i32,
+    sessions: &[CourseSession],
+) -> AppResult<HashMap<i32, usize>> {
+    use crate::schema::{attendance, course_sessions};
+    use diesel::prelude::*;
+    let taken: Vec<&CourseSession> = sessions
+        .iter()
+        .filter(|s| s.register_taken() && !s.cancelled)
+        .collect();
+    if taken.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let on_roster: Vec<i32> = Enrolment::roster(conn, cohort_id)?
+        .into_iter()
+        .filter(|r| r.enrolment.stage.holds_place())
+        .map(|r| r.enrolment.id)
+        .collect();
+    let marked: std::collections::HashSet<(i32, i32)> = attendance::table
+        .inner_join(course_sessions::table)
+        .filter(course_sessions::cohort_id.eq(cohort_id))
+        .select((attendance::course_session_id, attendance::enrolment_id))
+        .load::<(i32, i32)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(taken
+        .into_iter()
+        .map(|s| {
+            let n = on_roster
+                .iter()
+                .filter(|e| !marked.contains(&(s.id, **e)))
+                .count();
+            (s.id, n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect())
+}
+
 /// One validated line of a register to save: the enrolment (of the session's cohort,
 /// listed once) and its mark, `None` to clear it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,15 @@
-//! The home page: current cohorts with their progress, residents flagged for absences,
-//! and the user's programmes.
+//! The home page: today's registers and how many are outstanding, current cohorts with
+//! their progress, residents flagged for absences, and the user's programmes.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::{Layout, Section};
-use crate::actions::dashboard::{self, CurrentCohort, Flag};
+use crate::actions::dashboard::{self, CurrentCohort, Flag, TodaysRegisters};
 use crate::auth::{CurrentUser, Permission};
-use crate::domain::Actor;
 use crate::domain::checkpoint::CheckpointStatus;
+use crate::domain::{Actor, RegisterStatus};
 use crate::error::AppResult;
 use crate::models::ProgrammeDetails;
 use crate::models::checkpoint::QueueItem;
@@ -27,6 +27,7 @@ pub struct DashboardPage {
     more_current: bool,
     flags: Vec<Flag>,
     due: Vec<QueueItem>,
+    registers: Option<TodaysRegisters>,
     sees_checkpoints: bool,
     today: chrono::NaiveDate,
 }
@@ -61,6 +62,7 @@ pub async fn show(
         more_current: board.more_current,
         flags: board.flags,
         due: board.due,
+        registers: board.registers,
         sees_checkpoints: actor.can(Permission::ViewParticipants),
         today: actor.today,
     })

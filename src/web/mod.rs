@@ -18,6 +18,7 @@ pub mod paging;
 pub mod participants;
 pub mod picker;
 pub mod programmes;
+pub mod registers;
 pub mod reports;
 pub mod sessions;
 pub mod signin;
@@ -107,6 +108,13 @@ pub fn routes() -> Vec<WebRoute> {
             M::POST,
             "/cohorts/{id}/sessions/generate",
             post(cohorts::generate),
+        ),
+        route(M::POST, "/cohorts/{id}/finish", post(cohorts::finish)),
+        route(M::GET, "/registers/today", get(registers::today)),
+        route(
+            M::GET,
+            "/registers/outstanding",
+            get(registers::outstanding),
         ),
         route(
             M::GET,

@@ -1,21 +1,22 @@
 //! Session pages: changing one session, and the attendance register: one screen per
-//! session, every resident editable at once, "mark all present" without JavaScript.
+//! session, every resident editable at once, "mark all present" (filling only the blank
+//! lines) without JavaScript, and a save over someone else's later one refused.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::DateBoxes;
 use super::{Layout, Section, WebForm, see_other};
-use crate::actions::registers::{self, RegisterView};
+use crate::actions::registers::{self, FormOutcome, RegisterView};
 use crate::actions::sessions::{self, SessionInput};
 use crate::auth::CurrentUser;
-use crate::domain::{Actor, Mark};
+use crate::domain::{Actor, Mark, RegisterStatus};
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::CourseSession;
@@ -33,21 +34,24 @@ pub struct RegisterPage {
     statuses: &'static [(&'static str, &'static str)],
     can_mark: bool,
     open: bool,
+    status: RegisterStatus,
+    taken_by: Option<String>,
+    updated_by: Option<String>,
     errors: FieldErrors,
 }
 
 impl RegisterPage {
-    /// The page of a register, 422 when it carries problems.
-    fn render(user: &CurrentUser, view: RegisterView, errors: FieldErrors) -> Response {
+    /// The page of a register with `status` (422 or 409 when it carries problems).
+    fn render(
+        user: &CurrentUser,
+        view: RegisterView,
+        errors: FieldErrors,
+        status: StatusCode,
+    ) -> Response {
         let title = format!(
             "Register for {}",
             view.session.held_on.format("%A %-d %B %Y")
         );
-        let status = if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
         let page = RegisterPage {
             layout: Layout::new(title, user, Section::Cohorts).with_errors(!errors.is_empty()),
             open: view.open,
@@ -56,6 +60,9 @@ impl RegisterPage {
             lines: view.lines,
             statuses: Mark::OPTIONS,
             can_mark: view.can_mark,
+            status: view.status,
+            taken_by: view.taken_by,
+            updated_by: view.updated_by,
             errors,
         };
         (status, page).into_response()
@@ -72,34 +79,28 @@ pub struct SessionPage {
     errors: FieldErrors,
 }
 
-/// Query of the register page.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct RegisterQuery {
-    prefill: Option<String>,
-}
-
-/// `GET /sessions/{id}/register`; `?prefill=present` shows everyone as present and saves
-/// nothing.
+/// `GET /sessions/{id}/register`
 pub async fn register_page(
     actor: Actor,
     State(state): State<AppState>,
     user: CurrentUser,
     PathId(id): PathId,
-    Query(q): Query<RegisterQuery>,
 ) -> AppResult<Response> {
-    let mut view = state
+    let view = state
         .db
         .run(move |conn| registers::show(conn, &actor, id))
         .await?;
-    if q.prefill.as_deref().and_then(Mark::parse) == Some(Mark::Present) {
-        view.mark_everyone(Mark::Present);
-    }
-    Ok(RegisterPage::render(&user, view, FieldErrors::new()))
+    Ok(RegisterPage::render(
+        &user,
+        view,
+        FieldErrors::new(),
+        StatusCode::OK,
+    ))
 }
 
-/// `POST /sessions/{id}/register`: saves every row in one transaction, or re-renders
-/// naming each resident left unmarked.
+/// `POST /sessions/{id}/register`: saves every row in one transaction; or re-renders
+/// naming each resident left unmarked (422), with the marks saved meanwhile by someone
+/// else (409), or with the blank lines filled present ("Mark all present", nothing saved).
 pub async fn save_register(
     actor: Actor,
     State(state): State<AppState>,
@@ -112,13 +113,21 @@ pub async fn save_register(
         .db
         .run(move |conn| registers::save_form(conn, &actor, id, &submitted))
         .await?;
-    match outcome {
-        Ok(saved) => Ok(see_other(&format!(
-            "/cohorts/{}?notice=register#roster",
+    Ok(match outcome {
+        FormOutcome::Saved(saved) => see_other(&format!(
+            "/cohorts/{}?notice=register#schedule",
             saved.cohort.id
-        ))),
-        Err((page, errors)) => Ok(RegisterPage::render(&user, page, errors)),
-    }
+        )),
+        FormOutcome::Filled(page) => {
+            RegisterPage::render(&user, page, FieldErrors::new(), StatusCode::OK)
+        }
+        FormOutcome::Refused(page, errors) => {
+            RegisterPage::render(&user, page, errors, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        FormOutcome::Stale(page, errors) => {
+            RegisterPage::render(&user, page, errors, StatusCode::CONFLICT)
+        }
+    })
 }
 
 /// Fields of the change-session form.

@@ -92,7 +92,7 @@ async fn a_coordinator_runs_a_cohort_through_the_pages() {
     assert_eq!(generated.status, StatusCode::SEE_OTHER);
     let page = c.get(&format!("/cohorts/{cohort}")).await.text();
     assert_eq!(
-        page.matches("/register\">Register").count(),
+        page.matches("/register\">Take register").count(),
         16,
         "16 sessions held by 23 November"
     );
@@ -152,7 +152,10 @@ async fn a_coordinator_runs_a_cohort_through_the_pages() {
         .unwrap();
     let first = sessions[0].id;
     let prefilled = c
-        .get(&format!("/sessions/{first}/register?prefill=present"))
+        .post_form(
+            &format!("/sessions/{first}/register"),
+            &[("fill", "present"), ("version", "0")],
+        )
         .await
         .text();
     assert_eq!(

@@ -39,6 +39,8 @@ mod paging_api;
 mod password_upgrade;
 mod pg_backup;
 mod pickers;
+mod registers_status;
+mod registers_today;
 mod report_pages;
 mod reports;
 mod residents;

@@ -13,11 +13,11 @@ pub use list::{CohortListQuery, list, roster, sessions};
 
 use super::pickers::Choices;
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, Permission};
+use crate::domain::{Actor, CohortStatus, Permission, RegisterStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::{Cohort, CourseSession, Enrolment, Programme, RosterEntry};
+use crate::models::{Cohort, CohortChanges, CourseSession, Enrolment, Programme, RosterEntry};
 
 /// A cohort with what its page summarises.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -88,6 +88,22 @@ pub struct CohortDetails {
     pub held: usize,
     /// Past sessions whose register is outstanding (counted neither way).
     pub outstanding: usize,
+    /// Each session's register status and, for a taken register with people still
+    /// unmarked, how many; in the order of `sessions`.
+    pub registers: Vec<(RegisterStatus, usize)>,
+    /// Whether to offer "mark as finished": running, past its last session, and no
+    /// register outstanding.
+    pub can_finish: bool,
+}
+
+/// Whether a cohort with `sessions` may be marked as finished on `today`: it is running,
+/// its last session is before today, and no register is outstanding.
+fn finishable(cohort: &Cohort, sessions: &[CourseSession], today: chrono::NaiveDate) -> bool {
+    cohort.status == CohortStatus::Running
+        && sessions.last().is_some_and(|s| s.held_on < today)
+        && sessions
+            .iter()
+            .all(|s| s.register_status(today) != RegisterStatus::Outstanding)
 }
 
 /// The cohort page: the cohort, its schedule, and its roster for roles that see residents.
@@ -108,7 +124,16 @@ pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Coh
     } else {
         Vec::new()
     };
+    let unmarked = crate::models::register::unmarked_counts(conn, id, &sessions)?;
+    let registers = sessions
+        .iter()
+        .map(|s| {
+            let n = unmarked.get(&s.id).copied().unwrap_or(0);
+            (s.register_status(actor.today), n)
+        })
+        .collect();
     Ok(CohortDetails {
+        can_finish: finishable(&cohort, &sessions, actor.today),
         cohort,
         programme,
         enrolments,
@@ -116,6 +141,7 @@ pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Coh
         sessions,
         held: attendance.held_count(),
         outstanding: attendance.outstanding_count(),
+        registers,
     })
 }
 
@@ -243,6 +269,69 @@ pub fn update(
             },
         )?;
         CohortView::of(conn, after)
+    })
+}
+
+/// Moves `cohort` (read under its lock) from planned or recruiting to running, audited,
+/// when one of its registers has just been saved: the course has begun. Called in the
+/// register's transaction; a cohort already running, over or cancelled is left alone.
+pub(crate) fn start_running(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cohort: &Cohort,
+) -> AppResult<()> {
+    if !matches!(
+        cohort.status,
+        CohortStatus::Planned | CohortStatus::Recruiting
+    ) {
+        return Ok(());
+    }
+    set_status(conn, actor, cohort, CohortStatus::Running)
+}
+
+/// Sets a locked cohort's status, audited with before and after.
+fn set_status(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: &Cohort,
+    status: CohortStatus,
+) -> AppResult<()> {
+    let changes = CohortChanges {
+        status: Some(status),
+        updated_at: Some(actor.now),
+        ..Default::default()
+    };
+    let after = Cohort::update(conn, before.id, &changes)?;
+    audit::record(
+        conn,
+        actor,
+        AuditAction::Update,
+        Change {
+            entity: "cohort",
+            id: before.id,
+            participant_id: None,
+            before: Some(before),
+            after: Some(&after),
+        },
+    )?;
+    Ok(())
+}
+
+/// Marks a running cohort as finished, audited: refused (409) unless it is running, its
+/// last session is past and no register is outstanding (checked under its lock).
+pub fn finish(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<()> {
+    actor.require(Permission::ManageCohorts)?;
+    write_transaction(conn, |conn| {
+        visible(conn, actor, Permission::ManageCohorts, id)?;
+        let cohort = Cohort::lock(conn, id)?;
+        let sessions = CourseSession::list_for_cohort(conn, id)?;
+        if !finishable(&cohort, &sessions, actor.today) {
+            return Err(AppError::conflict(
+                "finish",
+                "Only a running cohort whose last session is past, with no register outstanding, can be marked as finished",
+            ));
+        }
+        set_status(conn, actor, &cohort, CohortStatus::Finished)
     })
 }
 

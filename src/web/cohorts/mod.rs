@@ -1,6 +1,7 @@
 //! Cohort pages: the list, creating and changing a cohort (here), and the cohort page
 //! with its roster, schedule and funnel so far, and generating its schedule (`show`).
 
+mod finish;
 mod form;
 mod show;
 
@@ -11,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
+pub use finish::finish;
 pub use form::CohortForm;
 pub use show::{GenerateForm, NoticeQuery, generate, show};
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::actions::cohorts::{self, CohortDetails, RosterLine};
 use crate::auth::{CurrentUser, Permission};
-use crate::domain::{Actor, Stage};
+use crate::domain::{Actor, RegisterStatus, Stage};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::{Cohort, CourseSession, Programme, RosterEntry};
@@ -26,6 +26,8 @@ pub struct CohortPage {
     programme: Programme,
     roster: Vec<RosterLine>,
     sessions: Vec<CourseSession>,
+    registers: Vec<(RegisterStatus, usize)>,
+    can_finish: bool,
     held: usize,
     outstanding: usize,
     funnel: Vec<(&'static str, usize)>,
@@ -53,6 +55,7 @@ impl NoticeQuery {
             "generated" => "The schedule has been generated.",
             "enrolled" => "The resident has been enrolled.",
             "register" => "The register has been saved. Attendance rates below include it.",
+            "finished" => "The cohort has been marked as finished.",
             _ => return None,
         };
         Some(text.to_owned())
@@ -104,6 +107,8 @@ async fn render_cohort(
         programme: details.programme,
         roster: details.roster,
         sessions: details.sessions,
+        registers: details.registers,
+        can_finish: details.can_finish,
         places_taken,
         can_manage: actor.can(Permission::ManageCohorts),
         can_enrol: actor.can(Permission::ManageEnrolments),

@@ -14,6 +14,8 @@ use pathways::auth::Role;
 
 use crate::common::{PASSWORD, TestApp};
 
+mod registers;
+
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -64,6 +66,26 @@ async fn wait_for_query(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
+}
+
+/// Waits (up to ten seconds) until exactly `n` elements match `css`: for a form that
+/// posts back to its own address, where the URL cannot tell the new page has arrived.
+async fn wait_for_count(
+    browser: &fantoccini::Client,
+    css: &str,
+    n: usize,
+) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        // Elements of the page being left may go stale: count again.
+        if let Ok(found) = browser.find_all(Locator::Css(css)).await
+            && found.len() == n
+        {
+            return Ok(());
+        }
+        assert!(Instant::now() < deadline, "never {n} of {css}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 fn free_port() -> u16 {
@@ -257,16 +279,12 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
         );
         // "Mark all present" fills in the form without saving anything.
         browser
-            .find(Locator::LinkText("Mark all present"))
+            .find(Locator::Css("button[name=fill][value=present]"))
             .await?
             .click()
             .await?;
-        wait_for_query(browser, "prefill=present", "mark all present did not load").await?;
-        wait_for_page(browser, &format!("/sessions/{first}/register")).await?;
-        let checked = browser
-            .find_all(Locator::Css("input[value=present]:checked"))
-            .await?;
-        assert_eq!(checked.len(), 3);
+        // The form posts back to its own address: wait for the filled form itself.
+        wait_for_count(browser, "input[value=present]:checked", 3).await?;
         // Ben Ode was absent.
         let ben = browser
             .find(Locator::XPath(
@@ -278,7 +296,9 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
             .click()
             .await?;
         browser
-            .find(Locator::Css("main form button[type=submit]"))
+            .find(Locator::XPath(
+                "//button[normalize-space()='Save attendance']",
+            ))
             .await?
             .click()
             .await?;

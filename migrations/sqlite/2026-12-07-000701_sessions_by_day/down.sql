@@ -1,0 +1,1 @@
+DROP INDEX course_sessions_held_on_idx;
