@@ -1,7 +1,9 @@
-//! Cohort pages: the list, creating and changing a cohort (here), and the cohort page
-//! with its roster, schedule and funnel so far, and generating its schedule (`show`).
+//! Cohort pages: the list, creating and changing a cohort (here), the cohort page with
+//! its roster, schedule and funnel so far (`show`), and generating its schedule, first
+//! from the cohort page and again behind its own guarded page (`schedule`).
 
 mod form;
+mod schedule;
 mod show;
 
 use askama::Template;
@@ -12,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
 pub use form::CohortForm;
-pub use show::{GenerateForm, NoticeQuery, generate, show};
+pub use schedule::{GenerateForm, RegenerateForm, generate, regenerate, regenerate_page};
+pub use show::{NoticeQuery, show};
 
 use super::{Layout, Section, WebForm, see_other};
 use crate::actions::cohorts::{self, CohortListQuery};
