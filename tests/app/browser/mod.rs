@@ -11,6 +11,8 @@ use pathways::auth::Role;
 
 use crate::common::{PASSWORD, TestApp};
 
+mod schedule;
+
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
