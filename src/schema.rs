@@ -104,6 +104,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    closure_days (id) {
+        id -> Integer,
+        programme_id -> Integer,
+        closed_on -> Date,
+        reason -> Text,
+        created_at -> Timestamp,
+        created_by_user_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
     cohorts (id) {
         id -> Integer,
         programme_id -> Integer,
@@ -298,6 +309,8 @@ diesel::joinable!(programme_partners -> programmes (programme_id));
 diesel::joinable!(programme_partners -> organisations (organisation_id));
 diesel::joinable!(programme_template_days -> programmes (programme_id));
 diesel::joinable!(information_sessions -> programmes (programme_id));
+diesel::joinable!(closure_days -> programmes (programme_id));
+diesel::joinable!(closure_days -> users (created_by_user_id));
 diesel::joinable!(cohorts -> programmes (programme_id));
 diesel::joinable!(course_sessions -> cohorts (cohort_id));
 diesel::joinable!(participants -> organisations (owner_organisation_id));
@@ -332,6 +345,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     programme_partners,
     programme_template_days,
     information_sessions,
+    closure_days,
     cohorts,
     course_sessions,
     deprivation_lookup,

@@ -4,6 +4,7 @@
 //! one function. Web pages, the JSON API and the command line call these and only render.
 //!
 //! [`Actor`]: crate::domain::Actor
+pub mod closures;
 pub mod cohorts;
 pub mod dashboard;
 pub mod employments;

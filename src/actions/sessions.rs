@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::closures;
 use crate::db::{DbConnection, write_transaction};
+use crate::domain::calendar::Closed;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
@@ -70,6 +72,8 @@ pub fn for_edit(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Co
 }
 
 /// Moves, retitles, cancels or reinstates one session, audited with before and after.
+/// A move onto a bank holiday or closure day is saved as asked (the API's PATCH does
+/// not warn; the change form does, through [`update_form`]).
 /// `input` is the body as read (an unreadable one is refused after the permission
 /// check, so a role without it gets 403 whatever it sends); `found` carries problems a
 /// form found parsing its own fields, which refuse the change on their own.
@@ -110,16 +114,58 @@ pub fn update(
 /// problems to show beside the form.
 pub type FormOutcome = Result<CourseSession, (CourseSession, FieldErrors)>;
 
+/// The form field that confirms a move onto a closed day.
+pub const KEEP_CLOSED: &str = "keep_closed";
+
+/// The warning for a move onto a closed day, naming it, when the form's date moves the
+/// session onto a bank holiday or closure day of its programme.
+fn closed_day_warning(
+    conn: &mut DbConnection,
+    session: &CourseSession,
+    programme_id: i32,
+    input: &SessionInput,
+) -> AppResult<Option<String>> {
+    let Some(date) = input.held_on.as_deref().and_then(validate::date) else {
+        return Ok(None);
+    };
+    if date == session.held_on {
+        return Ok(None);
+    }
+    let why = closures::closed_on(conn, programme_id, date)?;
+    Ok(why.map(|why| {
+        let kind = match why {
+            Closed::BankHoliday(_) => "a bank holiday",
+            Closed::Closure(_) => "a closure day of the programme",
+        };
+        format!(
+            "{} is {kind} ({}). Choose another date, or confirm to keep the session on that day",
+            date.format("%A %-d %B %Y"),
+            why.describe()
+        )
+    }))
+}
+
 /// Saves the change-session form ([`update`] with the form's own problems in `found`);
-/// refused changes come back with the session to show the form again.
+/// refused changes come back with the session to show the form again. A move onto a
+/// bank holiday or closure day comes back with a warning naming it under
+/// [`KEEP_CLOSED`] unless `keep_closed` confirms it.
 pub fn update_form(
     conn: &mut DbConnection,
     actor: &Actor,
     id: i32,
     input: SessionInput,
     found: FieldErrors,
+    keep_closed: bool,
 ) -> AppResult<FormOutcome> {
-    let session = for_edit(conn, actor, id)?;
+    let (session, cohort) = visible(conn, actor, Permission::ManageCohorts, id)?;
+    if found.is_empty()
+        && !keep_closed
+        && let Some(warning) = closed_day_warning(conn, &session, cohort.programme_id, &input)?
+    {
+        let mut errors = FieldErrors::new();
+        errors.add(KEEP_CLOSED, warning);
+        return Ok(Err((session, errors)));
+    }
     match update(conn, actor, id, Ok(input), found) {
         Ok(saved) => Ok(Ok(saved)),
         Err(AppError::Validation(errors)) => Ok(Err((session, errors))),

@@ -4,6 +4,8 @@
 
 pub mod actor;
 pub mod age;
+pub mod bank_holidays;
+pub mod calendar;
 pub mod checkpoint;
 pub mod code_list;
 pub mod cohort_status;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Cohort, TemplateDay};
 use crate::db::DbConnection;
 use crate::domain::RegisterStatus;
+use crate::domain::calendar::{Calendar, Moved, avoid_closed_days};
 use crate::schema::{attendance, course_sessions};
 
 /// A course session row.
@@ -133,6 +134,30 @@ pub fn plan(cohort: &Cohort, template: &[TemplateDay]) -> Vec<(NaiveDate, i32, S
     days
 }
 
+/// A planned day: its date, week of the course and kind.
+pub type PlannedDay = (NaiveDate, i32, String);
+
+/// [`plan`] around the days the course cannot run on: each planned day that falls on a
+/// bank holiday or closure day moves, keeping its week and kind, to the next free working
+/// day after the course's last day, so the course keeps the template's number of days.
+/// Returns the days in date order and what moved.
+pub fn plan_around(
+    cohort: &Cohort,
+    template: &[TemplateDay],
+    calendar: &Calendar,
+) -> (Vec<PlannedDay>, Vec<Moved>) {
+    let planned = plan(cohort, template)
+        .into_iter()
+        .map(|(date, week, kind)| (date, (week, kind)))
+        .collect();
+    let (days, moves) = avoid_closed_days(planned, calendar);
+    let days = days
+        .into_iter()
+        .map(|(date, (week, kind))| (date, week, kind))
+        .collect();
+    (days, moves)
+}
+
 /// The default topic of a generated day.
 fn default_topic(kind: &str, week: i32) -> String {
     match kind {
@@ -172,16 +197,20 @@ impl CourseSession {
         Ok(n > 0)
     }
 
-    /// Replaces a cohort's schedule with the planned days (callers check for attendance).
+    /// Replaces a cohort's schedule with the planned days, moved off the calendar's
+    /// closed days ([`plan_around`]; callers check for attendance). Returns the sessions
+    /// and what moved.
     pub fn replace_for_cohort(
         conn: &mut DbConnection,
         cohort: &Cohort,
         template: &[TemplateDay],
+        calendar: &Calendar,
         now: NaiveDateTime,
-    ) -> QueryResult<Vec<CourseSession>> {
+    ) -> QueryResult<(Vec<CourseSession>, Vec<Moved>)> {
         diesel::delete(course_sessions::table.filter(course_sessions::cohort_id.eq(cohort.id)))
             .execute(conn)?;
-        for (held_on, week_number, kind) in plan(cohort, template) {
+        let (days, moves) = plan_around(cohort, template, calendar);
+        for (held_on, week_number, kind) in days {
             let topic = default_topic(&kind, week_number);
             diesel::insert_into(course_sessions::table)
                 .values(NewCourseSession {
@@ -196,7 +225,7 @@ impl CourseSession {
                 })
                 .execute(conn)?;
         }
-        Self::list_for_cohort(conn, cohort.id)
+        Ok((Self::list_for_cohort(conn, cohort.id)?, moves))
     }
 
     /// Applies changes to one session.
@@ -294,6 +323,25 @@ mod tests {
             ]
         );
         assert_eq!(days[29].0, NaiveDate::from_ymd_opt(2026, 2, 13).unwrap());
+    }
+
+    #[test]
+    fn a_start_before_christmas_keeps_thirty_sessions_off_the_holidays() {
+        let start = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(); // Monday
+        let (days, moves) = plan_around(
+            &cohort(start),
+            &TemplateDay::lincoln_green(),
+            &Calendar::default(),
+        );
+        assert_eq!(days.len(), 30);
+        let on = |m: u32, d: u32, y: i32| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for closed in [on(12, 25, 2026), on(12, 28, 2026), on(1, 1, 2027)] {
+            assert!(days.iter().all(|d| d.0 != closed));
+        }
+        assert_eq!(moves.len(), 3);
+        // Christmas Day was week 4's Friday: it moves after the course, still week 4.
+        let moved = days.iter().find(|d| d.0 == moves[0].to).unwrap();
+        assert_eq!(moved.1, 4);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod checkpoint;
 pub mod checkpoint_queue;
 pub mod choice;
+pub mod closure;
 pub mod cohort;
 pub mod cohort_list;
 pub mod course_session;

@@ -85,6 +85,21 @@ pub fn routes() -> Vec<WebRoute> {
             post(programmes::record_information_session),
         ),
         route(
+            M::GET,
+            "/programmes/{id}/closures",
+            get(programmes::closures::list),
+        ),
+        route(
+            M::POST,
+            "/programmes/{id}/closures",
+            post(programmes::closures::add),
+        ),
+        route(
+            M::POST,
+            "/closures/{id}/remove",
+            post(programmes::closures::remove),
+        ),
+        route(
             M::POST,
             "/participants/{id}/information-sessions",
             post(participants::show::note_information_session),
@@ -115,6 +130,16 @@ pub fn routes() -> Vec<WebRoute> {
             M::GET,
             "/registers/outstanding",
             get(registers::outstanding),
+        ),
+        route(
+            M::GET,
+            "/cohorts/{id}/schedule/regenerate",
+            get(cohorts::regenerate_page),
+        ),
+        route(
+            M::POST,
+            "/cohorts/{id}/schedule/regenerate",
+            post(cohorts::regenerate),
         ),
         route(
             M::GET,

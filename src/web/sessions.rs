@@ -139,6 +139,8 @@ pub struct SessionForm {
     held_on_year: String,
     topic: String,
     cancelled: String,
+    /// "yes" once the user confirms a move onto a bank holiday or closure day.
+    keep_closed: String,
 }
 
 impl SessionForm {
@@ -155,6 +157,7 @@ impl SessionForm {
             } else {
                 String::new()
             },
+            keep_closed: String::new(),
         }
     }
 
@@ -207,9 +210,10 @@ pub async fn update(
     WebForm(form): WebForm<SessionForm>,
 ) -> AppResult<Response> {
     let (input, found) = form.input();
+    let keep_closed = form.keep_closed == "yes";
     let outcome = state
         .db
-        .run(move |conn| sessions::update_form(conn, &actor, id, input, found))
+        .run(move |conn| sessions::update_form(conn, &actor, id, input, found, keep_closed))
         .await?;
     match outcome {
         Ok(saved) => Ok(see_other(&format!(

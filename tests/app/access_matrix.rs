@@ -47,6 +47,9 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("GET", "/programmes/{id}/edit", Anon::SignIn, [D, D, D, A]),
     ("POST", "/programmes/{id}/edit", Anon::SignIn, [D, D, D, A]),
     ("POST", "/programmes/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/programmes/{id}/closures", Anon::SignIn, [A, A, A, A]),
+    ("POST", "/programmes/{id}/closures", Anon::SignIn, [D, D, D, A]),
+    ("POST", "/closures/{id}/remove", Anon::SignIn, [D, D, D, A]),
     ("POST", "/participants/{id}/information-sessions", Anon::SignIn, [A, D, D, A]),
     ("GET", "/cohorts", Anon::SignIn, [A, A, A, A]),
     ("GET", "/cohorts/new", Anon::SignIn, [A, D, D, A]),
@@ -57,6 +60,8 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("GET", "/reports", Anon::SignIn, [A, A, A, A]),
     ("POST", "/cohorts/{id}/edit", Anon::SignIn, [A, D, D, A]),
     ("POST", "/cohorts/{id}/sessions/generate", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/cohorts/{id}/schedule/regenerate", Anon::SignIn, [A, D, D, A]),
+    ("POST", "/cohorts/{id}/schedule/regenerate", Anon::SignIn, [A, D, D, A]),
     ("GET", "/cohorts/{id}/import", Anon::SignIn, [A, D, D, A]),
     ("POST", "/cohorts/{id}/import", Anon::SignIn, [A, D, D, A]),
     ("POST", "/cohorts/{id}/import/confirm", Anon::SignIn, [A, D, D, A]),
@@ -187,6 +192,7 @@ struct Fixture {
     information_session: i32,
     employment: i32,
     victim: i32,
+    closure: i32,
 }
 
 /// The object a path's `{id}` stands for.
@@ -194,6 +200,7 @@ fn object_id(path: &str, fx: &Fixture) -> i32 {
     let d = &fx.delivery;
     match path {
         p if p.starts_with("/admin/users/") => fx.victim,
+        p if p.starts_with("/closures/") => fx.closure,
         p if p.contains("/information-sessions/") => fx.information_session,
         p if p.starts_with("/participants/{id}/employments") => d.participant,
         p if p.contains("/employments/") => fx.employment,
@@ -258,7 +265,25 @@ async fn every_cell_of_the_matrix_holds() {
         .await
         .unwrap();
     let employment = crate::common::employment(&app, &delivery, "Leeds City Council").await;
+    let closure = app
+        .state
+        .db
+        .run(move |conn| {
+            let on = chrono::NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+            let closure = pathways::models::closure::ClosureDay::create(
+                conn,
+                programme,
+                on,
+                "Site closure",
+                1,
+                now,
+            )?;
+            Ok(closure.id)
+        })
+        .await
+        .unwrap();
     let fx = Fixture {
+        closure,
         delivery,
         information_session,
         employment,

@@ -5,11 +5,13 @@
 
 mod input;
 mod list;
+mod schedule;
 
 use serde::Serialize;
 
 pub use input::CohortInput;
 pub use list::{CohortListQuery, list, roster, sessions};
+pub use schedule::{Generated, Regeneration, generate, generate_schedule, regeneration};
 
 use super::pickers::Choices;
 use crate::db::{DbConnection, write_transaction};
@@ -332,58 +334,5 @@ pub fn finish(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<()> 
             ));
         }
         set_status(conn, actor, &cohort, CohortStatus::Finished)
-    })
-}
-
-/// Generates a cohort's sessions from its programme's template. Refused once any
-/// attendance is recorded; when sessions exist, replaces them only if `replace` (as read
-/// from the body, refused after the permission check when unreadable).
-pub fn generate_schedule(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    id: i32,
-    replace: AppResult<bool>,
-) -> AppResult<Vec<CourseSession>> {
-    actor.require(Permission::ManageCohorts)?;
-    let replace = replace?;
-    write_transaction(conn, |conn| {
-        visible(conn, actor, Permission::ManageCohorts, id)?;
-        // Locked so a register being saved cannot add attendance after the check below.
-        let cohort = Cohort::lock(conn, id)?;
-        if CourseSession::cohort_has_attendance(conn, id)? {
-            return Err(AppError::conflict(
-                "replace",
-                "Attendance has been recorded for this cohort, so its schedule cannot be generated again. Edit sessions one by one instead",
-            ));
-        }
-        let existing = CourseSession::list_for_cohort(conn, id)?;
-        if !existing.is_empty() && !replace {
-            return Err(AppError::conflict(
-                "replace",
-                format!(
-                    "This cohort already has {} sessions. Choose to replace them to generate the schedule again",
-                    existing.len()
-                ),
-            ));
-        }
-        let template: Vec<_> = Programme::templates_of(conn, &[cohort.programme_id])?
-            .into_iter()
-            .map(|(_, d)| d)
-            .collect();
-        let sessions = CourseSession::replace_for_cohort(conn, &cohort, &template, actor.now)?;
-        let summary = serde_json::json!({"sessions": sessions.len(), "replaced": existing.len()});
-        audit::record(
-            conn,
-            actor,
-            AuditAction::Create,
-            Change {
-                entity: "cohort_schedule",
-                id,
-                participant_id: None,
-                before: None::<&()>,
-                after: Some(&summary),
-            },
-        )?;
-        Ok(sessions)
     })
 }

@@ -1,8 +1,10 @@
-//! Cohort pages: the list, creating and changing a cohort (here), and the cohort page
-//! with its roster, schedule and funnel so far, and generating its schedule (`show`).
+//! Cohort pages: the list, creating and changing a cohort (here), the cohort page with
+//! its roster, schedule and funnel so far (`show`), and generating its schedule, first
+//! from the cohort page and again behind its own guarded page (`schedule`).
 
 mod finish;
 mod form;
+mod schedule;
 mod show;
 
 use askama::Template;
@@ -14,7 +16,8 @@ use chrono::NaiveDate;
 
 pub use finish::finish;
 pub use form::CohortForm;
-pub use show::{GenerateForm, NoticeQuery, generate, show};
+pub use schedule::{GenerateForm, RegenerateForm, generate, regenerate, regenerate_page};
+pub use show::{NoticeQuery, show};
 
 use super::{Layout, Section, WebForm, see_other};
 use crate::actions::cohorts::{self, CohortListQuery};

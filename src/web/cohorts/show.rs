@@ -1,21 +1,25 @@
 //! The cohort page: its summary, funnel so far, roster with attendance and schedule, and
-//! generating the schedule from it.
+//! after generating, the sessions moved off closed days.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::schedule::moved_pairs;
+use crate::actions::closures;
 use crate::actions::cohorts::{self, CohortDetails, RosterLine};
 use crate::auth::{CurrentUser, Permission};
+use crate::domain::calendar::Moved;
 use crate::domain::{Actor, RegisterStatus, Stage};
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::{Cohort, CourseSession, Programme, RosterEntry};
 use crate::state::AppState;
-use crate::web::{Layout, Section, WebForm, see_other};
+use crate::web::{Layout, Section};
 
 /// The cohort page.
 #[derive(Template, WebTemplate)]
@@ -36,6 +40,8 @@ pub struct CohortPage {
     can_enrol: bool,
     today: chrono::NaiveDate,
     notice: Option<String>,
+    /// Sessions a schedule generation moved off bank holidays and closure days.
+    moves: Vec<Moved>,
     errors: FieldErrors,
 }
 
@@ -44,6 +50,8 @@ pub struct CohortPage {
 #[serde(default)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    /// After generating: the days moved, as `YYYYMMDD-YYYYMMDD` pairs joined by `.`.
+    moved: Option<String>,
 }
 
 impl NoticeQuery {
@@ -71,21 +79,38 @@ pub async fn show(
     axum::extract::Query(q): axum::extract::Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let notice = q.text();
-    render_cohort(&state, actor, &user, id, notice, FieldErrors::new()).await
+    let moved = moved_pairs(q.moved.as_deref().unwrap_or_default());
+    render_cohort(
+        &state,
+        actor,
+        &user,
+        id,
+        (notice, moved),
+        FieldErrors::new(),
+    )
+    .await
 }
 
-/// Renders the cohort page: 200, or 409 after a refused schedule generation.
-async fn render_cohort(
+/// Renders the cohort page with a notice and the days a generation moved: 200, or 409
+/// after a refused schedule generation.
+pub(super) async fn render_cohort(
     state: &AppState,
     actor: Actor,
     user: &CurrentUser,
     id: i32,
-    notice: Option<String>,
+    (notice, moved): (Option<String>, Vec<(NaiveDate, NaiveDate)>),
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let details: CohortDetails = state
+    let (details, moves): (CohortDetails, Vec<Moved>) = state
         .db
-        .run(move |conn| cohorts::details(conn, &actor, id))
+        .run(move |conn| {
+            let details = cohorts::details(conn, &actor, id)?;
+            let moves = match moved.is_empty() {
+                true => Vec::new(),
+                false => closures::explain_moves(conn, &actor, details.programme.id, &moved)?,
+            };
+            Ok((details, moves))
+        })
         .await?;
     let places_taken = details
         .enrolments
@@ -114,6 +139,7 @@ async fn render_cohort(
         can_enrol: actor.can(Permission::ManageEnrolments),
         today: actor.today,
         notice,
+        moves,
         errors,
     };
     Ok((status, page).into_response())
@@ -146,35 +172,4 @@ fn funnel(roster: &[RosterEntry]) -> Vec<(&'static str, usize)> {
         ),
         ("Offered a job", with(|r| r.enrolment.offered_on.is_some())),
     ]
-}
-
-/// Field of the generate form.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct GenerateForm {
-    replace: String,
-}
-
-/// `POST /cohorts/{id}/sessions/generate`
-pub async fn generate(
-    actor: Actor,
-    State(state): State<AppState>,
-    user: CurrentUser,
-    PathId(id): PathId,
-    WebForm(form): WebForm<GenerateForm>,
-) -> AppResult<Response> {
-    let replace = form.replace == "yes";
-    let result = state
-        .db
-        .run(move |conn| cohorts::generate_schedule(conn, &actor, id, Ok(replace)))
-        .await;
-    match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/cohorts/{id}?notice=generated#schedule"
-        ))),
-        Err(AppError::Conflict { fields, .. }) => {
-            render_cohort(&state, actor, &user, id, None, fields).await
-        }
-        Err(e) => Err(e),
-    }
 }

@@ -1,7 +1,9 @@
 //! Programme pages: the programmes the user's organisation partners in, each with its
-//! information sessions (here); admins create and change them (`admin`).
+//! information sessions (here); admins create and change them (`admin`) and set the days
+//! their courses do not run (`closures`).
 
 pub mod admin;
+pub mod closures;
 
 use askama::Template;
 use askama_web::WebTemplate;

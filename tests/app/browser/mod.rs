@@ -15,6 +15,7 @@ use pathways::auth::Role;
 use crate::common::{PASSWORD, TestApp};
 
 mod registers;
+mod schedule;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
