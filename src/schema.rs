@@ -169,6 +169,8 @@ diesel::table! {
         erased_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_name -> Text,
+        postcode_key -> Text,
     }
 }
 

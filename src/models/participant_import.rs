@@ -1,6 +1,8 @@
 //! Reading a participant CSV (PRODUCT.md "CSV", import): the header, then one resident
 //! per row, every field checked by the same rules as the single-resident form
-//! ([`check`]). Nothing here touches the database; the import itself is
+//! ([`check`]). Headers are read as people write them ("First name", "Surname", "DOB",
+//! "Mobile"… in any case, order and spacing); columns the import does not use are named
+//! and ignored. Nothing here touches the database; the import itself is
 //! `participant_import_run`.
 
 use std::collections::HashMap;
@@ -28,10 +30,55 @@ pub const COLUMNS: [&str; 6] = [
 ];
 /// The columns a file must have.
 const REQUIRED: [&str; 4] = ["given_name", "family_name", "date_of_birth", "postcode"];
+/// The header row of the template file a coordinator downloads.
+pub const TEMPLATE_CSV: &str = "given_name,family_name,date_of_birth,postcode,email,phone\r\n";
+
+/// Headings as people write them, folded (lower case, without spaces, underscores,
+/// hyphens or dots), and the column each one means. The API's names fold to themselves.
+const ALIASES: [(&str, &str); 24] = [
+    ("givenname", "given_name"),
+    ("firstname", "given_name"),
+    ("forename", "given_name"),
+    ("forenames", "given_name"),
+    ("givennames", "given_name"),
+    ("familyname", "family_name"),
+    ("surname", "family_name"),
+    ("lastname", "family_name"),
+    ("dateofbirth", "date_of_birth"),
+    ("dob", "date_of_birth"),
+    ("birthdate", "date_of_birth"),
+    ("born", "date_of_birth"),
+    ("postcode", "postcode"),
+    ("postalcode", "postcode"),
+    ("email", "email"),
+    ("emailaddress", "email"),
+    ("phone", "phone"),
+    ("phonenumber", "phone"),
+    ("mobile", "phone"),
+    ("mobilenumber", "phone"),
+    ("mobilephone", "phone"),
+    ("telephone", "phone"),
+    ("telephonenumber", "phone"),
+    ("tel", "phone"),
+];
+
+/// The column a heading means, however it is cased or spaced; `None` for any other.
+pub fn column_for(heading: &str) -> Option<&'static str> {
+    let folded: String = heading
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '_' | '-' | '.')))
+        .flat_map(char::to_lowercase)
+        .collect();
+    ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == folded)
+        .map(|(_, column)| *column)
+}
 
 /// One problem with the file: its line (the header is line 1; `None` for the file as a
-/// whole), the column and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// whole), the column, what is wrong and the value at fault. The value is personal data:
+/// it is shown to the person importing, never logged.
+#[derive(Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// Line in the file, counting the header as line 1; null for the whole file.
     pub line: Option<u64>,
@@ -39,6 +86,23 @@ pub struct RowError {
     pub column: String,
     /// What is wrong, for people.
     pub message: String,
+    /// The value in that line and column, as the file has it (absent when no single value
+    /// is at fault).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub value: Option<String>,
+}
+
+/// Without the value, so a problem printed to a log never carries personal data.
+impl std::fmt::Debug for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowError")
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("message", &self.message)
+            .field("value", &self.value.as_ref().map(|_| "[hidden]"))
+            .finish()
+    }
 }
 
 impl RowError {
@@ -47,8 +111,24 @@ impl RowError {
             line,
             column: column.to_owned(),
             message: message.into(),
+            value: None,
         }
     }
+
+    fn with_value(mut self, value: Option<&str>) -> Self {
+        self.value = value.map(str::to_owned);
+        self
+    }
+}
+
+/// A file read and checked: its residents, and the headings of the columns it had that
+/// the import does not use (ignored, and shown on the preview).
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// Every resident, in file order.
+    pub rows: Vec<ImportRow>,
+    /// Headings of ignored columns, as the file has them.
+    pub ignored_columns: Vec<String>,
 }
 
 /// Why a file cannot be imported.
@@ -85,6 +165,11 @@ pub struct ImportRow {
 
 /// Reads and checks a whole file on `today`: every row, with every problem listed.
 pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportError> {
+    parse_file(bytes, today).map(|file| file.rows)
+}
+
+/// As [`parse`], also naming the columns the import ignores.
+pub fn parse_file(bytes: &[u8], today: NaiveDate) -> Result<ParsedFile, ImportError> {
     let text = decode(bytes)?;
     let mut reader = reader_for(text);
     let mut lines = LineCounter::new(text);
@@ -96,6 +181,7 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         }
     };
     let columns = check_header(&header).map_err(ImportError::Rows)?;
+    let ignored_columns = ignored(&header, &columns);
     let mut collected = Collected::default();
     let mut residents = 0;
     for result in records {
@@ -120,7 +206,25 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         }
         collected.add(check_row(&columns, &record, line, today), line);
     }
-    collected.finish()
+    let rows = collected.finish()?;
+    Ok(ParsedFile {
+        rows,
+        ignored_columns,
+    })
+}
+
+/// The headings of the columns no resident field comes from ("column 7" when unnamed).
+fn ignored(header: &csv::StringRecord, columns: &[Option<&'static str>]) -> Vec<String> {
+    header
+        .iter()
+        .zip(columns)
+        .enumerate()
+        .filter(|(_, (_, column))| column.is_none())
+        .map(|(i, (heading, _))| match heading.trim() {
+            "" => format!("column {}", i + 1),
+            named => named.to_owned(),
+        })
+        .collect()
 }
 
 /// A CSV reader over `text`; cells copied straight from a spreadsheet paste as
@@ -202,40 +306,38 @@ fn rows_error(e: RowError) -> ImportError {
     ImportError::Rows(vec![e])
 }
 
-/// The column name of each position, or every problem with the header row.
-fn check_header(header: &csv::StringRecord) -> Result<Vec<&'static str>, Vec<RowError>> {
+/// The column each position means (`None`: ignored), or every problem with the header
+/// row: a column named twice, or a required one missing.
+fn check_header(header: &csv::StringRecord) -> Result<Vec<Option<&'static str>>, Vec<RowError>> {
     let mut errors = Vec::new();
-    let mut columns = Vec::new();
-    for (i, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        match COLUMNS.iter().find(|c| **c == name) {
-            Some(c) if columns.contains(c) => errors.push(RowError::new(
-                Some(1),
-                c,
-                format!("The column {c} appears more than once"),
-            )),
-            Some(c) => columns.push(*c),
-            None if name.is_empty() => errors.push(RowError::new(
-                Some(1),
-                "file",
-                format!("Column {} has no name; remove it or name it", i + 1),
-            )),
-            None => errors.push(RowError::new(
-                Some(1),
-                &name,
-                format!(
-                    "The column {name} is not part of the import; use only {}",
-                    COLUMNS.join(", ")
-                ),
-            )),
+    let mut columns: Vec<Option<&'static str>> = Vec::new();
+    for heading in header.iter() {
+        let column = column_for(heading);
+        match column {
+            Some(c) if columns.contains(&Some(c)) => errors.push(
+                RowError::new(
+                    Some(1),
+                    c,
+                    format!(
+                        "More than one column holds {}; keep one of them",
+                        c.replace('_', " ")
+                    ),
+                )
+                .with_value(Some(heading.trim())),
+            ),
+            _ => columns.push(column),
         }
     }
     for required in REQUIRED {
-        if !columns.contains(&required) {
+        if !columns.contains(&Some(required)) {
             errors.push(RowError::new(
                 Some(1),
                 required,
-                format!("Add a {required} column to the header row"),
+                format!(
+                    "Add a {} column to the header row (for example \"{}\")",
+                    required.replace('_', " "),
+                    example_heading(required)
+                ),
             ));
         }
     }
@@ -246,9 +348,19 @@ fn check_header(header: &csv::StringRecord) -> Result<Vec<&'static str>, Vec<Row
     }
 }
 
+/// How a person might head a required column.
+fn example_heading(column: &str) -> &'static str {
+    match column {
+        "given_name" => "First name",
+        "family_name" => "Surname",
+        "date_of_birth" => "Date of birth",
+        _ => "Postcode",
+    }
+}
+
 /// Checks one row with the single-resident rules.
 fn check_row(
-    columns: &[&'static str],
+    columns: &[Option<&'static str>],
     record: &csv::StringRecord,
     line: u64,
     today: NaiveDate,
@@ -264,13 +376,13 @@ fn check_row(
             ),
         )]);
     }
-    let value = |name: &str| {
+    let cell = |name: &str| {
         columns
             .iter()
-            .position(|c| *c == name)
+            .position(|c| *c == Some(name))
             .and_then(|i| record.get(i))
-            .map(str::to_owned)
     };
+    let value = |name: &str| cell(name).map(str::to_owned);
     let input = ParticipantInput {
         given_name: value("given_name"),
         family_name: value("family_name"),
@@ -285,7 +397,7 @@ fn check_row(
         .map_err(|fields| {
             fields
                 .iter()
-                .map(|(f, m)| RowError::new(Some(line), f, m.clone()))
+                .map(|(f, m)| RowError::new(Some(line), f, m.clone()).with_value(cell(f)))
                 .collect()
         })
 }
@@ -355,11 +467,46 @@ mod tests {
     }
 
     #[test]
-    fn headers_must_use_the_template() {
-        let e =
-            errors(b"given_name,surname,date_of_birth,postcode,notes\nA,B,1990-01-01,LS9 7TF,x\n");
+    fn headers_are_read_as_people_write_them() {
+        let file = "Surname,First Name,Notes,DOB,Post code,MOBILE,,Email-Address\n\
+            Khan,Amina,called back,27/03/1990,ls97tf,07700 900123,,a@example.org\n";
+        let parsed = parse_file(file.as_bytes(), today()).unwrap();
+        let record = &parsed.rows[0].record;
+        assert_eq!(
+            (record.given_name.as_str(), record.family_name.as_str()),
+            ("Amina", "Khan")
+        );
+        assert_eq!(record.postcode, "LS9 7TF");
+        assert_eq!(record.email.as_deref(), Some("a@example.org"));
+        assert!(record.phone.is_some());
+        assert_eq!(parsed.ignored_columns, vec!["Notes", "column 7"]);
+        for (heading, column) in [
+            ("given_name", "given_name"),
+            ("Forename", "given_name"),
+            ("family_name", "family_name"),
+            ("Family name", "family_name"),
+            ("LAST_NAME", "family_name"),
+            ("Date of birth", "date_of_birth"),
+            ("date-of-birth", "date_of_birth"),
+            ("Postcode", "postcode"),
+            ("Phone", "phone"),
+            ("e-mail", "email"),
+        ] {
+            assert_eq!(column_for(heading), Some(column), "{heading}");
+        }
+        assert_eq!(column_for("Notes"), None);
+    }
+
+    #[test]
+    fn missing_and_repeated_columns_are_named() {
+        let e = errors(b"first name,given name,date_of_birth,phone,mobile\nA,B,1990-01-01,,\n");
         let columns: Vec<&str> = e.iter().map(|e| e.column.as_str()).collect();
-        assert_eq!(columns, vec!["surname", "notes", "family_name"]);
+        assert_eq!(
+            columns,
+            vec!["given_name", "phone", "family_name", "postcode"]
+        );
+        assert_eq!(e[0].value.as_deref(), Some("given name"));
+        assert!(e[2].message.contains("Surname"));
         assert!(e.iter().all(|e| e.line == Some(1)));
         assert_eq!(errors(b"")[0].message, "The file is empty");
         assert_eq!(
@@ -367,6 +514,25 @@ mod tests {
             "file"
         );
         assert_eq!(errors(b"given_name\n\xff\n")[0].line, Some(2));
+    }
+
+    #[test]
+    fn each_problem_carries_the_bad_value_but_debug_hides_it() {
+        let e =
+            errors("Given name,Surname,DOB,Postcode\nAmina,Khan,31/02/1990,nowhere\n".as_bytes());
+        let found: Vec<(&str, Option<&str>)> = e
+            .iter()
+            .map(|e| (e.column.as_str(), e.value.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("date_of_birth", Some("31/02/1990")),
+                ("postcode", Some("nowhere"))
+            ]
+        );
+        let debug = format!("{:?}", e[0]);
+        assert!(!debug.contains("31/02/1990"), "{debug}");
     }
 
     #[test]

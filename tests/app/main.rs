@@ -5,6 +5,7 @@
 mod common;
 
 mod access_matrix;
+mod add_and_enrol;
 mod api;
 mod api_contract;
 mod backup;
@@ -24,6 +25,7 @@ mod erasure;
 mod headers;
 mod headers_crawl;
 mod http;
+mod import_forgiving;
 mod import_properties;
 mod imports;
 mod input_safety;
@@ -45,6 +47,7 @@ mod retention;
 mod routes;
 mod schema_parity;
 mod scope;
+mod search_folding;
 mod sessions;
 mod signin;
 mod subject_access;

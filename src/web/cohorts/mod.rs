@@ -1,6 +1,7 @@
 //! Cohort pages: the list, creating and changing a cohort (here), and the cohort page
 //! with its roster, schedule and funnel so far, and generating its schedule (`show`).
 
+pub mod add_resident;
 mod form;
 mod show;
 

@@ -2,6 +2,8 @@
 //! form and lands on the dashboard. Skipped with a message when chromedriver is missing,
 //! unless `PATHWAYS_REQUIRE_BROWSER=1`, when a missing browser fails the test.
 
+mod add_and_enrol;
+
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
