@@ -15,6 +15,13 @@ use super::line_counter::LineCounter;
 use super::participant::Identity;
 use super::participant_input::{ParticipantInput, check};
 
+mod header;
+mod text;
+
+pub use header::column_for;
+use header::{check_header, ignored};
+use text::{decode, reader_for, rows_error};
+
 /// The largest file accepted (bytes).
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 /// The most residents one file may hold.
@@ -28,52 +35,8 @@ pub const COLUMNS: [&str; 6] = [
     "email",
     "phone",
 ];
-/// The columns a file must have.
-const REQUIRED: [&str; 4] = ["given_name", "family_name", "date_of_birth", "postcode"];
 /// The header row of the template file a coordinator downloads.
 pub const TEMPLATE_CSV: &str = "given_name,family_name,date_of_birth,postcode,email,phone\r\n";
-
-/// Headings as people write them, folded (lower case, without spaces, underscores,
-/// hyphens or dots), and the column each one means. The API's names fold to themselves.
-const ALIASES: [(&str, &str); 24] = [
-    ("givenname", "given_name"),
-    ("firstname", "given_name"),
-    ("forename", "given_name"),
-    ("forenames", "given_name"),
-    ("givennames", "given_name"),
-    ("familyname", "family_name"),
-    ("surname", "family_name"),
-    ("lastname", "family_name"),
-    ("dateofbirth", "date_of_birth"),
-    ("dob", "date_of_birth"),
-    ("birthdate", "date_of_birth"),
-    ("born", "date_of_birth"),
-    ("postcode", "postcode"),
-    ("postalcode", "postcode"),
-    ("email", "email"),
-    ("emailaddress", "email"),
-    ("phone", "phone"),
-    ("phonenumber", "phone"),
-    ("mobile", "phone"),
-    ("mobilenumber", "phone"),
-    ("mobilephone", "phone"),
-    ("telephone", "phone"),
-    ("telephonenumber", "phone"),
-    ("tel", "phone"),
-];
-
-/// The column a heading means, however it is cased or spaced; `None` for any other.
-pub fn column_for(heading: &str) -> Option<&'static str> {
-    let folded: String = heading
-        .chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '_' | '-' | '.')))
-        .flat_map(char::to_lowercase)
-        .collect();
-    ALIASES
-        .iter()
-        .find(|(alias, _)| *alias == folded)
-        .map(|(_, column)| *column)
-}
 
 /// One problem with the file: its line (the header is line 1; `None` for the file as a
 /// whole), the column, what is wrong and the value at fault. The value is personal data:
@@ -213,32 +176,6 @@ pub fn parse_file(bytes: &[u8], today: NaiveDate) -> Result<ParsedFile, ImportEr
     })
 }
 
-/// The headings of the columns no resident field comes from ("column 7" when unnamed).
-fn ignored(header: &csv::StringRecord, columns: &[Option<&'static str>]) -> Vec<String> {
-    header
-        .iter()
-        .zip(columns)
-        .enumerate()
-        .filter(|(_, (_, column))| column.is_none())
-        .map(|(i, (heading, _))| match heading.trim() {
-            "" => format!("column {}", i + 1),
-            named => named.to_owned(),
-        })
-        .collect()
-}
-
-/// A CSV reader over `text`; cells copied straight from a spreadsheet paste as
-/// tab-separated text, so a header with tabs and no commas means tabs.
-fn reader_for(text: &str) -> csv::Reader<&[u8]> {
-    let header_line = text.lines().next().unwrap_or_default();
-    let tabs = header_line.contains('\t') && !header_line.contains(',');
-    csv::ReaderBuilder::new()
-        .delimiter(if tabs { b'\t' } else { b',' })
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes())
-}
-
 /// The rows checked so far, every problem found, and the line each resident was first on.
 #[derive(Default)]
 struct Collected {
@@ -276,85 +213,6 @@ impl Collected {
             )));
         }
         Ok(self.rows)
-    }
-}
-
-/// The file as text: small enough, UTF-8, without a byte-order mark.
-fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge(format!(
-            "The file must be smaller than {} MB",
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        )));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-            + 1;
-        ImportError::Rows(vec![RowError::new(
-            Some(line),
-            "file",
-            "The file must be saved as CSV UTF-8",
-        )])
-    })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
-}
-
-fn rows_error(e: RowError) -> ImportError {
-    ImportError::Rows(vec![e])
-}
-
-/// The column each position means (`None`: ignored), or every problem with the header
-/// row: a column named twice, or a required one missing.
-fn check_header(header: &csv::StringRecord) -> Result<Vec<Option<&'static str>>, Vec<RowError>> {
-    let mut errors = Vec::new();
-    let mut columns: Vec<Option<&'static str>> = Vec::new();
-    for heading in header.iter() {
-        let column = column_for(heading);
-        match column {
-            Some(c) if columns.contains(&Some(c)) => errors.push(
-                RowError::new(
-                    Some(1),
-                    c,
-                    format!(
-                        "More than one column holds {}; keep one of them",
-                        c.replace('_', " ")
-                    ),
-                )
-                .with_value(Some(heading.trim())),
-            ),
-            _ => columns.push(column),
-        }
-    }
-    for required in REQUIRED {
-        if !columns.contains(&Some(required)) {
-            errors.push(RowError::new(
-                Some(1),
-                required,
-                format!(
-                    "Add a {} column to the header row (for example \"{}\")",
-                    required.replace('_', " "),
-                    example_heading(required)
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(columns)
-    } else {
-        Err(errors)
-    }
-}
-
-/// How a person might head a required column.
-fn example_heading(column: &str) -> &'static str {
-    match column {
-        "given_name" => "First name",
-        "family_name" => "Surname",
-        "date_of_birth" => "Date of birth",
-        _ => "Postcode",
     }
 }
 
@@ -464,56 +322,6 @@ mod tests {
             ]
         );
         assert!(e[3].message.contains("line 2"));
-    }
-
-    #[test]
-    fn headers_are_read_as_people_write_them() {
-        let file = "Surname,First Name,Notes,DOB,Post code,MOBILE,,Email-Address\n\
-            Khan,Amina,called back,27/03/1990,ls97tf,07700 900123,,a@example.org\n";
-        let parsed = parse_file(file.as_bytes(), today()).unwrap();
-        let record = &parsed.rows[0].record;
-        assert_eq!(
-            (record.given_name.as_str(), record.family_name.as_str()),
-            ("Amina", "Khan")
-        );
-        assert_eq!(record.postcode, "LS9 7TF");
-        assert_eq!(record.email.as_deref(), Some("a@example.org"));
-        assert!(record.phone.is_some());
-        assert_eq!(parsed.ignored_columns, vec!["Notes", "column 7"]);
-        for (heading, column) in [
-            ("given_name", "given_name"),
-            ("Forename", "given_name"),
-            ("family_name", "family_name"),
-            ("Family name", "family_name"),
-            ("LAST_NAME", "family_name"),
-            ("Date of birth", "date_of_birth"),
-            ("date-of-birth", "date_of_birth"),
-            ("Postcode", "postcode"),
-            ("Phone", "phone"),
-            ("e-mail", "email"),
-        ] {
-            assert_eq!(column_for(heading), Some(column), "{heading}");
-        }
-        assert_eq!(column_for("Notes"), None);
-    }
-
-    #[test]
-    fn missing_and_repeated_columns_are_named() {
-        let e = errors(b"first name,given name,date_of_birth,phone,mobile\nA,B,1990-01-01,,\n");
-        let columns: Vec<&str> = e.iter().map(|e| e.column.as_str()).collect();
-        assert_eq!(
-            columns,
-            vec!["given_name", "phone", "family_name", "postcode"]
-        );
-        assert_eq!(e[0].value.as_deref(), Some("given name"));
-        assert!(e[2].message.contains("Surname"));
-        assert!(e.iter().all(|e| e.line == Some(1)));
-        assert_eq!(errors(b"")[0].message, "The file is empty");
-        assert_eq!(
-            errors(b"given_name,family_name,date_of_birth,postcode\n\n")[0].column,
-            "file"
-        );
-        assert_eq!(errors(b"given_name\n\xff\n")[0].line, Some(2));
     }
 
     #[test]
