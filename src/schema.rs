@@ -180,6 +180,8 @@ diesel::table! {
         erased_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_name -> Text,
+        postcode_key -> Text,
     }
 }
 

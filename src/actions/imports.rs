@@ -7,7 +7,7 @@ use crate::db::DbConnection;
 use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::models::Cohort;
-use crate::models::participant_import::{ImportError, parse};
+use crate::models::participant_import::{ImportError, parse_file};
 use crate::models::participant_import_run::{ImportReport, Importer, import_participants};
 
 /// A cohort the actor may import into (the upload form).
@@ -28,7 +28,10 @@ pub fn import(
 ) -> AppResult<(Cohort, Result<ImportReport, ImportError>)> {
     let cohort = cohort(conn, actor, cohort_id)?;
     let who = Importer::of(actor);
-    let outcome = parse(csv, actor.today)
-        .and_then(|rows| import_participants(conn, who, &cohort, &rows, dry_run, &mut || {}));
+    let outcome = parse_file(csv, actor.today).and_then(|file| {
+        let mut report = import_participants(conn, who, &cohort, &file.rows, dry_run, &mut || {})?;
+        report.ignored_columns = file.ignored_columns;
+        Ok(report)
+    });
     Ok((cohort, outcome))
 }

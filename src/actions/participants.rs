@@ -3,6 +3,7 @@
 //! only when the actor may see them (404 otherwise), validates into a checked record, then
 //! writes with its audit row, in one transaction.
 
+use crate::actions::enrolments;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -12,7 +13,9 @@ use crate::models::page::{PageRequest, Paged};
 use crate::models::participant_input::{
     ParticipantInput, check, create_participant, update_participant,
 };
-use crate::models::{EqualityAnswers, Participant, ParticipantRecord, Programme, access};
+use crate::models::{
+    Cohort, Enrolment, EqualityAnswers, Participant, ParticipantRecord, Programme, access,
+};
 use crate::validate;
 
 /// Residents the actor may see whose names match `q` (checked search text), by id after
@@ -55,6 +58,39 @@ pub fn create(
     let record = checked(input, actor, unread)?;
     let (owner, scope) = (actor.organisation_id, actor.scope());
     create_participant(conn, actor.user_id, owner, scope, record, actor.now)
+}
+
+/// A cohort the actor may add residents to and enrol them in (the add-and-enrol form).
+pub fn cohort_to_add_to(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cohort_id: i32,
+) -> AppResult<Cohort> {
+    actor.require(Permission::EditParticipants)?;
+    actor.require(Permission::ManageEnrolments)?;
+    Ok(Cohort::find_visible(conn, cohort_id, actor.scope())?)
+}
+
+/// Adds a resident and enrols them in a cohort the actor may see, in one transaction:
+/// both are written with their audit rows, or neither is. The checks are [`create`]'s
+/// (409 naming the record already on file) and the enrolment's (a closed or full cohort,
+/// an age outside 16 to 100 when it starts).
+pub fn add_and_enrol(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cohort_id: i32,
+    input: &ParticipantInput,
+    unread: FieldErrors,
+) -> AppResult<(Participant, Enrolment)> {
+    cohort_to_add_to(conn, actor, cohort_id)?;
+    write_transaction(conn, |conn| {
+        // The cohort first, then the person: the order imports and enrolments keep, so
+        // none of them waits on another in a circle.
+        Cohort::lock(conn, cohort_id)?;
+        let participant = create(conn, actor, input, unread.clone())?;
+        let enrolment = enrolments::enrol_in_cohort(conn, actor, cohort_id, participant.id)?;
+        Ok((participant, enrolment))
+    })
 }
 
 /// Replaces a resident's details with a whole form's worth (see [`create`] for `unread`).

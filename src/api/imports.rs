@@ -111,9 +111,11 @@ async fn read_csv(headers: &HeaderMap, body: Body) -> Result<axum::body::Bytes, 
 
 /// Imports residents into the cohort from a CSV body (`Content-Type: text/csv`, at most
 /// 5 MB and 10,000 rows): header `given_name, family_name, date_of_birth, postcode, email,
-/// phone` (email and phone optional), dates `YYYY-MM-DD` or `DD/MM/YYYY`. Any bad row
-/// means nothing is written and every bad row is listed by line and column. People already
-/// on file are enrolled, not duplicated; people already in the cohort are reported.
+/// phone` (email and phone optional) in any order, or as people write them ("First name",
+/// "Surname", "DOB", "Mobile"…, any case); other columns are ignored and named in
+/// `ignored_columns`. Dates `YYYY-MM-DD` or `DD/MM/YYYY`. Any bad row means nothing is
+/// written and every problem is listed by line and column, with the value at fault. People
+/// already on file are enrolled, not duplicated; people already in the cohort are reported.
 #[utoipa::path(post, path = "/cohorts/{id}/import", tag = "enrolments",
     params(("id" = i32, Path, description = "Cohort id"), ("dry_run" = Option<bool>, Query, description = "true: say what would happen and write nothing")),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),

@@ -19,6 +19,7 @@ use super::{AuditAction, AuditEvent, NewAuditEvent, Participant};
 use crate::db::{DbConnection, write_transaction};
 use crate::error::AppResult;
 use crate::schema::{audit_events, employments, equality_monitoring, participants, progressions};
+use crate::validate::fold;
 
 /// The given name an erased record shows.
 pub const ERASED_GIVEN_NAME: &str = "Erased";
@@ -86,6 +87,10 @@ pub fn erase_participant(
                 participants::family_name_key.eq(ERASED_FAMILY_NAME),
                 participants::date_of_birth.eq(erased_date_of_birth()),
                 participants::postcode.eq(postcode_district(&participant.postcode)),
+                participants::search_name.eq(fold::name_key(ERASED_GIVEN_NAME, ERASED_FAMILY_NAME)),
+                participants::postcode_key.eq(fold::postcode_key(&postcode_district(
+                    &participant.postcode,
+                ))),
                 participants::phone.eq(None::<String>),
                 participants::email.eq(None::<String>),
                 participants::referral_source.eq(None::<String>),

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::schema::{cohorts, deprivation_lookup, enrolments, participants, programme_partners};
+use crate::validate::fold;
 
 /// A participant row.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -57,6 +58,12 @@ pub struct Participant {
     /// Last change.
     #[serde(skip)]
     pub updated_at: NaiveDateTime,
+    /// Folded names in both orders, for search (`validate::fold::name_key`).
+    #[serde(skip)]
+    pub search_name: String,
+    /// Postcode without spaces, for search (`LS96AA`).
+    #[serde(skip)]
+    pub postcode_key: String,
 }
 
 /// What makes two records the same person: names (case-insensitive), date of birth and
@@ -100,9 +107,22 @@ pub struct ParticipantRecord {
     pub consent_given_on: Option<NaiveDate>,
     /// Lawful basis.
     pub lawful_basis: Option<String>,
+    /// Folded names in both orders, for search.
+    #[serde(skip)]
+    pub search_name: String,
+    /// Postcode without spaces, for search.
+    #[serde(skip)]
+    pub postcode_key: String,
 }
 
 impl ParticipantRecord {
+    /// Fills the search keys from the names and postcode (every writer calls this).
+    pub fn with_search_keys(mut self) -> Self {
+        self.search_name = fold::name_key(&self.given_name, &self.family_name);
+        self.postcode_key = fold::postcode_key(&self.postcode);
+        self
+    }
+
     /// The person this record describes, for finding them twice.
     pub fn identity(&self) -> Identity {
         (
@@ -146,8 +166,10 @@ impl Participant {
         query.first(conn)
     }
 
-    /// Search by name (any part of either name, case-insensitive) or postcode (prefix,
-    /// spaces ignored), among people the caller may see; at most `limit`, by family name.
+    /// Search by name or postcode among people the caller may see, by id after `after`,
+    /// at most `limit`. Names match on their folded keys (case, accents, apostrophes,
+    /// hyphens and spaces folded away, so "o brien" finds O'Brien-Nowak and "zoe" Zoë)
+    /// anywhere in either name order; postcodes from their start, however spaced or cased.
     pub fn search(
         conn: &mut DbConnection,
         scope: Option<i32>,
@@ -163,22 +185,15 @@ impl Participant {
         if let Some(org) = scope {
             query = query.filter(visible_to(org));
         }
-        let q = q.trim();
-        if !q.is_empty() {
-            let name = format!("%{}%", escape_like(&q.to_lowercase()));
-            let compact: String = q
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect::<String>()
-                .to_uppercase();
-            let postcode = format!("{}%", escape_like(&spaced_postcode_prefix(&compact)));
-            query = query.filter(
-                participants::given_name_key
-                    .like(name.clone())
-                    .escape('\\')
-                    .or(participants::family_name_key.like(name).escape('\\'))
-                    .or(participants::postcode.like(postcode).escape('\\')),
-            );
+        let (name, postcode) = (fold::fold(q), fold::postcode_key(q));
+        match (name.is_empty(), postcode.is_empty()) {
+            (true, true) if !q.trim().is_empty() => return Ok(Vec::new()),
+            (true, true) => {}
+            (false, true) => query = query.filter(name_matches(&name)),
+            (true, false) => query = query.filter(postcode_matches(&postcode)),
+            (false, false) => {
+                query = query.filter(name_matches(&name).or(postcode_matches(&postcode)))
+            }
         }
         query.order(participants::id).limit(limit).load(conn)
     }
@@ -355,15 +370,17 @@ fn visible_to(org: i32) -> _ {
         .or(diesel::dsl::exists(partnered))
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character.
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+/// Folded names holding `folded` (a folded query: letters and digits only, so nothing in
+/// it is special to LIKE).
+#[diesel::dsl::auto_type]
+fn name_matches(folded: &str) -> _ {
+    let pattern: String = format!("%{folded}%");
+    participants::search_name.like(pattern)
 }
 
-/// Turns a compact postcode prefix into the stored spaced form when it is a whole
-/// postcode ("LS97TF" → "LS9 7TF"); shorter prefixes match the outward code as typed.
-fn spaced_postcode_prefix(compact: &str) -> String {
-    crate::validate::postcode(compact).unwrap_or_else(|_| compact.to_owned())
+/// Postcode keys starting with `compact` (letters and digits only).
+#[diesel::dsl::auto_type]
+fn postcode_matches(compact: &str) -> _ {
+    let pattern: String = format!("{compact}%");
+    participants::postcode_key.like(pattern)
 }

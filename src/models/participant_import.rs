@@ -1,6 +1,8 @@
 //! Reading a participant CSV (PRODUCT.md "CSV", import): the header, then one resident
 //! per row, every field checked by the same rules as the single-resident form
-//! ([`check`]). Nothing here touches the database; the import itself is
+//! ([`check`]). Headers are read as people write them ("First name", "Surname", "DOB",
+//! "Mobile"… in any case, order and spacing); columns the import does not use are named
+//! and ignored. Nothing here touches the database; the import itself is
 //! `participant_import_run`.
 
 use std::collections::HashMap;
@@ -12,6 +14,13 @@ use super::ParticipantRecord;
 use super::line_counter::LineCounter;
 use super::participant::Identity;
 use super::participant_input::{ParticipantInput, check};
+
+mod header;
+mod text;
+
+pub use header::column_for;
+use header::{check_header, ignored};
+use text::{decode, reader_for, rows_error};
 
 /// The largest file accepted (bytes).
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
@@ -26,12 +35,13 @@ pub const COLUMNS: [&str; 6] = [
     "email",
     "phone",
 ];
-/// The columns a file must have.
-const REQUIRED: [&str; 4] = ["given_name", "family_name", "date_of_birth", "postcode"];
+/// The header row of the template file a coordinator downloads.
+pub const TEMPLATE_CSV: &str = "given_name,family_name,date_of_birth,postcode,email,phone\r\n";
 
 /// One problem with the file: its line (the header is line 1; `None` for the file as a
-/// whole), the column and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// whole), the column, what is wrong and the value at fault. The value is personal data:
+/// it is shown to the person importing, never logged.
+#[derive(Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// Line in the file, counting the header as line 1; null for the whole file.
     pub line: Option<u64>,
@@ -39,6 +49,23 @@ pub struct RowError {
     pub column: String,
     /// What is wrong, for people.
     pub message: String,
+    /// The value in that line and column, as the file has it (absent when no single value
+    /// is at fault).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub value: Option<String>,
+}
+
+/// Without the value, so a problem printed to a log never carries personal data.
+impl std::fmt::Debug for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowError")
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("message", &self.message)
+            .field("value", &self.value.as_ref().map(|_| "[hidden]"))
+            .finish()
+    }
 }
 
 impl RowError {
@@ -47,8 +74,24 @@ impl RowError {
             line,
             column: column.to_owned(),
             message: message.into(),
+            value: None,
         }
     }
+
+    fn with_value(mut self, value: Option<&str>) -> Self {
+        self.value = value.map(str::to_owned);
+        self
+    }
+}
+
+/// A file read and checked: its residents, and the headings of the columns it had that
+/// the import does not use (ignored, and shown on the preview).
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// Every resident, in file order.
+    pub rows: Vec<ImportRow>,
+    /// Headings of ignored columns, as the file has them.
+    pub ignored_columns: Vec<String>,
 }
 
 /// Why a file cannot be imported.
@@ -85,6 +128,11 @@ pub struct ImportRow {
 
 /// Reads and checks a whole file on `today`: every row, with every problem listed.
 pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportError> {
+    parse_file(bytes, today).map(|file| file.rows)
+}
+
+/// As [`parse`], also naming the columns the import ignores.
+pub fn parse_file(bytes: &[u8], today: NaiveDate) -> Result<ParsedFile, ImportError> {
     let text = decode(bytes)?;
     let mut reader = reader_for(text);
     let mut lines = LineCounter::new(text);
@@ -96,6 +144,7 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         }
     };
     let columns = check_header(&header).map_err(ImportError::Rows)?;
+    let ignored_columns = ignored(&header, &columns);
     let mut collected = Collected::default();
     let mut residents = 0;
     for result in records {
@@ -120,19 +169,11 @@ pub fn parse(bytes: &[u8], today: NaiveDate) -> Result<Vec<ImportRow>, ImportErr
         }
         collected.add(check_row(&columns, &record, line, today), line);
     }
-    collected.finish()
-}
-
-/// A CSV reader over `text`; cells copied straight from a spreadsheet paste as
-/// tab-separated text, so a header with tabs and no commas means tabs.
-fn reader_for(text: &str) -> csv::Reader<&[u8]> {
-    let header_line = text.lines().next().unwrap_or_default();
-    let tabs = header_line.contains('\t') && !header_line.contains(',');
-    csv::ReaderBuilder::new()
-        .delimiter(if tabs { b'\t' } else { b',' })
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes())
+    let rows = collected.finish()?;
+    Ok(ParsedFile {
+        rows,
+        ignored_columns,
+    })
 }
 
 /// The rows checked so far, every problem found, and the line each resident was first on.
@@ -175,80 +216,9 @@ impl Collected {
     }
 }
 
-/// The file as text: small enough, UTF-8, without a byte-order mark.
-fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
-    if bytes.len() > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge(format!(
-            "The file must be smaller than {} MB",
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        )));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64
-            + 1;
-        ImportError::Rows(vec![RowError::new(
-            Some(line),
-            "file",
-            "The file must be saved as CSV UTF-8",
-        )])
-    })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
-}
-
-fn rows_error(e: RowError) -> ImportError {
-    ImportError::Rows(vec![e])
-}
-
-/// The column name of each position, or every problem with the header row.
-fn check_header(header: &csv::StringRecord) -> Result<Vec<&'static str>, Vec<RowError>> {
-    let mut errors = Vec::new();
-    let mut columns = Vec::new();
-    for (i, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        match COLUMNS.iter().find(|c| **c == name) {
-            Some(c) if columns.contains(c) => errors.push(RowError::new(
-                Some(1),
-                c,
-                format!("The column {c} appears more than once"),
-            )),
-            Some(c) => columns.push(*c),
-            None if name.is_empty() => errors.push(RowError::new(
-                Some(1),
-                "file",
-                format!("Column {} has no name; remove it or name it", i + 1),
-            )),
-            None => errors.push(RowError::new(
-                Some(1),
-                &name,
-                format!(
-                    "The column {name} is not part of the import; use only {}",
-                    COLUMNS.join(", ")
-                ),
-            )),
-        }
-    }
-    for required in REQUIRED {
-        if !columns.contains(&required) {
-            errors.push(RowError::new(
-                Some(1),
-                required,
-                format!("Add a {required} column to the header row"),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(columns)
-    } else {
-        Err(errors)
-    }
-}
-
 /// Checks one row with the single-resident rules.
 fn check_row(
-    columns: &[&'static str],
+    columns: &[Option<&'static str>],
     record: &csv::StringRecord,
     line: u64,
     today: NaiveDate,
@@ -264,13 +234,13 @@ fn check_row(
             ),
         )]);
     }
-    let value = |name: &str| {
+    let cell = |name: &str| {
         columns
             .iter()
-            .position(|c| *c == name)
+            .position(|c| *c == Some(name))
             .and_then(|i| record.get(i))
-            .map(str::to_owned)
     };
+    let value = |name: &str| cell(name).map(str::to_owned);
     let input = ParticipantInput {
         given_name: value("given_name"),
         family_name: value("family_name"),
@@ -285,7 +255,7 @@ fn check_row(
         .map_err(|fields| {
             fields
                 .iter()
-                .map(|(f, m)| RowError::new(Some(line), f, m.clone()))
+                .map(|(f, m)| RowError::new(Some(line), f, m.clone()).with_value(cell(f)))
                 .collect()
         })
 }
@@ -355,18 +325,22 @@ mod tests {
     }
 
     #[test]
-    fn headers_must_use_the_template() {
+    fn each_problem_carries_the_bad_value_but_debug_hides_it() {
         let e =
-            errors(b"given_name,surname,date_of_birth,postcode,notes\nA,B,1990-01-01,LS9 7TF,x\n");
-        let columns: Vec<&str> = e.iter().map(|e| e.column.as_str()).collect();
-        assert_eq!(columns, vec!["surname", "notes", "family_name"]);
-        assert!(e.iter().all(|e| e.line == Some(1)));
-        assert_eq!(errors(b"")[0].message, "The file is empty");
+            errors("Given name,Surname,DOB,Postcode\nAmina,Khan,31/02/1990,nowhere\n".as_bytes());
+        let found: Vec<(&str, Option<&str>)> = e
+            .iter()
+            .map(|e| (e.column.as_str(), e.value.as_deref()))
+            .collect();
         assert_eq!(
-            errors(b"given_name,family_name,date_of_birth,postcode\n\n")[0].column,
-            "file"
+            found,
+            vec![
+                ("date_of_birth", Some("31/02/1990")),
+                ("postcode", Some("nowhere"))
+            ]
         );
-        assert_eq!(errors(b"given_name\n\xff\n")[0].line, Some(2));
+        let debug = format!("{:?}", e[0]);
+        assert!(!debug.contains("31/02/1990"), "{debug}");
     }
 
     #[test]

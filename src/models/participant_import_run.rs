@@ -70,6 +70,8 @@ pub struct ImportReport {
     pub already_in_cohort: usize,
     /// Every row, in file order.
     pub rows: Vec<PlannedRow>,
+    /// Headings of the file's columns the import ignored, as the file has them.
+    pub ignored_columns: Vec<String>,
 }
 
 impl ImportReport {
@@ -312,6 +314,7 @@ fn plan(
                 line: Some(row.line),
                 column: "date_of_birth".into(),
                 message,
+                value: Some(r.date_of_birth.format("%d/%m/%Y").to_string()),
             });
         }
         let found = on_file.get(&r.identity()).copied();
@@ -357,6 +360,7 @@ fn dry_run_report(cohort_id: i32, planned: Vec<PlannedRow>) -> ImportReport {
         enrolled_existing: count(RowOutcome::AlreadyOnFile),
         already_in_cohort: count(RowOutcome::AlreadyInCohort),
         rows: planned,
+        ignored_columns: Vec::new(),
     }
 }
 
@@ -381,5 +385,6 @@ fn file_error(message: String) -> RowError {
         line: None,
         column: "file".into(),
         message,
+        value: None,
     }
 }

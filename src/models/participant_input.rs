@@ -114,7 +114,7 @@ pub fn check(input: &ParticipantInput, today: NaiveDate) -> Result<ParticipantRe
             record.family_name = family_name;
             record.date_of_birth = date_of_birth;
             record.postcode = postcode;
-            Ok(record)
+            Ok(record.with_search_keys())
         }
         _ => Err(errors),
     }
@@ -193,6 +193,8 @@ fn situation(
         benefit_status,
         consent_given_on,
         lawful_basis,
+        search_name: String::new(),
+        postcode_key: String::new(),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod contact;
 mod dates;
+pub mod fold;
 
 pub use contact::{email, phone, postcode};
 pub use dates::{YEARS, date, date_in_range, date_parts, past_date};

@@ -16,7 +16,7 @@ use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::extract::PathId;
 use crate::models::Cohort;
-use crate::models::participant_import::{COLUMNS, ImportError, RowError};
+use crate::models::participant_import::{COLUMNS, ImportError, RowError, TEMPLATE_CSV};
 use crate::models::participant_import_run::ImportReport;
 use crate::state::AppState;
 
@@ -143,6 +143,33 @@ pub async fn form(
         .run(move |conn| imports::cohort(conn, &actor, id))
         .await?;
     Ok(form_page(&user, cohort, String::new()).into_response())
+}
+
+/// `GET /cohorts/{id}/import/template.csv`: the header row to fill in, for anyone who may
+/// import into the cohort.
+pub async fn template(
+    actor: Actor,
+    State(state): State<AppState>,
+    PathId(id): PathId,
+) -> AppResult<Response> {
+    state
+        .db
+        .run(move |conn| imports::cohort(conn, &actor, id))
+        .await?;
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"residents-template.csv\"",
+        ),
+    ];
+    Ok((headers, TEMPLATE_CSV).into_response())
+}
+
+/// "1 resident", "2 residents": `n` with the words that agree with it.
+pub fn count(n: impl std::borrow::Borrow<usize>, one: &str, many: &str) -> String {
+    let n = *n.borrow();
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `POST /cohorts/{id}/import`: the dry run, shown as a preview.

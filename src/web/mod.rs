@@ -109,9 +109,29 @@ pub fn routes() -> Vec<WebRoute> {
         route(M::POST, "/cohorts", post(cohorts::create)),
         route(M::GET, "/cohorts/{id}", get(cohorts::show)),
         route(M::GET, "/cohorts/{id}/edit", get(cohorts::edit)),
+        route(
+            M::GET,
+            "/cohorts/{id}/residents/new",
+            get(cohorts::add_resident::new),
+        ),
+        route(
+            M::POST,
+            "/cohorts/{id}/residents",
+            post(cohorts::add_resident::create),
+        ),
+        route(
+            M::POST,
+            "/cohorts/{id}/residents/existing",
+            post(cohorts::add_resident::enrol_existing),
+        ),
         route(M::GET, "/cohorts/{id}/report", get(reports::cohort)),
         route(M::GET, "/reports", get(reports::programme)),
         route(M::GET, "/cohorts/{id}/import", get(imports::form)),
+        route(
+            M::GET,
+            "/cohorts/{id}/import/template.csv",
+            get(imports::template),
+        ),
         route(M::POST, "/cohorts/{id}/import", post(imports::check)),
         route(
             M::POST,

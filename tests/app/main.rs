@@ -5,6 +5,7 @@
 mod common;
 
 mod access_matrix;
+mod add_and_enrol;
 mod api;
 mod api_contract;
 mod backup;
@@ -26,6 +27,7 @@ mod headers;
 mod headers_crawl;
 mod held_sessions;
 mod http;
+mod import_forgiving;
 mod import_properties;
 mod imports;
 mod input_safety;
@@ -50,6 +52,7 @@ mod routes;
 mod schedule;
 mod schema_parity;
 mod scope;
+mod search_folding;
 mod sessions;
 mod signin;
 mod subject_access;

@@ -234,6 +234,9 @@ const NOT_EXPORTED: &[(&str, &str)] = &[
     // Lower-cased copies of the names, for search.
     ("participants", "given_name_key"),
     ("participants", "family_name_key"),
+    // Folded copies of the names and postcode, for search.
+    ("participants", "search_name"),
+    ("participants", "postcode_key"),
     // Exported as `recorded_at`.
     ("participants", "created_at"),
     // Exported as `recorded_status`.

@@ -6,6 +6,7 @@ use diesel::QueryResult;
 use super::{COORDINATOR, Counts, PER_COHORT, Progress, Shape, days, pick, ts};
 use crate::db::DbConnection;
 use crate::models::bulk::{Inserter, Value};
+use crate::validate::fold;
 
 /// Postcodes residents live at; four in five are in the deprivation lookup.
 const POSTCODES: i64 = 2_000;
@@ -80,7 +81,8 @@ pub(super) fn load(
         "participants",
         "id, owner_organisation_id, given_name, family_name, given_name_key, family_name_key, \
          date_of_birth, postcode, phone, email, neighbourhood, referral_source, employment_status, \
-         months_unemployed, benefit_status, consent_given_on, lawful_basis, created_at, updated_at",
+         months_unemployed, benefit_status, consent_given_on, lawful_basis, created_at, updated_at, \
+         search_name, postcode_key",
     );
     let mut equality = Inserter::new(
         "equality_monitoring",
@@ -97,6 +99,8 @@ pub(super) fn load(
             let born = start - days(365 * (17 + pick(16, id, 45)) + pick(17, id, 365));
             let j = pick(18, id, POSTCODES);
             let phone = format!("0113 496 {:04}", id % 10_000);
+            let search_name = fold::name_key(GIVEN[g], FAMILY[f]);
+            let postcode_key = fold::postcode_key(&postcode(j));
             people.row(
                 conn,
                 &[
@@ -123,6 +127,8 @@ pub(super) fn load(
                     Value::Text("public_task"),
                     Value::At(ts(joined)),
                     Value::At(ts(joined)),
+                    Value::Text(&search_name),
+                    Value::Text(&postcode_key),
                 ],
             )?;
             if pick(20, id, 10) < 7 {

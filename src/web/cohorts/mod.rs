@@ -3,6 +3,7 @@
 //! from the cohort page and again behind its own guarded page (`schedule`).
 
 mod finish;
+pub mod add_resident;
 mod form;
 mod schedule;
 mod show;

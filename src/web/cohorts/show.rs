@@ -62,6 +62,7 @@ impl NoticeQuery {
             "updated" => "The cohort has been changed.",
             "generated" => "The schedule has been generated.",
             "enrolled" => "The resident has been enrolled.",
+            "added" => "The resident has been added and enrolled.",
             "register" => "The register has been saved. Attendance rates below include it.",
             "finished" => "The cohort has been marked as finished.",
             _ => return None,

@@ -63,22 +63,22 @@ pub struct SearchQuery {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ParticipantForm {
-    given_name: String,
-    family_name: String,
-    date_of_birth_day: String,
-    date_of_birth_month: String,
-    date_of_birth_year: String,
-    postcode: String,
-    email: String,
-    phone: String,
-    referral_source: String,
-    employment_status: String,
-    months_unemployed: String,
-    benefit_status: String,
-    consent_given_on_day: String,
-    consent_given_on_month: String,
-    consent_given_on_year: String,
-    lawful_basis: String,
+    pub(crate) given_name: String,
+    pub(crate) family_name: String,
+    pub(crate) date_of_birth_day: String,
+    pub(crate) date_of_birth_month: String,
+    pub(crate) date_of_birth_year: String,
+    pub(crate) postcode: String,
+    pub(crate) email: String,
+    pub(crate) phone: String,
+    pub(crate) referral_source: String,
+    pub(crate) employment_status: String,
+    pub(crate) months_unemployed: String,
+    pub(crate) benefit_status: String,
+    pub(crate) consent_given_on_day: String,
+    pub(crate) consent_given_on_month: String,
+    pub(crate) consent_given_on_year: String,
+    pub(crate) lawful_basis: String,
 }
 
 impl ParticipantForm {
@@ -108,7 +108,9 @@ impl ParticipantForm {
         }
     }
 
-    fn input(&self) -> (ParticipantInput, FieldErrors) {
+    /// The input to check, and the problems found reading the form itself (date boxes,
+    /// months as a number).
+    pub(crate) fn input(&self) -> (ParticipantInput, FieldErrors) {
         let mut errors = FieldErrors::new();
         let dob = DateBoxes {
             day: self.date_of_birth_day.clone(),

@@ -5,6 +5,8 @@
 
 mod axe;
 
+mod add_and_enrol;
+
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
