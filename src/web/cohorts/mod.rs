@@ -2,8 +2,8 @@
 //! its roster, schedule and funnel so far (`show`), and generating its schedule, first
 //! from the cohort page and again behind its own guarded page (`schedule`).
 
-mod finish;
 pub mod add_resident;
+mod finish;
 mod form;
 mod schedule;
 mod show;
