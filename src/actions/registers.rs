@@ -44,6 +44,10 @@ pub struct RegisterView {
     pub taken_by: Option<String>,
     /// Who last saved it, when taken.
     pub updated_by: Option<String>,
+    /// The register's version the form carries: the stored one when opened, the one it
+    /// was opened at when it comes back with problems or filled, so a save after that
+    /// still notices someone else's save in between.
+    pub form_version: i32,
 }
 
 impl RegisterView {
@@ -77,6 +81,7 @@ fn view(
         open: register::check_session(&session, actor.today).is_ok(),
         can_mark: actor.can(Permission::TakeAttendance),
         status: session.register_status(actor.today),
+        form_version: session.register_version,
         taken_by: user_name(conn, session.register_taken_by_user_id)?,
         updated_by: user_name(conn, session.register_updated_by_user_id)?,
         session,
@@ -232,6 +237,14 @@ pub fn save_form(
         // What the form shows is what was submitted, blank included.
         line.status = submitted.get(&key).and_then(|s| Mark::parse(s));
     }
+    // A form without a version (opened before versions) cannot be checked; a bad one is
+    // refused as stale.
+    let expected = submitted
+        .get("version")
+        .map(|v| v.trim().parse::<i32>().unwrap_or(-1));
+    if let Some(opened) = expected {
+        page.form_version = opened;
+    }
     if submitted.get("fill").map(String::as_str) == Some(Mark::Present.as_str()) {
         page.fill_blanks(Mark::Present);
         return Ok(FormOutcome::Filled(page));
@@ -253,11 +266,6 @@ pub fn save_form(
     if !errors.is_empty() {
         return Ok(FormOutcome::Refused(page, errors));
     }
-    // A form without a version (opened before versions) cannot be checked; a bad one is
-    // refused as stale.
-    let expected = submitted
-        .get("version")
-        .map(|v| v.trim().parse::<i32>().unwrap_or(-1));
     match save_if(conn, actor, id, Ok(entries), expected) {
         Ok(saved) => Ok(FormOutcome::Saved(saved)),
         Err(AppError::Validation(errors)) => Ok(FormOutcome::Refused(page, errors)),

@@ -99,6 +99,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(imports::import))
         .routes(routes!(sessions::update))
         .routes(routes!(sessions::register, sessions::save_register))
+        .routes(routes!(sessions::outstanding))
         .routes(routes!(participants::list, participants::create))
         .routes(routes!(participants::show, participants::update))
         .routes(routes!(participants::equality, participants::save_equality))

@@ -1,4 +1,5 @@
-//! `/api/v1/sessions`: one course session, and its attendance register.
+//! `/api/v1/sessions`: one course session, and its attendance register (with its
+//! version as an `ETag`); and `/api/v1/registers/outstanding`.
 
 use axum::Json;
 use axum::extract::State;
@@ -7,6 +8,7 @@ use axum::http::header::{ETAG, IF_MATCH};
 use serde::Serialize;
 
 use super::{ApiJson, ErrorBody};
+use crate::actions::dashboard::{self, Registers};
 use crate::actions::registers::{self, RegisterEntry, RegisterView};
 use crate::actions::sessions::{self, SessionInput};
 use crate::domain::Actor;
@@ -132,4 +134,56 @@ pub async fn save_register(
         })?;
     let register = Register::saved(view, today);
     Ok((register.etag(), Json(register)))
+}
+
+/// A register outstanding: its session (with status) and the cohort's name.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OutstandingRegister {
+    /// The session.
+    #[serde(flatten)]
+    pub session: SessionView,
+    /// Its cohort's name.
+    pub cohort_name: String,
+}
+
+/// Registers outstanding, oldest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OutstandingList {
+    /// This page of them.
+    pub items: Vec<OutstandingRegister>,
+    /// How many are outstanding in all.
+    pub total: i64,
+    /// Pass as `?cursor=` for the next page (the last session's date and id); null on the
+    /// last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The registers outstanding (sessions before today, not cancelled, whose register was
+/// never taken) in the cohorts the caller may see, oldest first, for roles that take
+/// registers.
+#[utoipa::path(get, path = "/registers/outstanding", tag = "attendance", params(super::KeyedCursorQuery),
+    responses((status = 200, description = "Registers outstanding, oldest first", body = OutstandingList),
+        (status = 422, description = "The cursor is not valid", body = ErrorBody)))]
+pub async fn outstanding(
+    actor: Actor,
+    State(state): State<AppState>,
+    cursor: super::Cursor<(chrono::NaiveDate, i32)>,
+) -> AppResult<Json<OutstandingList>> {
+    let today = actor.today;
+    let (page, total) = state
+        .db
+        .run(move |conn| dashboard::registers(conn, &actor, Registers::Outstanding, &cursor))
+        .await?;
+    Ok(Json(OutstandingList {
+        total,
+        next_cursor: page.next,
+        items: page
+            .items
+            .into_iter()
+            .map(|row| OutstandingRegister {
+                session: SessionView::of(row.session, today),
+                cohort_name: row.cohort_name,
+            })
+            .collect(),
+    }))
 }

@@ -37,6 +37,7 @@ pub struct RegisterPage {
     status: RegisterStatus,
     taken_by: Option<String>,
     updated_by: Option<String>,
+    form_version: i32,
     errors: FieldErrors,
 }
 
@@ -63,6 +64,7 @@ impl RegisterPage {
             status: view.status,
             taken_by: view.taken_by,
             updated_by: view.updated_by,
+            form_version: view.form_version,
             errors,
         };
         (status, page).into_response()

@@ -130,6 +130,7 @@ const MATRIX: &[(&str, &str, Anon, [Cell; 4])] = &[
     ("PATCH", "/api/v1/sessions/{id}", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/sessions/{id}/attendance", Anon::SignIn, [A, A, A, A]),
     ("PUT", "/api/v1/sessions/{id}/attendance", Anon::SignIn, [A, D, D, A]),
+    ("GET", "/api/v1/registers/outstanding", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/participants", Anon::SignIn, [A, A, A, A]),
     ("POST", "/api/v1/participants", Anon::SignIn, [A, D, D, A]),
     ("GET", "/api/v1/participants/{id}", Anon::SignIn, [A, A, A, A]),

@@ -189,6 +189,15 @@ async fn a_form_opened_before_someone_elses_save_is_refused_with_the_marks_saved
     // Opened at version 0; then someone else records an absence.
     let r = put_register(&api, session, &[(d.enrolment, "authorised_absence")], None).await;
     assert_eq!(r.status, StatusCode::OK);
+    // Sent back for a missing mark, the form still carries the version it was opened at.
+    let missing = web
+        .post_form(
+            &format!("/sessions/{session}/register"),
+            &[("version", "0")],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.text().contains("name=\"version\" value=\"0\""));
     let stale = web
         .post_form(
             &format!("/sessions/{session}/register"),

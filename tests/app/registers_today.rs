@@ -116,4 +116,26 @@ async fn the_outstanding_list_is_paged_oldest_first_and_scoped() {
     );
     let bad = web.get("/registers/outstanding?cursor=x").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The same list in the API, a page at a time.
+    let (coordinator, _) = app.user(Role::Coordinator, ORG).await;
+    let api = app.token_client(coordinator).await;
+    let page = api
+        .get("/api/v1/registers/outstanding?limit=10")
+        .await
+        .json();
+    assert_eq!(page["total"], 15);
+    assert_eq!(page["items"][0]["id"], d.sessions[0]);
+    assert_eq!(page["items"][0]["register_status"], "outstanding");
+    assert_eq!(page["items"][0]["cohort_name"], "Autumn 2026");
+    let cursor = page["next_cursor"].as_str().unwrap().to_owned();
+    let rest = api
+        .get(&format!(
+            "/api/v1/registers/outstanding?limit=10&cursor={cursor}"
+        ))
+        .await
+        .json();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 5);
+    assert_eq!(rest["items"][4]["id"], d.sessions[14]);
+    assert!(rest["next_cursor"].is_null());
 }

@@ -6,20 +6,23 @@
 mod input;
 mod list;
 mod schedule;
+mod status;
 
 use serde::Serialize;
 
 pub use input::CohortInput;
 pub use list::{CohortListQuery, list, roster, sessions};
 pub use schedule::{Generated, Regeneration, generate, generate_schedule, regeneration};
+pub use status::finish;
+pub(crate) use status::start_running;
 
 use super::pickers::Choices;
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Actor, CohortStatus, Permission, RegisterStatus};
+use crate::domain::{Actor, Permission, RegisterStatus};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::{Cohort, CohortChanges, CourseSession, Enrolment, Programme, RosterEntry};
+use crate::models::{Cohort, CourseSession, Enrolment, Programme, RosterEntry};
 
 /// A cohort with what its page summarises.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -98,16 +101,6 @@ pub struct CohortDetails {
     pub can_finish: bool,
 }
 
-/// Whether a cohort with `sessions` may be marked as finished on `today`: it is running,
-/// its last session is before today, and no register is outstanding.
-fn finishable(cohort: &Cohort, sessions: &[CourseSession], today: chrono::NaiveDate) -> bool {
-    cohort.status == CohortStatus::Running
-        && sessions.last().is_some_and(|s| s.held_on < today)
-        && sessions
-            .iter()
-            .all(|s| s.register_status(today) != RegisterStatus::Outstanding)
-}
-
 /// The cohort page: the cohort, its schedule, and its roster for roles that see residents.
 pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<CohortDetails> {
     let cohort = visible(conn, actor, Permission::ViewProgrammes, id)?;
@@ -135,7 +128,7 @@ pub fn details(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<Coh
         })
         .collect();
     Ok(CohortDetails {
-        can_finish: finishable(&cohort, &sessions, actor.today),
+        can_finish: status::finishable(&cohort, &sessions, actor.today),
         cohort,
         programme,
         enrolments,
@@ -271,68 +264,5 @@ pub fn update(
             },
         )?;
         CohortView::of(conn, after)
-    })
-}
-
-/// Moves `cohort` (read under its lock) from planned or recruiting to running, audited,
-/// when one of its registers has just been saved: the course has begun. Called in the
-/// register's transaction; a cohort already running, over or cancelled is left alone.
-pub(crate) fn start_running(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    cohort: &Cohort,
-) -> AppResult<()> {
-    if !matches!(
-        cohort.status,
-        CohortStatus::Planned | CohortStatus::Recruiting
-    ) {
-        return Ok(());
-    }
-    set_status(conn, actor, cohort, CohortStatus::Running)
-}
-
-/// Sets a locked cohort's status, audited with before and after.
-fn set_status(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    before: &Cohort,
-    status: CohortStatus,
-) -> AppResult<()> {
-    let changes = CohortChanges {
-        status: Some(status),
-        updated_at: Some(actor.now),
-        ..Default::default()
-    };
-    let after = Cohort::update(conn, before.id, &changes)?;
-    audit::record(
-        conn,
-        actor,
-        AuditAction::Update,
-        Change {
-            entity: "cohort",
-            id: before.id,
-            participant_id: None,
-            before: Some(before),
-            after: Some(&after),
-        },
-    )?;
-    Ok(())
-}
-
-/// Marks a running cohort as finished, audited: refused (409) unless it is running, its
-/// last session is past and no register is outstanding (checked under its lock).
-pub fn finish(conn: &mut DbConnection, actor: &Actor, id: i32) -> AppResult<()> {
-    actor.require(Permission::ManageCohorts)?;
-    write_transaction(conn, |conn| {
-        visible(conn, actor, Permission::ManageCohorts, id)?;
-        let cohort = Cohort::lock(conn, id)?;
-        let sessions = CourseSession::list_for_cohort(conn, id)?;
-        if !finishable(&cohort, &sessions, actor.today) {
-            return Err(AppError::conflict(
-                "finish",
-                "Only a running cohort whose last session is past, with no register outstanding, can be marked as finished",
-            ));
-        }
-        set_status(conn, actor, &cohort, CohortStatus::Finished)
     })
 }
