@@ -136,6 +136,14 @@ async fn mark_all_present_fills_only_the_blanks_and_saves_nothing() {
     assert!(page.contains("name=\"fill\" value=\"present\""), "{page}");
     assert!(page.contains("name=\"version\" value=\"1\""), "{page}");
     assert!(!page.contains("prefill"), "a GET never fills the form");
+    // Enter submits a form with its first submit button: that one must save, not fill.
+    let form = &page[page.find("id=\"register\"").expect("the register form")..];
+    let first_button = &form[form.find("<button").expect("a button")..];
+    let first_button = &first_button[..first_button.find('>').unwrap()];
+    assert!(
+        first_button.contains("type=\"submit\"") && !first_button.contains("name=\"fill\""),
+        "the form's default button saves: {first_button}"
+    );
     let first = format!("status_{}", d.enrolment);
     let filled = web
         .post_form(

@@ -300,7 +300,7 @@ async fn a_coordinator_takes_a_register_and_sees_the_attendance_rates() {
             .await?;
         browser
             .find(Locator::XPath(
-                "//button[normalize-space()='Save attendance']",
+                "//button[normalize-space()='Save attendance' and not(@aria-hidden)]",
             ))
             .await?
             .click()

@@ -68,7 +68,7 @@ async fn a_coordinator_goes_from_today_to_a_register_and_on_to_the_outstanding_o
         wait_for_count(browser, "input[value=present]:checked", 1).await?;
         browser
             .find(Locator::XPath(
-                "//button[normalize-space()='Save attendance']",
+                "//button[normalize-space()='Save attendance' and not(@aria-hidden)]",
             ))
             .await?
             .click()
@@ -158,7 +158,7 @@ async fn mark_all_present_keeps_a_late_already_saved() {
             .await?;
         browser
             .find(Locator::XPath(
-                "//button[normalize-space()='Save attendance']",
+                "//button[normalize-space()='Save attendance' and not(@aria-hidden)]",
             ))
             .await?
             .click()
