@@ -100,6 +100,15 @@ const PAGES: &[Page] = &[
         "/api/v1/programmes/{programme}/information-sessions",
     ),
     page("API a register", "/api/v1/sessions/{session}/attendance"),
+    page("registers today", "/registers/today"),
+    page("registers outstanding", "/registers/outstanding"),
+    page("API registers outstanding", "/api/v1/registers/outstanding"),
+    page("residents folded \"o brien\"", "/participants?q=o+brien"),
+    page("residents folded \"zoe\"", "/participants?q=zoe"),
+    page("residents by postcode key", "/participants?q=ls96aa"),
+    page("closure days", "/programmes/{programme}/closures"),
+    page("add a resident form", "/cohorts/{cohort}/residents/new"),
+    page("regenerate schedule page", "/cohorts/{cohort}/schedule/regenerate"),
 ];
 
 /// The trivial page every figure is set beside.
