@@ -108,7 +108,10 @@ const PAGES: &[Page] = &[
     page("residents by postcode key", "/participants?q=ls96aa"),
     page("closure days", "/programmes/{programme}/closures"),
     page("add a resident form", "/cohorts/{cohort}/residents/new"),
-    page("regenerate schedule page", "/cohorts/{cohort}/schedule/regenerate"),
+    page(
+        "regenerate schedule page",
+        "/cohorts/{cohort}/schedule/regenerate",
+    ),
 ];
 
 /// The trivial page every figure is set beside.

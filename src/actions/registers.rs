@@ -181,13 +181,15 @@ pub fn save_if(
         // Read again under the lock: the session may have been cancelled or saved meanwhile.
         let session = CourseSession::find(conn, id)?;
         register::check_session(&session, actor.today)?;
+        let roster = register::roster_by_id(conn, session.cohort_id)?;
+        let valid = parse_entries(&roster, &entries).map_err(AppError::Validation)?;
+        // After the body is read: a save that could never succeed is answered for its
+        // content (422), not for its precondition.
         if expected.is_some_and(|v| v != session.register_version) {
             return Err(AppError::PreconditionFailed {
                 message: STALE.to_owned(),
             });
         }
-        let roster = register::roster_by_id(conn, session.cohort_id)?;
-        let valid = parse_entries(&roster, &entries).map_err(AppError::Validation)?;
         let (before, after) =
             register::write_marks(conn, actor.user_id, &session, &roster, &valid, actor.now)?;
         audit::record(

@@ -65,11 +65,11 @@ impl Register {
     }
 }
 
-/// The version an `If-Match` header asks for: `None` when absent or `*` (any version);
-/// `Some(-1)`, matching none, when it names no version this server gave.
+/// The version an `If-Match` header asks for: `None` when absent, empty or `*` (any
+/// version); `Some(-1)`, matching none, when it names no version this server gave.
 fn if_match(headers: &HeaderMap) -> Option<i32> {
     let value = headers.get(IF_MATCH)?.to_str().unwrap_or_default().trim();
-    if value == "*" {
+    if value.is_empty() || value == "*" {
         return None;
     }
     let tag = value.strip_prefix("W/").unwrap_or(value).trim_matches('"');
