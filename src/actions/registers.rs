@@ -60,12 +60,34 @@ impl RegisterView {
     }
 }
 
-/// The name of the user with `id`, if any (a deleted account reads as unknown).
-fn user_name(conn: &mut DbConnection, id: Option<i32>) -> AppResult<Option<String>> {
-    let Some(id) = id else { return Ok(None) };
-    let user = diesel::OptionalExtension::optional(User::find(conn, id))?;
-    Ok(Some(
-        user.map_or_else(|| "an unknown user".to_owned(), |u| u.name),
+/// The names of who took the register and who saved it last, read in one query with
+/// [`User::names`]; an id with no account reads as an unknown user.
+fn taken_and_updated_by(
+    conn: &mut DbConnection,
+    session: &CourseSession,
+) -> AppResult<(Option<String>, Option<String>)> {
+    let ids: Vec<i32> = [
+        session.register_taken_by_user_id,
+        session.register_updated_by_user_id,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if ids.is_empty() {
+        return Ok((None, None));
+    }
+    let names: HashMap<i32, String> = User::names(conn, &ids)?.into_iter().collect();
+    let name = |id: Option<i32>| {
+        id.map(|id| {
+            names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "an unknown user".to_owned())
+        })
+    };
+    Ok((
+        name(session.register_taken_by_user_id),
+        name(session.register_updated_by_user_id),
     ))
 }
 
@@ -77,13 +99,14 @@ fn view(
 ) -> AppResult<RegisterView> {
     let (session, cohort) = visible(conn, actor, permission, id)?;
     let lines = register::load(conn, &session)?;
+    let (taken_by, updated_by) = taken_and_updated_by(conn, &session)?;
     Ok(RegisterView {
         open: register::check_session(&session, actor.today).is_ok(),
         can_mark: actor.can(Permission::TakeAttendance),
         status: session.register_status(actor.today),
         form_version: session.register_version,
-        taken_by: user_name(conn, session.register_taken_by_user_id)?,
-        updated_by: user_name(conn, session.register_updated_by_user_id)?,
+        taken_by,
+        updated_by,
         session,
         cohort,
         lines,
