@@ -144,7 +144,8 @@ pub async fn record(
     WebForm(posted): WebForm<QueueRecordForm>,
 ) -> AppResult<Response> {
     let Some((job, weeks)) = parse_key(&posted.record) else {
-        return Err(refuse(&actor, AppError::NotFound));
+        let missing = AppError::invalid("record", "Choose a checkpoint to record");
+        return Err(refuse(&actor, missing));
     };
     let mut ignored = FieldErrors::new();
     let filters = posted.filters.checked(&mut ignored);
