@@ -101,7 +101,11 @@ fn fields<'a>(key: &'a str, status: &'a str, day: &'a [String; 3]) -> Vec<(&'a s
 
 fn boxes(d: NaiveDate) -> [String; 3] {
     use chrono::Datelike;
-    [d.day().to_string(), d.month().to_string(), d.year().to_string()]
+    [
+        d.day().to_string(),
+        d.month().to_string(),
+        d.year().to_string(),
+    ]
 }
 
 async fn status_of(app: &TestApp, job: i32, weeks: i32) -> Option<String> {
@@ -141,7 +145,10 @@ async fn save_and_record_next_walks_the_filtered_queue_oldest_first() {
     )));
     // The form opens at the top of the queue.
     let open = hr
-        .get(&format!("/checkpoints?at_site=North+Wing&record={}-13", north[0]))
+        .get(&format!(
+            "/checkpoints?at_site=North+Wing&record={}-13",
+            north[0]
+        ))
         .await;
     assert_eq!(open.status, StatusCode::OK);
     assert!(open.text().contains("Record the 13-week checkpoint"));
@@ -166,7 +173,10 @@ async fn save_and_record_next_walks_the_filtered_queue_oldest_first() {
             ),
             None => assert_eq!(location, "/checkpoints?at_site=North+Wing&notice=done"),
         }
-        assert_eq!(status_of(&app, *job, *weeks).await.as_deref(), Some("in_post"));
+        assert_eq!(
+            status_of(&app, *job, *weeks).await.as_deref(),
+            Some("in_post")
+        );
     }
     // "Save and return to the queue" goes back to the queue under the same filter.
     let south = jobs.iter().find(|(_, s)| s == "South Wing").unwrap().0;
@@ -226,7 +236,9 @@ async fn left_is_recorded_in_one_step_and_ends_the_job() {
     let day = boxes(today(&app));
     // Left without the end of the job: 422, the queue with the form and the problems.
     let before = app.audit_count().await;
-    let r = hr.post_form("/checkpoints", &fields(&key, "left", &day)).await;
+    let r = hr
+        .post_form("/checkpoints", &fields(&key, "left", &day))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = r.text();
     assert!(text.contains("There is a problem"));
@@ -262,7 +274,11 @@ async fn left_is_recorded_in_one_step_and_ends_the_job() {
     ]);
     let r = hr.post_form("/checkpoints", &f).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert_eq!(app.audit_count().await, before + 2, "the end and the checkpoint");
+    assert_eq!(
+        app.audit_count().await,
+        before + 2,
+        "the end and the checkpoint"
+    );
     let (end, reason) = app
         .state
         .db
@@ -322,18 +338,29 @@ async fn hr_of_another_trust_gets_404_and_managers_403() {
     let r = other.get(&format!("/checkpoints?record={key}")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let day = boxes(today(&app));
-    let r = other.post_form("/checkpoints", &fields(&key, "in_post", &day)).await;
+    let r = other
+        .post_form("/checkpoints", &fields(&key, "in_post", &day))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = other.get(&format!("/employments/{}/checkpoints/13", jobs[0].0)).await;
+    let r = other
+        .get(&format!("/employments/{}/checkpoints/13", jobs[0].0))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(status_of(&app, jobs[0].0, 13).await, None);
     let manager = app.login_as(Role::Manager, PROVIDER).await;
-    let r = manager.post_form("/checkpoints", &fields(&key, "in_post", &day)).await;
+    let r = manager
+        .post_form("/checkpoints", &fields(&key, "in_post", &day))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A key that is not one: 404, not 500.
     let hr = app.login_as(Role::Hr, TRUST_A).await;
-    assert_eq!(hr.get("/checkpoints?record=x").await.status, StatusCode::NOT_FOUND);
-    let r = hr.get(&format!("/checkpoints?record={}-14", jobs[0].0)).await;
+    assert_eq!(
+        hr.get("/checkpoints?record=x").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = hr
+        .get(&format!("/checkpoints?record={}-14", jobs[0].0))
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
@@ -348,13 +375,21 @@ async fn two_saves_of_one_checkpoint_at_once_leave_one_row() {
         app.login_as(Role::Hr, TRUST_A).await,
         app.login_as(Role::Admin, PROVIDER).await,
     );
-    let (f1, f2) = (fields(&key, "in_post", &day), fields(&key, "unable_to_contact", &day));
+    let (f1, f2) = (
+        fields(&key, "in_post", &day),
+        fields(&key, "unable_to_contact", &day),
+    );
     let (a, b) = tokio::join!(
         one.post_form("/checkpoints", &f1),
         two.post_form("/checkpoints", &f2)
     );
     for r in [&a, &b] {
-        assert!(r.status == StatusCode::SEE_OTHER, "{}: {}", r.status, r.text());
+        assert!(
+            r.status == StatusCode::SEE_OTHER,
+            "{}: {}",
+            r.status,
+            r.text()
+        );
     }
     let rows = app
         .state
@@ -392,7 +427,10 @@ async fn a_job_start_fills_an_empty_offer_date_and_the_migration_backfills_old_o
     let cohort = app.cohort().programme(programme).create().await;
     let a = app.organisation(TRUST_A).await;
     let (_, enrolment) = job(&app, &cohort, 1, (a, "North Wing"), "2026-11-02").await;
-    assert_eq!(offered_on(&app, enrolment).await, NaiveDate::from_ymd_opt(2026, 11, 2));
+    assert_eq!(
+        offered_on(&app, enrolment).await,
+        NaiveDate::from_ymd_opt(2026, 11, 2)
+    );
     // The job, then the offer, in the audit trail.
     let entities = app
         .state
@@ -409,7 +447,12 @@ async fn a_job_start_fills_an_empty_offer_date_and_the_migration_backfills_old_o
     assert_eq!(entities, ["enrolment", "employment"]);
 
     // An offer already recorded is kept.
-    let resident = app.participant().named("Kept", "Offer").owner(PROVIDER).create().await;
+    let resident = app
+        .participant()
+        .named("Kept", "Offer")
+        .owner(PROVIDER)
+        .create()
+        .await;
     let kept = app.enrolment(&cohort, &resident).create().await.id;
     let offer = NaiveDate::from_ymd_opt(2026, 10, 20);
     app.state
@@ -457,7 +500,10 @@ async fn a_job_start_fills_an_empty_offer_date_and_the_migration_backfills_old_o
         })
         .await
         .unwrap();
-    assert_eq!(offered_on(&app, enrolment).await, NaiveDate::from_ymd_opt(2026, 11, 2));
+    assert_eq!(
+        offered_on(&app, enrolment).await,
+        NaiveDate::from_ymd_opt(2026, 11, 2)
+    );
     assert_eq!(offered_on(&app, kept).await, offer);
     let both_trees = (
         include_str!("../../migrations/sqlite/2026-12-08-000101_offer_from_job_start/up.sql"),
@@ -479,8 +525,8 @@ async fn in_every_demo_cohort_offered_is_at_least_employed() {
     let today = today(&app);
     for c in cohorts {
         let id = c["id"].as_i64().unwrap();
-        let start = NaiveDate::parse_from_str(c["starts_on"].as_str().unwrap(), "%Y-%m-%d")
-            .unwrap();
+        let start =
+            NaiveDate::parse_from_str(c["starts_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
         let mut dates = vec![today];
         dates.extend([0, 28, 91, 182, 364, 546].map(|d| start + TimeDelta::days(d)));
         for as_at in dates.into_iter().filter(|d| *d <= today) {

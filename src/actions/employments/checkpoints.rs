@@ -69,6 +69,9 @@ pub fn record_checkpoint(
     })
 }
 
+/// The end of a job given with a `left` outcome: its last day and why.
+type JobEnd = (NaiveDate, EndReason);
+
 /// The checked outcome code, the day it was checked, and the end of the job to record
 /// with it (`left` on a job not yet ended).
 fn parse(
@@ -76,7 +79,7 @@ fn parse(
     checkpoint: &Checkpoint,
     employment: &Employment,
     today: NaiveDate,
-) -> AppResult<(CheckpointOutcome, NaiveDate, Option<(NaiveDate, EndReason)>)> {
+) -> AppResult<(CheckpointOutcome, NaiveDate, Option<JobEnd>)> {
     let mut errors = FieldErrors::new();
     let status = code(
         input.status.as_deref(),
@@ -125,7 +128,7 @@ fn end_of_job(
     employment: &Employment,
     today: NaiveDate,
     errors: &mut FieldErrors,
-) -> Option<(NaiveDate, EndReason)> {
+) -> Option<JobEnd> {
     let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
     if status != Some(CheckpointOutcome::Left) {
         if status.is_some() && given(&input.end_date) {

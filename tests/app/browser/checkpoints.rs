@@ -33,7 +33,9 @@ async fn wait_for_record_change(
 
 /// The key of the checkpoint whose form is open.
 async fn open_key(browser: &fantoccini::Client) -> Result<String, fantoccini::error::CmdError> {
-    let input = browser.find(Locator::Css("#record input[name=record]")).await?;
+    let input = browser
+        .find(Locator::Css("#record input[name=record]"))
+        .await?;
     Ok(input.attr("value").await?.unwrap_or_default())
 }
 
@@ -48,7 +50,9 @@ async fn hr_clears_three_checkpoints_and_a_left_without_leaving_the_queue() {
     let browser = &session.browser;
     let outcome = async {
         session.sign_in(&email).await?;
-        browser.goto(&format!("{}/checkpoints", session.base)).await?;
+        browser
+            .goto(&format!("{}/checkpoints", session.base))
+            .await?;
         wait_for_page(browser, "/checkpoints").await?;
         browser
             .find(Locator::Css("main tbody a[href*='record=']"))
@@ -60,7 +64,11 @@ async fn hr_clears_three_checkpoints_and_a_left_without_leaving_the_queue() {
         let mut done = Vec::new();
         for _ in 0..3 {
             let key = open_key(browser).await?;
-            browser.find(Locator::Css("label[for=status]")).await?.click().await?;
+            browser
+                .find(Locator::Css("label[for=status]"))
+                .await?
+                .click()
+                .await?;
             browser
                 .find(Locator::Css("button[name=then][value=next]"))
                 .await?
@@ -77,8 +85,16 @@ async fn hr_clears_three_checkpoints_and_a_left_without_leaving_the_queue() {
             .await?
             .click()
             .await?;
-        for (id, value) in [("end_date", "1"), ("end_date_month", "3"), ("end_date_year", "2027")] {
-            browser.find(Locator::Id(id)).await?.send_keys(value).await?;
+        for (id, value) in [
+            ("end_date", "1"),
+            ("end_date_month", "3"),
+            ("end_date_year", "2027"),
+        ] {
+            browser
+                .find(Locator::Id(id))
+                .await?
+                .send_keys(value)
+                .await?;
         }
         browser
             .find(Locator::Css("label[for=end_reason]"))
@@ -97,7 +113,9 @@ async fn hr_clears_three_checkpoints_and_a_left_without_leaving_the_queue() {
         assert!(main.contains("The checkpoint has been recorded"), "{main}");
         for key in &done {
             let links = browser
-                .find_all(Locator::Css(&format!("main tbody a[href*='record={key}#']")))
+                .find_all(Locator::Css(&format!(
+                    "main tbody a[href*='record={key}#']"
+                )))
                 .await?;
             assert!(links.is_empty(), "{key} is done and no longer listed");
         }
