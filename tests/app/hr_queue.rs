@@ -2,18 +2,20 @@
 //! opens the next one due under the same filters, oldest first; "left" ends the job in
 //! the same step (audited); HR of another trust gets 404; bad input shows the queue again
 //! with field errors (422); the site-as-recorded filter on the page and in the API; two
-//! saves of one checkpoint at once never fail; a job start fills an empty offer date,
-//! and the migration backfills old ones. On both databases.
+//! saves of one checkpoint at once never fail. On both databases.
 
 use axum::http::{Method, StatusCode};
 use chrono::{NaiveDate, TimeDelta};
 use diesel::prelude::*;
 use pathways::actions::employments::{EmploymentInput, record_employment};
 use pathways::auth::Role;
-use pathways::schema::{checkpoints, employments, enrolments};
+use pathways::schema::{checkpoints, employments};
 use serde_json::json;
 
 use crate::common::{TestApp, TestClient, unscoped};
+
+pub(crate) const PROVIDER_ORG: &str = PROVIDER;
+pub(crate) const TRUST_A_ORG: &str = TRUST_A;
 
 const PROVIDER: &str = "Learning Partnerships";
 const TRUST_A: &str = "Leeds Teaching Hospitals";
@@ -21,7 +23,7 @@ const TRUST_B: &str = "Bradford Teaching Hospitals";
 
 /// Records a job for a new resident enrolled in `cohort` at `(employer, site)` starting
 /// `start`; returns (employment id, enrolment id).
-async fn job(
+pub(crate) async fn job(
     app: &TestApp,
     cohort: &pathways::models::Cohort,
     n: usize,
@@ -84,7 +86,7 @@ pub(crate) async fn setup(app: &TestApp) -> Vec<(i32, String)> {
     jobs
 }
 
-fn today(app: &TestApp) -> NaiveDate {
+pub(crate) fn today(app: &TestApp) -> NaiveDate {
     app.state.clock.today()
 }
 
@@ -405,144 +407,4 @@ async fn two_saves_of_one_checkpoint_at_once_leave_one_row() {
         .unwrap();
     assert_eq!(rows, 1);
     assert!(status_of(&app, job, 13).await.is_some());
-}
-
-async fn offered_on(app: &TestApp, enrolment: i32) -> Option<NaiveDate> {
-    app.state
-        .db
-        .run(move |conn| {
-            Ok(enrolments::table
-                .find(enrolment)
-                .select(enrolments::offered_on)
-                .first(conn)?)
-        })
-        .await
-        .unwrap()
-}
-
-#[tokio::test]
-async fn a_job_start_fills_an_empty_offer_date_and_the_migration_backfills_old_ones() {
-    let app = TestApp::new().await;
-    let programme = app.programme("Careers", &[PROVIDER, TRUST_A]).await;
-    let cohort = app.cohort().programme(programme).create().await;
-    let a = app.organisation(TRUST_A).await;
-    let (_, enrolment) = job(&app, &cohort, 1, (a, "North Wing"), "2026-11-02").await;
-    assert_eq!(
-        offered_on(&app, enrolment).await,
-        NaiveDate::from_ymd_opt(2026, 11, 2)
-    );
-    // The job, then the offer, in the audit trail.
-    let entities = app
-        .state
-        .db
-        .run(|conn| {
-            Ok(pathways::schema::audit_events::table
-                .select(pathways::schema::audit_events::entity)
-                .order(pathways::schema::audit_events::id.desc())
-                .limit(2)
-                .load::<String>(conn)?)
-        })
-        .await
-        .unwrap();
-    assert_eq!(entities, ["enrolment", "employment"]);
-
-    // An offer already recorded is kept.
-    let resident = app
-        .participant()
-        .named("Kept", "Offer")
-        .owner(PROVIDER)
-        .create()
-        .await;
-    let kept = app.enrolment(&cohort, &resident).create().await.id;
-    let offer = NaiveDate::from_ymd_opt(2026, 10, 20);
-    app.state
-        .db
-        .run(move |conn| {
-            diesel::update(enrolments::table.find(kept))
-                .set(enrolments::offered_on.eq(offer))
-                .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
-    let now = app.state.clock.now();
-    let input = EmploymentInput {
-        participant_id: Some(resident.id),
-        enrolment_id: Some(kept),
-        employer_organisation_id: Some(a),
-        site: Some("North Wing".into()),
-        job_title: Some("Porter".into()),
-        staff_group: Some("estates_and_facilities".into()),
-        band: Some(2),
-        hours_per_week: Some(37.5),
-        contract: Some("permanent".into()),
-        start_date: Some("2026-11-03".into()),
-    };
-    app.state
-        .db
-        .run(move |conn| Ok(record_employment(conn, &unscoped(1, now), &input)?.id))
-        .await
-        .unwrap();
-    assert_eq!(offered_on(&app, kept).await, offer);
-
-    // Data from before: a job and no offer. The migration fills it; others stay.
-    app.state
-        .db
-        .run(move |conn| {
-            diesel::update(enrolments::table.find(enrolment))
-                .set(enrolments::offered_on.eq(None::<NaiveDate>))
-                .execute(conn)?;
-            diesel::sql_query(include_str!(
-                "../../migrations/sqlite/2026-12-08-000101_offer_from_job_start/up.sql"
-            ))
-            .execute(conn)?;
-            Ok(())
-        })
-        .await
-        .unwrap();
-    assert_eq!(
-        offered_on(&app, enrolment).await,
-        NaiveDate::from_ymd_opt(2026, 11, 2)
-    );
-    assert_eq!(offered_on(&app, kept).await, offer);
-    let both_trees = (
-        include_str!("../../migrations/sqlite/2026-12-08-000101_offer_from_job_start/up.sql"),
-        include_str!("../../migrations/postgres/2026-12-08-000101_offer_from_job_start/up.sql"),
-    );
-    assert_eq!(both_trees.0, both_trees.1);
-}
-
-#[tokio::test]
-async fn in_every_demo_cohort_offered_is_at_least_employed() {
-    let app = TestApp::new().await;
-    pathways::demo::load(&app.state, |_| {})
-        .await
-        .expect("the demo loads");
-    let admin = app.login_as(Role::Admin, "Leeds City Council").await;
-    let cohorts = admin.get("/api/v1/cohorts?limit=500").await.json();
-    let cohorts = cohorts["items"].as_array().unwrap().clone();
-    assert!(cohorts.len() >= 20, "{}", cohorts.len());
-    let today = today(&app);
-    for c in cohorts {
-        let id = c["id"].as_i64().unwrap();
-        let start =
-            NaiveDate::parse_from_str(c["starts_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
-        let mut dates = vec![today];
-        dates.extend([0, 28, 91, 182, 364, 546].map(|d| start + TimeDelta::days(d)));
-        for as_at in dates.into_iter().filter(|d| *d <= today) {
-            let r = admin
-                .get(&format!("/api/v1/cohorts/{id}/report?as_at={as_at}"))
-                .await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-            let report = r.json();
-            let (offered, employed) = (
-                report["offered"].as_i64().unwrap(),
-                report["employed"].as_i64().unwrap(),
-            );
-            assert!(
-                offered >= employed,
-                "cohort {id} as at {as_at}: offered {offered} < employed {employed}"
-            );
-        }
-    }
 }

@@ -26,6 +26,7 @@ mod erasure;
 mod headers;
 mod headers_crawl;
 mod held_sessions;
+mod hr_offers;
 mod hr_queue;
 mod http;
 mod import_forgiving;

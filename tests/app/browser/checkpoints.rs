@@ -42,7 +42,7 @@ async fn open_key(browser: &fantoccini::Client) -> Result<String, fantoccini::er
 #[tokio::test]
 async fn hr_clears_three_checkpoints_and_a_left_without_leaving_the_queue() {
     let app = TestApp::new().await;
-    crate::hr_queue::setup(&app).await;
+    let jobs = crate::hr_queue::setup(&app).await;
     let (_, email) = app.user(Role::Hr, TRUST_A).await;
     let Some(session) = BrowserSession::start(&app).await else {
         return;
@@ -130,6 +130,27 @@ async fn hr_clears_three_checkpoints_and_a_left_without_leaving_the_queue() {
         let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
         assert!(scroll <= inner, "the queue is {scroll}px wide at {inner}px");
         super::axe::check(browser).await?;
+        // The record form, the employment page and its short pages fit too.
+        let job = jobs[3].0;
+        let pages = [
+            format!("/checkpoints?record={job}-26"),
+            format!("/employments/{job}"),
+            format!("/employments/{job}/checkpoints/26"),
+            format!("/employments/{job}/progressions/new"),
+            format!("/employments/{job}/end"),
+        ];
+        for page in pages {
+            browser.goto(&format!("{}{page}", session.base)).await?;
+            wait_for_page(browser, page.split('?').next().unwrap_or_default()).await?;
+            let widths = browser
+                .execute(
+                    "return [document.documentElement.scrollWidth, window.innerWidth];",
+                    vec![],
+                )
+                .await?;
+            let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+            assert!(scroll <= inner, "{page} is {scroll}px wide at {inner}px");
+        }
         Ok(())
     }
     .await;
