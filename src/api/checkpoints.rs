@@ -1,7 +1,8 @@
 //! `/api/v1/checkpoints`: the checkpoints work queue, as on the page: unrecorded 13-, 26-
 //! and 52-week checkpoints due by today, oldest due first, in the caller's scope (HR their
 //! organisation's jobs, coordinators and managers their programmes' residents' jobs,
-//! admins all), filtered by employer site and due date, a page at a time.
+//! admins all), filtered by employer site (part of its name, or `at_site`: exactly as
+//! recorded on the job) and due date, a page at a time.
 
 use axum::Json;
 use axum::extract::State;
@@ -59,7 +60,9 @@ impl DueCheckpoint {
 }
 
 /// The checkpoints due or overdue and not yet recorded that the caller works on, oldest
-/// due first; `next_cursor` is the due date and id of the page's last item.
+/// due first; `next_cursor` is the due date and id of the page's last item. `site` keeps
+/// those whose site contains the text (any case); `at_site` those at exactly that site
+/// as recorded on the job (the sites the queue page offers).
 #[utoipa::path(get, path = "/checkpoints", tag = "employments",
     params(QueueQuery, super::KeyedCursorQuery),
     responses((status = 200, description = "A page of due checkpoints", body = Page<DueCheckpoint>),

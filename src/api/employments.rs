@@ -98,11 +98,14 @@ crate::openapi::required_body!(
     ["status", "verified_on"]
 );
 
-/// Records the 13-, 26- or 52-week checkpoint: not before its due date.
+/// Records the 13-, 26- or 52-week checkpoint: not before its due date. With `left` on a
+/// job not yet ended, `end_date` and `end_reason` are required and the job is ended in
+/// the same transaction (the end date not before the start nor in the future); with
+/// another outcome they must be left out.
 #[utoipa::path(put, path = "/employments/{id}/checkpoints/{weeks}", tag = "employments",
     params(("id" = i32, Path, description = "Employment id"), ("weeks" = i32, Path, description = "13, 26 or 52")), request_body = CheckpointOutcome,
     responses((status = 200, description = "Recorded", body = CheckpointView), (status = 404, description = "Not found or not visible", body = ErrorBody),
-        (status = 422, description = "Not yet due, or invalid fields", body = ErrorBody)))]
+        (status = 422, description = "Not yet due, invalid fields, or `left` without the end of a job still open", body = ErrorBody)))]
 pub async fn checkpoint(
     actor: Actor,
     State(state): State<AppState>,

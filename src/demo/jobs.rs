@@ -86,6 +86,7 @@ pub(super) fn run_job(
                 let input = CheckpointInput {
                     status: Some(status),
                     verified_on: Some(day.to_string()),
+                    ..CheckpointInput::default()
                 };
                 record_checkpoint(conn, &actor, employment.id, weeks, &input)?;
             }

@@ -52,6 +52,8 @@ impl QueueScope {
 pub struct QueueFilter {
     /// Part of the employer site as recorded on the job, any case.
     pub site: Option<String>,
+    /// The employer site exactly as recorded on the job.
+    pub at_site: Option<String>,
     /// Only checkpoints due on or before this day.
     pub due_by: Option<NaiveDate>,
     /// Only overdue checkpoints (due two weeks ago or longer).
@@ -136,10 +138,13 @@ impl Checkpoint {
             let pattern = format!("%{}%", escape_like(&site.to_lowercase()));
             query = query.filter(lower(employments::site).like(pattern).escape('\\'));
         }
-        match scope {
-            QueueScope::All => {}
+        if let Some(site) = filter.at_site.as_deref() {
+            query = query.filter(employments::site.eq(site.to_owned()));
+        }
+        query = match scope {
+            QueueScope::All => query,
             QueueScope::Employer(org) => {
-                query = query.filter(employments::employer_organisation_id.eq(org));
+                query.filter(employments::employer_organisation_id.eq(org))
             }
             QueueScope::PartnerOf(org) => {
                 let partnered = enrolments::table
@@ -154,9 +159,9 @@ impl Checkpoint {
                     .select(enrolments::id);
                 // Correlated: a few key lookups per job, not every enrolment of the
                 // organisation's programmes listed first (240,000 at national size).
-                query = query.filter(diesel::dsl::exists(partnered));
+                query.filter(diesel::dsl::exists(partnered))
             }
-        }
+        };
         let rows: Vec<Row> = query
             .order((checkpoints::due_on, checkpoints::id))
             .limit(limit)
@@ -183,4 +188,41 @@ fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// The distinct employer sites, as recorded, on the jobs of `scope` whose name contains
+/// `search` (any case; blank: all), in name order, at most `limit`: the choices of the
+/// queue's site filter (its search finds the rest).
+pub fn sites(
+    conn: &mut DbConnection,
+    scope: QueueScope,
+    search: &str,
+    limit: i64,
+) -> QueryResult<Vec<String>> {
+    let mut query = employments::table
+        .select(employments::site)
+        .distinct()
+        .into_boxed();
+    if !search.trim().is_empty() {
+        let pattern = format!("%{}%", escape_like(&search.trim().to_lowercase()));
+        query = query.filter(lower(employments::site).like(pattern).escape('\\'));
+    }
+    query = match scope {
+        QueueScope::All => query,
+        QueueScope::Employer(org) => query.filter(employments::employer_organisation_id.eq(org)),
+        QueueScope::PartnerOf(org) => {
+            let partnered = enrolments::table
+                .inner_join(
+                    cohorts::table.inner_join(
+                        programme_partners::table
+                            .on(programme_partners::programme_id.eq(cohorts::programme_id)),
+                    ),
+                )
+                .filter(enrolments::id.eq(employments::enrolment_id))
+                .filter(programme_partners::organisation_id.eq(org))
+                .select(enrolments::id);
+            query.filter(diesel::dsl::exists(partnered))
+        }
+    };
+    query.order(employments::site).limit(limit).load(conn)
 }

@@ -39,6 +39,11 @@ impl DashboardPage {
     fn sees_people(&self) -> bool {
         self.user.can(Permission::ViewParticipants)
     }
+    /// Whether a due checkpoint links straight to its record form on the work queue
+    /// (otherwise to its job).
+    fn records_checkpoints(&self) -> bool {
+        self.user.can(Permission::RecordEmployments)
+    }
 }
 
 /// `GET /`

@@ -220,6 +220,21 @@ pub fn routes() -> Vec<WebRoute> {
         ),
         route(M::GET, "/employments/{id}", get(employments::show::show)),
         route(
+            M::GET,
+            "/employments/{id}/end",
+            get(employments::action::end),
+        ),
+        route(
+            M::GET,
+            "/employments/{id}/checkpoints/{weeks}",
+            get(employments::action::checkpoint),
+        ),
+        route(
+            M::GET,
+            "/employments/{id}/progressions/new",
+            get(employments::action::progression),
+        ),
+        route(
             M::POST,
             "/employments/{id}/end",
             post(employments::forms::end),
@@ -235,6 +250,7 @@ pub fn routes() -> Vec<WebRoute> {
             post(employments::forms::progression),
         ),
         route(M::GET, "/checkpoints", get(checkpoints::list)),
+        route(M::POST, "/checkpoints", post(checkpoints::record)),
         route(M::GET, "/enrolments/{id}", get(enrolments::enrolment_form)),
         route(M::POST, "/enrolments/{id}", post(enrolments::change)),
         route(M::GET, "/account", get(account::show)),

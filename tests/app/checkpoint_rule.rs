@@ -28,6 +28,7 @@ async fn record(app: &TestApp, who: Actor, job: i32, weeks: i32) -> AppResult<Ch
     let input = CheckpointInput {
         status: Some("in_post".into()),
         verified_on: Some(who.today.to_string()),
+        ..CheckpointInput::default()
     };
     app.state
         .db

@@ -26,6 +26,8 @@ mod erasure;
 mod headers;
 mod headers_crawl;
 mod held_sessions;
+mod hr_offers;
+mod hr_queue;
 mod http;
 mod import_forgiving;
 mod import_properties;

@@ -298,9 +298,14 @@ async fn ending_a_job_and_marking_a_checkpoint_left() {
             json!({"status": "left", "verified_on": "2027-03-10"}),
         )
         .await;
+    // Left on a job still open asks for its end in the same call.
     assert_eq!(
-        left.json()["error"]["fields"]["status"],
-        "Record when the job ended before marking the resident as left"
+        left.json()["error"]["fields"]["end_date"],
+        "Enter the last day in the job"
+    );
+    assert_eq!(
+        left.json()["error"]["fields"]["end_reason"],
+        "Select why the job ended"
     );
     let bad_end = hr
         .json(

@@ -173,9 +173,13 @@ async fn trust_hr_records_a_job_and_follows_it_to_a_clinical_role_through_the_pa
         &[
             "13 weeks",
             "tag--orange\">Due<",
-            "Record the 13-week checkpoint",
+            &format!("href=\"/employments/{id}/checkpoints/13\">Record"),
         ],
     );
+    // Its own short page, with the form.
+    let short = hr.get(&checkpoint).await.text();
+    assert!(short.contains("Record the 13-week checkpoint"));
+    assert!(short.contains(&format!("action=\"{checkpoint}\"")));
     let saved = post(&hr, &checkpoint, &in_post("10")).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
     assert_eq!(
@@ -416,7 +420,7 @@ async fn other_employers_and_outsiders_get_404_and_never_see_the_job() {
     );
     let queue = manager.get("/checkpoints").await.text();
     assert!(queue.contains("Amina Khan"));
-    assert!(!queue.contains("#record-checkpoint"));
+    assert!(!queue.contains("record="));
     assert_eq!(
         post(&manager, &attempts[2].0, &[]).await.status,
         StatusCode::FORBIDDEN
@@ -524,7 +528,7 @@ async fn forms_show_every_problem_and_keep_what_was_typed() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.text()
-            .contains("Record when the job ended before marking the resident as left")
+            .contains("<a href=\"#end_date\">Enter the last day in the job")
     );
     assert_eq!(
         hr.post_form(&format!("/employments/{id}/checkpoints/14"), &left)
@@ -563,8 +567,8 @@ async fn forms_show_every_problem_and_keep_what_was_typed() {
     let page = hr.get(&format!("/employments/{id}")).await.text();
     assert!(page.contains("Left on 1 March 2027: Moved to another employer"));
     assert_in_order(&page, &["13 weeks", "tag--red\">Left<"]);
-    let end_form = format!("action=\"/employments/{id}/end\"");
-    assert!(!page.contains(&end_form), "no end form once ended");
+    let end_link = format!("href=\"/employments/{id}/end\"");
+    assert!(!page.contains(&end_link), "no end action once ended");
     let resident = hr.get(&format!("/participants/{}", d.participant)).await;
     assert_in_order(
         &resident.text(),
@@ -603,18 +607,18 @@ async fn the_work_queue_lists_overdue_before_due_one_click_from_the_form() {
             "Checkpoints to record, oldest first",
             "8 Mar 2027",
             "tag--red\">Overdue<",
-            &format!("/employments/{first}?checkpoint=13#record-checkpoint"),
+            &format!("/checkpoints?record={first}-13#record"),
             "5 Apr 2027",
             "tag--orange\">Due<",
-            &format!("/employments/{second}?checkpoint=13#record-checkpoint"),
+            &format!("/checkpoints?record={second}-13#record"),
         ],
     );
-    // The link opens the page at that checkpoint's form.
+    // The link opens that checkpoint's form on the queue.
     let page = hr
-        .get(&format!("/employments/{second}?checkpoint=13"))
+        .get(&format!("/checkpoints?record={second}-13"))
         .await
         .text();
-    assert!(page.contains(&format!("action=\"/employments/{second}/checkpoints/13\"")));
+    assert!(page.contains(&format!("name=\"record\" value=\"{second}-13\"")));
 
     // Recorded checkpoints leave the queue.
     let r = hr
@@ -630,6 +634,6 @@ async fn the_work_queue_lists_overdue_before_due_one_click_from_the_form() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let text = hr.get("/checkpoints").await.text();
-    assert!(text.contains(&format!("/employments/{second}?checkpoint=13")));
-    assert!(!text.contains(&format!("/employments/{first}?")));
+    assert!(text.contains(&format!("/checkpoints?record={second}-13")));
+    assert!(!text.contains(&format!("record={first}-")));
 }

@@ -1,4 +1,5 @@
-//! The 13-, 26- and 52-week checkpoints: recording an outcome, and the queue of those due.
+//! The 13-, 26- and 52-week checkpoints: recording an outcome (and, for `left`, the end
+//! of the job in the same step).
 
 use chrono::NaiveDate;
 
@@ -6,19 +7,19 @@ use super::input::CheckpointInput;
 use super::{code, date, long_date};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::checkpoint::CheckpointOutcome;
+use crate::domain::employment::EndReason;
 use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
-use crate::models::checkpoint::{QueueFilter, QueueItem, QueueScope, WEEKS};
-use crate::models::page::{PageRequest, Paged};
+use crate::models::checkpoint::WEEKS;
 use crate::models::{Checkpoint, Employment};
-use crate::validate;
 
 /// Records the `weeks` checkpoint of job `employment_id`. This function is the whole rule
 /// of who may record one and when: a role that records jobs (403 otherwise), on a job the
 /// actor may see (404 otherwise: HR only at their own organisation), for 13, 26 or 52
 /// weeks (404 otherwise), not before its due date, checked on a day from the due date to
-/// today, and `left` only once the job has an end date.
+/// today, and `left` only with the job's end: already recorded, or its end date and
+/// reason given here, when the job is ended in the same transaction (audited too).
 pub fn record_checkpoint(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -35,7 +36,19 @@ pub fn record_checkpoint(
         // Read under the job's lock: the job may be reopened meanwhile.
         let employment = Employment::lock(conn, employment_id)?;
         let checkpoint = Checkpoint::find(conn, employment.id, weeks)?;
-        let (status, verified_on) = parse(input, &checkpoint, &employment, actor.today)?;
+        let (status, verified_on, end) = parse(input, &checkpoint, &employment, actor.today)?;
+        if let Some((end_date, reason)) = end {
+            let ended =
+                Employment::set_end(conn, employment.id, Some(end_date), Some(reason), actor.now)?;
+            let change = Change {
+                entity: "employment",
+                id: employment.id,
+                participant_id: Some(employment.participant_id),
+                before: Some(&employment),
+                after: Some(&ended),
+            };
+            audit::record(conn, actor, AuditAction::Update, change)?;
+        }
         let after = Checkpoint::record(
             conn,
             checkpoint.id,
@@ -56,13 +69,17 @@ pub fn record_checkpoint(
     })
 }
 
-/// The checked outcome code and the day it was checked.
+/// The end of a job given with a `left` outcome: its last day and why.
+type JobEnd = (NaiveDate, EndReason);
+
+/// The checked outcome code, the day it was checked, and the end of the job to record
+/// with it (`left` on a job not yet ended).
 fn parse(
     input: &CheckpointInput,
     checkpoint: &Checkpoint,
     employment: &Employment,
     today: NaiveDate,
-) -> AppResult<(CheckpointOutcome, NaiveDate)> {
+) -> AppResult<(CheckpointOutcome, NaiveDate, Option<JobEnd>)> {
     let mut errors = FieldErrors::new();
     let status = code(
         input.status.as_deref(),
@@ -95,80 +112,64 @@ fn parse(
             errors.add("verified_on", "Date checked must be today or in the past");
         }
     }
-    if status == Some(CheckpointOutcome::Left) && employment.end_date.is_none() {
-        errors.add(
-            "status",
-            "Record when the job ended before marking the resident as left",
-        );
-    }
+    let end = end_of_job(input, status, employment, today, &mut errors);
     match (status, verified_on) {
-        (Some(status), Some(day)) if errors.is_empty() => Ok((status, day)),
+        (Some(status), Some(day)) if errors.is_empty() => Ok((status, day, end)),
         _ => Err(AppError::Validation(errors)),
     }
 }
 
-/// The work queue's filters as a query string gives them (`?site=&due_by=&overdue=`).
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct QueueQuery {
-    /// Part of the employer site as recorded on the job (any case).
-    pub site: Option<String>,
-    /// Only checkpoints due on or before this date (`YYYY-MM-DD`; blank: any). Not a
-    /// real date: 422.
-    pub due_by: Option<String>,
-    /// `true`: only overdue checkpoints (due two weeks ago or longer).
-    #[param(value_type = Option<bool>)]
-    pub overdue: Option<String>,
-}
-
-impl QueueQuery {
-    /// The checked filter; 422 naming the field that cannot be read.
-    pub fn filter(&self) -> AppResult<QueueFilter> {
-        let site = self.site.as_deref().map(str::trim).unwrap_or_default();
-        if site.chars().count() > 200 {
-            return Err(AppError::invalid(
-                "site",
-                "Site must be 200 characters or fewer",
-            ));
+/// The end of the job given with a `left` outcome: both required when the job has no end
+/// yet, the day not before the start nor in the future; ignored when it has one. Given
+/// with another outcome, it is a mistake to point out.
+fn end_of_job(
+    input: &CheckpointInput,
+    status: Option<CheckpointOutcome>,
+    employment: &Employment,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<JobEnd> {
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    if status != Some(CheckpointOutcome::Left) {
+        if status.is_some() && given(&input.end_date) {
+            errors.add(
+                "end_date",
+                "Only enter when the job ended if the resident has left",
+            );
         }
-        let due_by = match self.due_by.as_deref().map(str::trim).unwrap_or_default() {
-            "" => None,
-            text => Some(validate::date(text).ok_or_else(|| {
-                AppError::invalid("due_by", "Due by must be a real date, like 2026-01-05")
-            })?),
-        };
-        let overdue = match self.overdue.as_deref().unwrap_or_default() {
-            "1" | "true" | "yes" | "on" => true,
-            "" | "0" | "false" | "no" | "off" => false,
-            _ => {
-                return Err(AppError::invalid(
-                    "overdue",
-                    "overdue must be true or false",
-                ));
-            }
-        };
-        Ok(QueueFilter {
-            site: (!site.is_empty()).then(|| site.to_owned()),
-            due_by,
-            overdue,
-        })
+        return None;
     }
-}
-
-/// A page of the checkpoints `actor` works on that are due or overdue and not yet
-/// recorded, oldest due first, matching `query`: HR their own organisation's jobs,
-/// coordinators and managers the jobs of residents in their organisation's programmes,
-/// admins every job.
-pub fn checkpoint_queue(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    query: &QueueQuery,
-    page: &PageRequest<(NaiveDate, i32)>,
-) -> AppResult<Paged<QueueItem>> {
-    actor.require(Permission::ViewParticipants)?;
-    let filter = query.filter()?;
-    let scope = QueueScope::of_actor(actor);
-    let rows = Checkpoint::queue_page(conn, scope, actor.today, &filter, page.after, page.fetch())?;
-    Ok(Paged::from_fetched(rows, page, QueueItem::key))
+    if employment.end_date.is_some() {
+        return None;
+    }
+    let end_date = date(
+        input.end_date.as_deref(),
+        "end_date",
+        "Last day in the job",
+        errors,
+    );
+    if let Some(d) = end_date {
+        if d > today {
+            errors.add(
+                "end_date",
+                "Last day in the job must be today or in the past",
+            );
+        } else if d < employment.start_date {
+            errors.add(
+                "end_date",
+                format!(
+                    "Last day in the job must be on or after the start, {}",
+                    long_date(employment.start_date)
+                ),
+            );
+        }
+    }
+    let reason = code(
+        input.end_reason.as_deref(),
+        EndReason::parse,
+        "end_reason",
+        "Select why the job ended",
+        errors,
+    );
+    end_date.zip(reason)
 }

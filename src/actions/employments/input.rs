@@ -59,6 +59,14 @@ pub struct CheckpointInput {
     /// The day it was checked, `YYYY-MM-DD`: on or after the due date, not in the future.
     #[schema(schema_with = crate::openapi::date)]
     pub verified_on: Option<String>,
+    /// With `left`, when the job has no end yet: its last day, `YYYY-MM-DD`, not before
+    /// its start and not in the future. The job is ended in the same transaction.
+    #[schema(schema_with = crate::openapi::date)]
+    pub end_date: Option<String>,
+    /// With `left`, when the job has no end yet: `resigned`, `dismissed`,
+    /// `end_of_contract`, `moved_employer` or `other`.
+    #[schema(schema_with = crate::openapi::end_reason)]
+    pub end_reason: Option<String>,
 }
 
 /// A progression as submitted.

@@ -9,13 +9,15 @@ mod checkpoints;
 mod end;
 pub mod input;
 mod progressions;
+mod queue;
 mod show;
 mod start;
 
-pub use checkpoints::{QueueQuery, checkpoint_queue, record_checkpoint};
+pub use checkpoints::record_checkpoint;
 pub use end::end_employment;
 pub use input::{CheckpointInput, EmploymentInput, EndInput, ProgressionInput};
 pub use progressions::add_progression;
+pub use queue::{QueueQuery, SITE_CHOICES, checkpoint_queue, next_due, queue_item, site_choices};
 pub use show::{JobRecord, job_record};
 pub use start::{JobStartChoices, band_one_closed_from, job_start_choices, record_employment};
 

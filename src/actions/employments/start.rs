@@ -12,6 +12,7 @@ use crate::domain::{Actor, Permission};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::models::audit::{self, AuditAction, Change};
 use crate::models::employment::NewEmployment;
+use crate::models::enrolment::EnrolmentChanges;
 use crate::models::{
     Checkpoint, Cohort, Employment, Enrolment, Organisation, Participant, Programme, access,
 };
@@ -43,8 +44,37 @@ pub fn record_employment(
             after: Some(&employment),
         };
         audit::record(conn, actor, AuditAction::Create, change)?;
+        fill_offer(conn, actor, &employment)?;
         Ok(employment)
     })
+}
+
+/// A job start implies an offer: fills the enrolment's empty offer date with the job's
+/// start date, audited like an offer recorded on the enrolment, so `offered ≥ employed`
+/// holds in every report. Under the cohort's lock, as every enrolment change is, so an
+/// offer typed meanwhile is read before it is kept or filled.
+fn fill_offer(conn: &mut DbConnection, actor: &Actor, employment: &Employment) -> AppResult<()> {
+    let enrolment = Enrolment::find(conn, employment.enrolment_id)?;
+    Cohort::lock(conn, enrolment.cohort_id)?;
+    let before = Enrolment::find(conn, enrolment.id)?;
+    if before.offered_on.is_some() {
+        return Ok(());
+    }
+    let changes = EnrolmentChanges {
+        offered_on: Some(Some(employment.start_date)),
+        updated_at: Some(actor.now),
+        ..EnrolmentChanges::default()
+    };
+    let after = Enrolment::update(conn, before.id, &changes)?;
+    let change = Change {
+        entity: "enrolment",
+        id: after.id,
+        participant_id: Some(after.participant_id),
+        before: Some(&before),
+        after: Some(&after),
+    };
+    audit::record(conn, actor, AuditAction::Update, change)?;
+    Ok(())
 }
 
 /// The job's own facts, each `None` when missing or invalid (the problem is in `errors`).

@@ -76,14 +76,27 @@ impl PageForm for EndForm {
     }
 }
 
-/// Fields of the record-a-checkpoint form.
+/// Fields of the record-a-checkpoint form (on the queue and on its own page), with the
+/// end of the job asked for with `left`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CheckpointForm {
-    pub(super) status: String,
-    pub(super) verified_on_day: String,
-    pub(super) verified_on_month: String,
-    pub(super) verified_on_year: String,
+    /// In post, left or unable to contact.
+    pub status: String,
+    /// Date checked: day.
+    pub verified_on_day: String,
+    /// Date checked: month.
+    pub verified_on_month: String,
+    /// Date checked: year.
+    pub verified_on_year: String,
+    /// With left: the last day in the job, day.
+    pub end_date_day: String,
+    /// With left: month.
+    pub end_date_month: String,
+    /// With left: year.
+    pub end_date_year: String,
+    /// With left: why the job ended.
+    pub end_reason: String,
 }
 
 impl CheckpointForm {
@@ -108,9 +121,22 @@ impl PageForm for CheckpointForm {
             &self.verified_on_month,
             &self.verified_on_year,
         );
+        let end = boxes(
+            &self.end_date_day,
+            &self.end_date_month,
+            &self.end_date_year,
+        );
+        // The end is read only with `left`: boxes left filled after choosing another
+        // outcome are not the user's answer.
+        let left = self.status == "left";
         let input = CheckpointInput {
             status: Some(self.status.clone()),
             verified_on: date.to_iso("verified_on", "Date checked", &mut errors),
+            end_date: match left && !end.is_blank() {
+                true => end.to_iso("end_date", "Last day in the job", &mut errors),
+                false => None,
+            },
+            end_reason: left.then(|| self.end_reason.clone()),
         };
         errors.is_empty().then_some(input).ok_or(errors)
     }

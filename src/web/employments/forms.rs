@@ -1,12 +1,13 @@
-//! The forms on the employment page: end the job, record a checkpoint, add a progression.
-//! Each POST redirects back to the page with a notice (303), or shows the page again with
-//! the errors and the values typed (422). The rules are in `actions::employments`.
+//! The employment page's actions: end the job, record a checkpoint, add a progression.
+//! Each POST redirects back to the employment page with a notice (303), or shows its short
+//! page again with the errors and the values typed (422). The rules are in
+//! `actions::employments`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use super::action::{Action, render};
 use super::fields::{CheckpointForm, EndForm, Forms, PageForm, ProgressionForm};
-use super::show::{Shown, render};
 use crate::actions::employments::{add_progression, end_employment, record_checkpoint, refuse};
 use crate::auth::CurrentUser;
 use crate::db::DbConnection;
@@ -17,12 +18,12 @@ use crate::state::AppState;
 use crate::web::{WebForm, see_other};
 
 /// Runs `save` with the form's input when every box could be read, then redirects with
-/// the form's notice, or shows the page again with the problems and the values typed
-/// (the checkpoint form of `weeks` open).
+/// the form's notice, or shows the action's page again with the problems and the values
+/// typed.
 async fn submit<F: PageForm>(
     state: &AppState,
     (actor, user): (Actor, &CurrentUser),
-    (id, weeks): (i32, Option<i32>),
+    (id, action): (i32, Action),
     form: F,
     save: impl FnOnce(&mut DbConnection, &Actor, F::Input) -> AppResult<()> + Send + 'static,
 ) -> AppResult<Response> {
@@ -36,8 +37,8 @@ async fn submit<F: PageForm>(
             F::NOTICE
         ))),
         Err(AppError::Validation(errors)) => {
-            let shown = Shown::with(form.into_forms(Forms::new(actor.today)), weeks);
-            render(state, actor, user, id, shown, errors).await
+            let forms = form.into_forms(Forms::new(actor.today));
+            render(state, actor, user, (id, action), forms, errors).await
         }
         Err(e) => Err(e),
     }
@@ -54,7 +55,7 @@ pub async fn end(
     submit(
         &state,
         (actor, &user),
-        (id, None),
+        (id, Action::End),
         form,
         move |conn, actor, input| end_employment(conn, actor, id, &input).map(drop),
     )
@@ -73,7 +74,7 @@ pub async fn checkpoint(
     let (Ok(id), Ok(weeks)) = (id.parse::<i32>(), weeks.parse::<i32>()) else {
         return Err(refuse(&actor, AppError::NotFound));
     };
-    let at = (id, Some(weeks));
+    let at = (id, Action::Checkpoint(weeks));
     submit(
         &state,
         (actor, &user),
@@ -96,7 +97,7 @@ pub async fn progression(
     submit(
         &state,
         (actor, &user),
-        (id, None),
+        (id, Action::Progression),
         form,
         move |conn, actor, input| add_progression(conn, actor, id, &input).map(drop),
     )
