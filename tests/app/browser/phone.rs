@@ -9,7 +9,7 @@ use fantoccini::key::Key;
 use pathways::auth::Role;
 use serde_json::Value;
 
-use super::{BrowserSession, DESKTOP, PHONE, wait_for_page};
+use super::{BrowserSession, DESKTOP, PHONE, wait_for_count, wait_for_page};
 use crate::common::TestApp;
 
 const ORG: &str = "Learning Partnerships";
@@ -134,6 +134,22 @@ async fn a_fifteen_person_register_is_short_and_saved_on_a_phone() {
                 .len(),
             15
         );
+        // Saved with nobody marked, it comes back naming each of them, still fitting
+        // the window at either width.
+        browser
+            .find(Locator::Css(".action-bar .button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_count(browser, ".register__error", 15).await?;
+        super::axe::check(browser).await?;
+        session.screenshot("register-errors-390").await?;
+        assert_save_in_reach(&layout(browser).await?, "sent back with errors");
+        let (w, h) = DESKTOP;
+        session.resize(w, h).await?;
+        session.screenshot("register-errors-1024").await?;
+        assert_save_in_reach(&layout(browser).await?, "sent back with errors at 1024");
+        session.resize(width, height).await?;
         // Tapping a mark's segment (the radio covering it) chooses it (the first resident by the keyboard below),
         // scrolled to the middle of the window as a thumb would.
         for (i, _) in enrolments.iter().enumerate().skip(1) {
