@@ -31,7 +31,7 @@ pub struct RegisterPage {
     session: CourseSession,
     cohort: crate::models::Cohort,
     lines: Vec<RegisterLine>,
-    statuses: &'static [(&'static str, &'static str)],
+    marks: Vec<MarkChoice>,
     can_mark: bool,
     open: bool,
     status: RegisterStatus,
@@ -59,7 +59,7 @@ impl RegisterPage {
             session: view.session,
             cohort: view.cohort,
             lines: view.lines,
-            statuses: Mark::OPTIONS,
+            marks: MarkChoice::all(),
             can_mark: view.can_mark,
             status: view.status,
             taken_by: view.taken_by,
@@ -68,6 +68,33 @@ impl RegisterPage {
             errors,
         };
         (status, page).into_response()
+    }
+}
+
+/// One mark as the register offers it: the stored code, the word people read, and the
+/// letter a phone shows in its place (the word stays the choice's accessible name).
+pub struct MarkChoice {
+    code: &'static str,
+    label: &'static str,
+    short: &'static str,
+}
+
+impl MarkChoice {
+    /// Every mark, in the order the register offers them.
+    fn all() -> Vec<MarkChoice> {
+        Mark::ALL
+            .into_iter()
+            .map(|mark| MarkChoice {
+                code: mark.as_str(),
+                label: mark.label(),
+                short: match mark {
+                    Mark::Present => "P",
+                    Mark::Late => "L",
+                    Mark::AuthorisedAbsence => "A",
+                    Mark::UnauthorisedAbsence => "U",
+                },
+            })
+            .collect()
     }
 }
 

@@ -53,8 +53,27 @@ fn bundle() -> Option<&'static str> {
 /// Runs axe-core on the page the browser shows and fails on any violation. The engine
 /// is injected once per page (a new page forgets it).
 pub(super) async fn check(browser: &fantoccini::Client) -> Result<(), CmdError> {
+    let violations = violations(browser).await?;
+    if !violations.is_empty() {
+        let url = browser.current_url().await?;
+        panic!(
+            "{} accessibility violation(s) on {}:\n{}",
+            violations.len(),
+            url.path(),
+            serde_json::to_string_pretty(&violations).unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// axe-core's violations on the page the browser shows, as it lays out now (each with
+/// its rule, impact, help and up to five offending elements); none when axe-core is not
+/// installed. For tests that gather every problem before failing (the page crawl).
+pub(super) async fn violations(
+    browser: &fantoccini::Client,
+) -> Result<Vec<serde_json::Value>, CmdError> {
     let Some(source) = bundle() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let loaded = browser
         .execute("return typeof window.axe !== 'undefined';", vec![])
@@ -76,15 +95,5 @@ axe.run(document, { resultTypes: ['violations'] })
             vec![],
         )
         .await?;
-    let violations = found.as_array().cloned().unwrap_or_default();
-    if !violations.is_empty() {
-        let url = browser.current_url().await?;
-        panic!(
-            "{} accessibility violation(s) on {}:\n{}",
-            violations.len(),
-            url.path(),
-            serde_json::to_string_pretty(&violations).unwrap_or_default()
-        );
-    }
-    Ok(())
+    Ok(found.as_array().cloned().unwrap_or_default())
 }

@@ -7,6 +7,8 @@ mod axe;
 
 mod add_and_enrol;
 mod checkpoints;
+mod crawl;
+mod phone;
 
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
@@ -129,6 +131,11 @@ fn start_driver() -> Option<(Driver, u16)> {
     Some((Driver(child), port))
 }
 
+/// The window a desktop test uses.
+const DESKTOP: (u32, u32) = (1024, 800);
+/// A phone's window (an iPhone 12 to 15 held upright).
+const PHONE: (u32, u32) = (390, 844);
+
 /// A browser pointed at the app served on a real loopback port; dropped at the end.
 struct BrowserSession {
     browser: fantoccini::Client,
@@ -139,8 +146,16 @@ struct BrowserSession {
 }
 
 impl BrowserSession {
-    /// Starts chromedriver, serves `app`, opens headless Chromium; `None` when skipped.
+    /// Starts chromedriver, serves `app`, opens headless Chromium in a desktop-sized
+    /// window; `None` when skipped.
     async fn start(app: &TestApp) -> Option<BrowserSession> {
+        let (width, height) = DESKTOP;
+        Self::start_sized(app, width, height).await
+    }
+
+    /// As [`BrowserSession::start`], with a window whose page area is `width` × `height`
+    /// CSS pixels (a phone's is [`PHONE`]).
+    async fn start_sized(app: &TestApp, width: u32, height: u32) -> Option<BrowserSession> {
         let (driver, port) = start_driver()?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -154,7 +169,7 @@ impl BrowserSession {
                 "binary": CHROMIUM,
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                         "--disable-dev-shm-usage", "--window-size=1024,800",
+                         "--disable-dev-shm-usage", format!("--window-size={width},{height}"),
                          format!("--user-data-dir={}", profile.path().display())]
             }),
         );
@@ -163,30 +178,103 @@ impl BrowserSession {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a browser session starts");
-        Some(BrowserSession {
+        let session = BrowserSession {
             browser,
             base,
             server,
             _driver: driver,
             _profile: profile,
-        })
+        };
+        session
+            .resize(width, height)
+            .await
+            .expect("the window takes its size");
+        Some(session)
     }
 
-    /// Signs in through the form and waits for the dashboard.
-    async fn sign_in(&self, email: &str) -> Result<(), fantoccini::error::CmdError> {
+    /// Makes the page area `width` × `height` CSS pixels and waits until the page has
+    /// laid itself out again at that width (media queries and all). The window's frame,
+    /// if the browser draws one, is added so the page itself gets the size asked for.
+    async fn resize(&self, width: u32, height: u32) -> Result<(), fantoccini::error::CmdError> {
+        let b = &self.browser;
+        let inner = || async {
+            let v = b
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await?;
+            let n = |i: usize| v[i].as_u64().unwrap_or_default();
+            Ok::<_, fantoccini::error::CmdError>((n(0), n(1)))
+        };
+        b.set_window_size(width, height).await?;
+        let (w, h) = inner().await?;
+        let (extra_w, extra_h) = (
+            u32::try_from(u64::from(width).saturating_sub(w)).unwrap_or(0),
+            u32::try_from(u64::from(height).saturating_sub(h)).unwrap_or(0),
+        );
+        if extra_w > 0 || extra_h > 0 {
+            b.set_window_size(width + extra_w, height + extra_h).await?;
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let (w, h) = inner().await?;
+            if w == u64::from(width) && h == u64::from(height) {
+                return Ok(());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the window is {w}×{h}, not {width}×{height}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Saves a picture of the whole page as `name`.png in the folder named by
+    /// `PATHWAYS_SCREENSHOTS`, when set (to see what a failing check saw); the window is
+    /// made as tall as the page for the picture, then given its height back.
+    async fn screenshot(&self, name: &str) -> Result<(), fantoccini::error::CmdError> {
+        let Some(dir) = std::env::var_os("PATHWAYS_SCREENSHOTS") else {
+            return Ok(());
+        };
+        let b = &self.browser;
+        let size = b
+            .execute(
+                "return [window.innerWidth, window.innerHeight, document.documentElement.scrollHeight];",
+                vec![],
+            )
+            .await?;
+        let n = |i: usize| u32::try_from(size[i].as_u64().unwrap_or_default()).unwrap_or(0);
+        self.resize(n(0), n(2).min(8000)).await?;
+        let png = b.screenshot().await?;
+        self.resize(n(0), n(1)).await?;
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png)
+            .expect("the screenshot is written");
+        Ok(())
+    }
+
+    /// Signs in through the form with `email` and `password` (the demo's accounts have
+    /// their own) and waits for the dashboard.
+    async fn sign_in_with(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<(), fantoccini::error::CmdError> {
         let b = &self.browser;
         b.goto(&format!("{}/sign-in", self.base)).await?;
         wait_for_page(b, "/sign-in").await?;
         b.find(Locator::Id("email")).await?.send_keys(email).await?;
         b.find(Locator::Id("password"))
             .await?
-            .send_keys(PASSWORD)
+            .send_keys(password)
             .await?;
         b.find(Locator::Css("main button[type=submit]"))
             .await?
             .click()
             .await?;
         wait_for_page(b, "/").await
+    }
+
+    /// Signs in through the form with the test password and waits for the dashboard.
+    async fn sign_in(&self, email: &str) -> Result<(), fantoccini::error::CmdError> {
+        self.sign_in_with(email, PASSWORD).await
     }
 
     async fn finish(self, outcome: Result<(), fantoccini::error::CmdError>) {
