@@ -6,6 +6,7 @@
 mod axe;
 
 mod add_and_enrol;
+mod labels;
 
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
