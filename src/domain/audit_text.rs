@@ -12,7 +12,7 @@ fn noun(entity: &str) -> &'static str {
         "enrolment" => "Enrolment",
         "equality_monitoring" => "Equality monitoring answers",
         "information_session_attendee" => "Information session attendance",
-        "employment" => "Job",
+        "employment" => "Employment",
         "progression" => "Progression",
         "checkpoint" => "Checkpoint",
         "cohort" => "Cohort",
