@@ -45,7 +45,7 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             middleware::security_headers,
         ))
-        .layer(middleware::trace_layer())
+        .layer(from_fn(middleware::log_request))
         .with_state(state)
 }
 

@@ -3,15 +3,12 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("PATHWAYS_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(e) = pathways::cli::logging::init() {
+        eprintln!("pathways: {e}");
+        return ExitCode::FAILURE;
+    }
     pathways::panic_hook::install();
     let cli = pathways::cli::Cli::parse();
     // A panic has been logged by the hook (location only); the person at the terminal

@@ -3,14 +3,14 @@
 //! into a plain 500.
 
 use std::any::Any;
+use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Response, header};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Instrument;
 
 use crate::error::{AppError, RenderedError};
 use crate::state::AppState;
@@ -109,17 +109,36 @@ pub async fn error_shape(req: Request, next: Next) -> Response<Body> {
     shaped
 }
 
-/// Request logging: method, path (never the query string, which may hold a search for a
-/// name), status and latency, one INFO line per response, so refused requests (401, 403,
-/// 404) are on record at the default log level.
-pub fn trace_layer()
--> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, impl Fn(&Request) -> tracing::Span + Clone>
-{
-    TraceLayer::new_for_http()
-        .make_span_with(|req: &Request| {
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-        })
-        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+/// The route of a request that matched none: a fixed mark, never the raw path, which
+/// could carry anything a caller typed (a name, an email).
+pub const UNMATCHED_ROUTE: &str = "-";
+
+/// Middleware: one INFO line per request, after the response, with the method, the route
+/// pattern as declared (`/participants/{id}`, never the path with its ids, nor the query
+/// string, which may hold a search for a name), the status and the time taken in
+/// milliseconds. Refused requests (401, 403, 404) are on record at the default level.
+/// Events logged while the request runs sit in a `request` span naming the same method
+/// and route.
+pub async fn log_request(req: Request, next: Next) -> Response<Body> {
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED_ROUTE, MatchedPath::as_str)
+        .to_owned();
+    let started = Instant::now();
+    let span = tracing::info_span!("request", method = %method, route = %route);
+    let response = next.run(req).instrument(span).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        target: "pathways::request",
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        latency_ms = (latency_ms * 10.0).round() / 10.0,
+        "request"
+    );
+    response
 }
 
 /// Turns a panic into the same opaque 500 as any other internal fault.

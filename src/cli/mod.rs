@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 pub mod data;
+pub mod logging;
 pub mod reports;
 
 use crate::app::build_router;
@@ -281,7 +282,9 @@ async fn serve(state: AppState, addr: SocketAddr) -> anyhow::Result<()> {
     // one hash longer than a wrong password does.
     tokio::task::spawn_blocking(crate::auth::password::dummy_hash);
     let app = build_router(state);
-    eprintln!("Pathways is running. Sign in at http://{addr}/sign-in (press Ctrl+C to stop).");
+    // Through the log, not a bare line: with PATHWAYS_LOG_FORMAT=json every line on
+    // standard error must be JSON.
+    tracing::info!("Pathways is running. Sign in at http://{addr}/sign-in (press Ctrl+C to stop).");
     // The peer's address feeds the sign-in throttle's per-address limit.
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

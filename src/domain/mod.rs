@@ -4,12 +4,14 @@
 
 pub mod actor;
 pub mod age;
+pub mod audit_text;
 pub mod bank_holidays;
 pub mod calendar;
 pub mod checkpoint;
 pub mod code_list;
 pub mod cohort_status;
 pub mod employment;
+pub mod local_time;
 pub mod mark;
 pub mod organisation_kind;
 pub mod progression;

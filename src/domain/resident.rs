@@ -41,17 +41,18 @@ code_list! {
 }
 
 code_list! {
-    /// A lawful basis under UK GDPR Article 6.
+    /// A lawful basis under UK GDPR Article 6, labelled as the ICO names it with its
+    /// paragraph, so a data protection officer can check it at a glance.
     LawfulBasis {
         /// Consent.
-        Consent = "consent", "Consent";
+        Consent = "consent", "Consent (Article 6(1)(a))";
         /// Public task.
-        PublicTask = "public_task", "Public task";
+        PublicTask = "public_task", "Public task (Article 6(1)(e))";
         /// Legitimate interests.
-        LegitimateInterests = "legitimate_interests", "Legitimate interests";
+        LegitimateInterests = "legitimate_interests", "Legitimate interests (Article 6(1)(f))";
         /// Contract.
-        Contract = "contract", "Contract";
+        Contract = "contract", "Contract (Article 6(1)(b))";
         /// Legal obligation.
-        LegalObligation = "legal_obligation", "Legal obligation";
+        LegalObligation = "legal_obligation", "Legal obligation (Article 6(1)(c))";
     }
 }

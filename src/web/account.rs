@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{Layout, Section, WebForm, see_other};
 use crate::auth::accounts::{self as user_admin, PasswordChange};
 use crate::auth::{AuthVia, CurrentUser};
+use crate::domain::local_time::InLondon as _;
 use crate::error::{AppResult, FieldErrors};
 use crate::models::ApiToken;
 use crate::state::AppState;

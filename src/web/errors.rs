@@ -21,6 +21,19 @@ pub struct ErrorPage {
     fields: FieldErrors,
 }
 
+impl ErrorPage {
+    /// A field's name as people read it: the error carries the form's field code
+    /// (`date_of_birth`), which becomes "Date of birth".
+    fn field_label(&self, code: &str) -> String {
+        let words = code.replace('_', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+}
+
 /// Middleware: swaps the JSON body of an error for a page, outside `/api/`.
 pub async fn render_html_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");

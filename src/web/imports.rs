@@ -172,6 +172,22 @@ pub fn count(n: impl std::borrow::Borrow<usize>, one: &str, many: &str) -> Strin
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// The column of an import problem as people name it: the check reports the column's code
+/// (`date_of_birth`), or `file` / `row` when no single column is at fault.
+pub fn column_label(code: &str) -> &'static str {
+    match code {
+        "given_name" => "Given name",
+        "family_name" => "Family name",
+        "date_of_birth" => "Date of birth",
+        "postcode" => "Postcode",
+        "email" => "Email address",
+        "phone" => "Phone",
+        "file" => "The file",
+        "row" => "The whole row",
+        _ => "Another column",
+    }
+}
+
 /// `POST /cohorts/{id}/import`: the dry run, shown as a preview.
 pub async fn check(
     actor: Actor,

@@ -96,8 +96,8 @@ async fn each_problem_shows_its_value_beside_the_line_and_column() {
     let html = page.text();
     assert!(html.contains("The file has 2 problems"), "{html}");
     for expected in [
-        "<bdi>2</bdi></th><td>date_of_birth</td><td><bdi>31/02/1990</bdi></td>",
-        "<bdi>3</bdi></th><td>postcode</td><td><bdi>NOWHERE 1</bdi></td>",
+        "<bdi>2</bdi></th><td>Date of birth</td><td><bdi>31/02/1990</bdi></td>",
+        "<bdi>3</bdi></th><td>Postcode</td><td><bdi>NOWHERE 1</bdi></td>",
     ] {
         assert!(html.contains(expected), "{expected} in {html}");
     }

@@ -8,6 +8,12 @@
 //! over a whole run, the log must hold no password or session id of any test. (A
 //! thread-local subscriber is not enough: tracing caches a callsite's interest per process,
 //! and a callsite first reached on another test's thread stays silent.)
+//!
+//! The request line (one per request: method, route pattern, status, milliseconds) is
+//! checked here in process and, in `serve`, from a real server's piped standard error in
+//! text and JSON.
+
+mod serve;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -211,4 +217,53 @@ async fn logs_hold_no_personal_data_passwords_or_secrets_and_every_refusal_is_lo
             info.join("\n")
         );
     }
+}
+
+/// The request lines (target `pathways::request`) of the capture.
+fn request_lines(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter(|l| l.contains("pathways::request:"))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_info_line_per_request_names_the_route_pattern_never_the_path_or_query() {
+    let captured = capture();
+    let app = TestApp::new().await;
+    let org = "Learning Partnerships";
+    let web = app.login_as(Role::Coordinator, org).await;
+    // A resident id and a search no other test uses: neither may reach the log.
+    let page = web.get("/participants/987654?q=Ottoline").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let list = web.get("/participants?q=Ottoline").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let unmatched = app.anon().get("/no-such-page/Ottoline.Brackenbury").await;
+    assert_eq!(unmatched.status, StatusCode::NOT_FOUND);
+
+    let log = captured.text();
+    for secret in ["Ottoline", "Brackenbury", "/participants/987654"] {
+        assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+    }
+    let lines = request_lines(&log);
+    let line = |route: &str, status: &str| {
+        lines
+            .iter()
+            .find(|l| {
+                l.contains(&format!(" route={route} ")) && l.contains(&format!(" status={status} "))
+            })
+            .unwrap_or_else(|| panic!("no request line for {route} {status}:\n{log}"))
+            .to_string()
+    };
+    let shown = line("/participants/{id}", "404");
+    assert!(shown.trim_start().starts_with("INFO "), "{shown}");
+    assert!(shown.contains(" method=GET "), "{shown}");
+    let latency = shown
+        .split(" latency_ms=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("latency_ms");
+    assert!(latency.parse::<f64>().is_ok_and(|ms| ms >= 0.0), "{shown}");
+    line("/participants", "200");
+    // An unmatched path is logged as a fixed mark, not as what the caller typed.
+    line("-", "404");
 }

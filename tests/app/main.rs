@@ -33,6 +33,7 @@ mod import_forgiving;
 mod import_properties;
 mod imports;
 mod input_safety;
+mod labels;
 mod layers;
 mod logs;
 mod multi_server;

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::actions::personal_data;
 use crate::auth::CurrentUser;
 use crate::domain::Actor;
+use crate::domain::local_time::InLondon as _;
 use crate::error::{AppResult, FieldErrors};
 use crate::extract::PathId;
 use crate::models::Participant;

@@ -19,7 +19,10 @@ use crate::actions::pickers::{self, ResidentChoices, ResidentSearch};
 use crate::actions::{enrolments, participants};
 use crate::auth::{CurrentUser, Permission};
 use crate::domain::Actor;
+use crate::domain::audit_text;
 use crate::domain::employment::StaffGroup;
+use crate::domain::local_time::InLondon as _;
+use crate::domain::resident::LawfulBasis;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::extract::{Paging, PathId};
 use crate::models::attendance::{AttendanceSummary, CohortAttendance};
@@ -62,6 +65,22 @@ pub struct ResidentPage {
 impl ResidentPage {
     fn staff_group(&self, code: &str) -> &'static str {
         StaffGroup::parse(code).map_or("Unknown", StaffGroup::label)
+    }
+
+    /// The lawful basis as the ICO names it (the record keeps the code).
+    fn lawful_basis(&self) -> Option<&'static str> {
+        let code = self.participant.lawful_basis.as_deref()?;
+        Some(LawfulBasis::parse(code).map_or("Not recognised", LawfulBasis::label))
+    }
+
+    /// An event of the history in words, never its stored codes.
+    fn describe(&self, event: &AuditEvent) -> String {
+        audit_text::describe(
+            &event.entity,
+            &event.action,
+            event.before_json.as_deref(),
+            event.after_json.as_deref(),
+        )
     }
 }
 

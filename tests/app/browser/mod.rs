@@ -8,6 +8,7 @@ mod axe;
 mod add_and_enrol;
 mod checkpoints;
 mod crawl;
+mod labels;
 mod phone;
 
 use std::net::TcpListener as StdListener;
