@@ -209,47 +209,4 @@ impl AuditEvent {
             ))
             .load(conn)
     }
-
-    /// What happened, in words.
-    pub fn describe(&self) -> String {
-        let what = match self.entity.as_str() {
-            "participant" => "resident's details",
-            "enrolment" => "enrolment",
-            "equality_monitoring" => "equality monitoring answers",
-            "information_session_attendee" => "information session attendance",
-            other => other,
-        };
-        let action = match self.action.as_str() {
-            "create" => "added",
-            "update" => "changed",
-            "delete" => "removed",
-            "read" => "viewed",
-            "export" => "exported",
-            "erase" => "erased",
-            other => other,
-        };
-        let mut text = format!("{} {action}", capitalise(what));
-        if self.entity == "enrolment" {
-            let stage = |json: &Option<String>| {
-                json.as_deref()
-                    .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
-                    .and_then(|v| v["stage"].as_str().map(str::to_owned))
-            };
-            match (stage(&self.before_json), stage(&self.after_json)) {
-                (Some(from), Some(to)) if from != to => {
-                    text = format!("Stage changed from {from} to {to}")
-                }
-                (None, Some(to)) => text = format!("Enrolled ({to})"),
-                _ => {}
-            }
-        }
-        text
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

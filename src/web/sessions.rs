@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::forms::DateBoxes;
 use super::{Layout, Section, WebForm, see_other};
 use crate::actions::registers::{self, FormOutcome, RegisterView};
+use crate::domain::local_time::InLondon as _;
 use crate::actions::sessions::{self, SessionInput};
 use crate::auth::CurrentUser;
 use crate::domain::{Actor, Mark, RegisterStatus};
