@@ -11,7 +11,7 @@ use crate::domain::{Actor, Permission};
 use crate::error::AppResult;
 use crate::models::page::{PageRequest, Paged};
 use crate::models::{AuditAction, AuditEvent, Cohort, NewAuditEvent};
-use crate::reports::programme_report as report_lines;
+use crate::reports::programme_totals as report_lines;
 use crate::reports::report::{check_visible, cohort_keys, cohorts_in, programme_lines};
 use crate::reports::{CohortReport, ProgrammeFilter, ReportLine};
 
@@ -20,15 +20,19 @@ use crate::reports::{CohortReport, ProgrammeFilter, ReportLine};
 pub struct ProgrammeReport {
     /// One line per cohort in range.
     pub lines: Vec<ReportLine>,
-    /// The total line.
+    /// The total line over every cohort (`TOTAL`).
     pub total: ReportLine,
+    /// The total over the cohorts whose outcome window has closed (`TOTAL_CLOSED`).
+    pub closed: ReportLine,
 }
 
 impl ProgrammeReport {
-    /// The cohort lines, then the total, as the command line and CSV list them.
+    /// The cohort lines, then `TOTAL`, then `TOTAL_CLOSED`, as the command line and CSV
+    /// list them.
     pub fn lines_and_total(self) -> Vec<ReportLine> {
         let mut lines = self.lines;
         lines.push(self.total);
+        lines.push(self.closed);
         lines
     }
 }
@@ -61,8 +65,12 @@ pub fn programme_report(
     actor.require(Permission::ViewReports)?;
     let filter = in_scope(actor, filter);
     let mut lines = Vec::new();
-    let total = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
-    Ok(ProgrammeReport { lines, total })
+    let totals = programme_lines(conn, &filter, as_at, |l| lines.push(l.clone()))?;
+    Ok(ProgrammeReport {
+        lines,
+        total: totals.total,
+        closed: totals.closed,
+    })
 }
 
 /// A page of the programme report as the `/reports` page shows it.
@@ -72,11 +80,14 @@ pub struct ProgrammeReportPage {
     pub lines: Paged<ReportLine>,
     /// The total over every cohort of the filter, not only the page's.
     pub total: ReportLine,
+    /// The total over every cohort of the filter whose outcome window has closed.
+    pub closed: ReportLine,
 }
 
 /// A page of the programme report of `filter` (its scope is set from the actor): the
-/// lines of the cohorts on the page, in the order `(starts_on, id)`, and the total over
-/// the whole filter, computed as the CSV's `TOTAL` is, so the two always agree.
+/// lines of the cohorts on the page, in the order `(starts_on, id)`, and the totals over
+/// the whole filter, computed as the CSV's `TOTAL` and `TOTAL_CLOSED` are, so they
+/// always agree.
 pub fn programme_report_page(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -94,13 +105,14 @@ pub fn programme_report_page(
     report_lines(conn, &ids, as_at, |l| lines.push(l.clone()))?;
     // The total needs every cohort's people; lines are not kept, so memory stays flat.
     let every = cohorts_in(conn, &filter)?;
-    let total = report_lines(conn, &every, as_at, |_| {})?;
+    let totals = report_lines(conn, &every, as_at, |_| {})?;
     Ok(ProgrammeReportPage {
         lines: Paged {
             items: lines,
             next: keys.next,
         },
-        total,
+        total: totals.total,
+        closed: totals.closed,
     })
 }
 

@@ -156,7 +156,9 @@ pub async fn participants_csv(
     .await
 }
 
-/// One row per cohort in range (programme, start dates), then a TOTAL row.
+/// One row per cohort in range (programme, start dates), then a TOTAL row over them all
+/// and a TOTAL_CLOSED row over those whose outcome window (26 weeks after the last
+/// session) has closed as at the date.
 #[utoipa::path(get, path = "/reports/programme.csv", tag = "reports",
     params(("programme_id" = Option<i32>, Query, description = "One programme; default all the caller may see"), ("from" = Option<String>, Query, description = "Cohorts starting on or after"),
         ("to" = Option<String>, Query, description = "Cohorts starting on or before"), ("as_at" = Option<String>, Query, description = "YYYY-MM-DD, default today"), ("bom" = Option<bool>, Query, description = "Byte-order mark for Excel")),
@@ -179,7 +181,8 @@ pub async fn programme_csv(
     .await
 }
 
-/// The programme report's rows, each sent as soon as it is computed, then the total.
+/// The programme report's rows, each sent as soon as it is computed, then `TOTAL` and
+/// `TOTAL_CLOSED`.
 fn write_programme(
     conn: &mut DbConnection,
     filter: &ProgrammeFilter,
@@ -187,7 +190,7 @@ fn write_programme(
     w: &mut Writer<ChunkSender>,
 ) -> AppResult<()> {
     let mut failed = None;
-    let total = programme_lines(conn, filter, as_at, |line| {
+    let totals = programme_lines(conn, filter, as_at, |line| {
         if failed.is_none() {
             failed = w
                 .write_record(report_cells(line))
@@ -195,8 +198,11 @@ fn write_programme(
                 .err();
         }
     })?;
-    match failed {
-        Some(e) => Err(io(e)),
-        None => w.write_record(report_cells(&total)).map_err(io),
+    if let Some(e) = failed {
+        return Err(io(e));
     }
+    for total in totals.lines() {
+        w.write_record(report_cells(total)).map_err(io)?;
+    }
+    Ok(())
 }

@@ -43,7 +43,8 @@ pub enum ReportCommand {
         #[arg(long)]
         as_at: Option<NaiveDate>,
     },
-    /// One line per cohort of a programme (or of every programme), then a total.
+    /// One line per cohort of a programme (or of every programme), then the total over
+    /// them all (TOTAL) and over those whose outcome window has closed (TOTAL_CLOSED).
     Programme {
         /// Programme id; all programmes when left out.
         id: Option<i32>,
@@ -177,21 +178,28 @@ fn programme_output(format: Format, lines: &[ReportLine]) -> anyhow::Result<Stri
         Format::Text => programme_text(lines),
         Format::Csv => csv_text(lines)?,
         Format::Json => {
-            let rows: Vec<serde_json::Value> = lines
-                .iter()
-                .map(|l| {
-                    let cells = report_cells(l);
-                    REPORT_COLUMNS
-                        .iter()
-                        .zip(cells)
-                        .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
-                        .collect::<serde_json::Map<_, _>>()
-                        .into()
-                })
-                .collect();
+            let rows: Vec<serde_json::Value> = lines.iter().map(programme_row_json).collect();
             format!("{:#}\n", serde_json::json!({ "items": rows }))
         }
     })
+}
+
+/// A programme report line as JSON: the CSV columns as keys (cells as the CSV has
+/// them), and on a cohort's line when its outcome window closes and whether it has.
+fn programme_row_json(l: &ReportLine) -> serde_json::Value {
+    let mut row: serde_json::Map<_, _> = REPORT_COLUMNS
+        .iter()
+        .zip(report_cells(l))
+        .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
+        .collect();
+    if l.cohort_id.is_some() {
+        row.insert(
+            "window_closes_on".into(),
+            serde_json::json!(l.window_closes_on().to_string()),
+        );
+        row.insert("window_closed".into(), serde_json::json!(l.closed()));
+    }
+    row.into()
 }
 
 fn csv_text(lines: &[ReportLine]) -> anyhow::Result<String> {

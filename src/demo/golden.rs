@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::reports::export::{REPORT_COLUMNS, report_cells, writer};
 use crate::reports::report::{ProgrammeFilter, cohorts_in};
 use crate::reports::text::cohort_text;
-use crate::reports::{ReportLine, cohort_report, programme_report};
+use crate::reports::{ReportLine, cohort_report, programme_totals};
 
 /// The as-at date of the golden reports: the day the demo stands still.
 pub fn as_at() -> NaiveDate {
@@ -44,14 +44,14 @@ pub fn files(conn: &mut DbConnection) -> AppResult<Vec<(String, String)>> {
     let as_at = as_at();
     let ids = cohorts_in(conn, &ProgrammeFilter::default())?;
     let mut lines = Vec::new();
-    let total = programme_report(conn, &ids, as_at, |l| lines.push(l.clone()))?;
+    let totals = programme_totals(conn, &ids, as_at, |l| lines.push(l.clone()))?;
     let mut files = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let path = format!("cohorts/{:02}-{}.csv", i + 1, slug(&line.cohort));
         files.push((path, csv(&[line])?));
     }
     let mut all: Vec<&ReportLine> = lines.iter().collect();
-    all.push(&total);
+    all.extend(totals.lines());
     files.push(("programme.csv".to_owned(), csv(&all)?));
     let pilot = ids.first().copied().ok_or(AppError::NotFound)?;
     let report = cohort_report(conn, pilot, as_at, true)?;

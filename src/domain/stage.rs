@@ -10,7 +10,7 @@ code_list! {
     /// Where a resident is in a cohort.
     Stage {
         /// Referred to the cohort.
-        Applied = "applied", "Applied";
+        Applied = "applied", "Referred";
         /// Offered a place.
         Accepted = "accepted", "Accepted";
         /// Attended at least once (or moved on by a coordinator from accepted).
@@ -128,7 +128,7 @@ mod tests {
         assert!(check("started", "started").is_ok());
         assert_eq!(
             check("completed", "applied").unwrap_err(),
-            "A resident cannot move from completed to applied"
+            "A resident cannot move from completed to referred"
         );
     }
 

@@ -159,7 +159,7 @@ pub fn funnel_steps(r: &CohortReport) -> Vec<(String, i64)> {
             "Information sessions".to_owned(),
             r.information_session_attendees,
         ),
-        ("Applied".to_owned(), f.referred),
+        ("Referred".to_owned(), f.referred),
         ("Started".to_owned(), f.started),
         ("Completed".to_owned(), f.completed),
         ("Interviewed".to_owned(), f.interviewed),
@@ -180,17 +180,16 @@ pub fn cohort_funnel(r: &CohortReport, steps: &[(String, i64)]) -> String {
     )
 }
 
-/// The programme report's chart: employment rate and 26-week sustainment, cohort by cohort.
+/// The programme report's chart: employment rate and 26-week sustainment, cohort by
+/// cohort, over the cohorts whose outcome window has closed (an open cohort's rate can
+/// still rise, so plotting it would show a drop that is not one).
 pub fn programme_rates(lines: &[ReportLine]) -> String {
-    let labels: Vec<String> = lines.iter().map(|l| l.cohort.clone()).collect();
-    // A cohort still running has no employment rate worth plotting yet.
-    let employment: Vec<Option<f64>> = lines
-        .iter()
-        .map(|l| l.figures.employment_rate.filter(|_| !l.running()))
-        .collect();
-    let sustained: Vec<Option<f64>> = lines.iter().map(|l| l.figures.sustained_rate(1)).collect();
+    let closed: Vec<&ReportLine> = lines.iter().filter(|l| l.closed()).collect();
+    let labels: Vec<String> = closed.iter().map(|l| l.cohort.clone()).collect();
+    let employment: Vec<Option<f64>> = closed.iter().map(|l| l.figures.employment_rate).collect();
+    let sustained: Vec<Option<f64>> = closed.iter().map(|l| l.figures.sustained_rate(1)).collect();
     rates(
-        "Employment rate and 26-week sustainment by cohort",
+        "Employment rate and 26-week sustainment by closed cohort",
         &labels,
         &[
             ("Employment rate", employment),

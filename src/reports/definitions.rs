@@ -84,6 +84,14 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "outstanding_registers",
         "Sessions before the as-at date, not cancelled, whose register has not been taken. They count neither as attended nor as missed, so the figures above can change when they are taken. Not a CSV column.",
     ),
+    (
+        "outcome_window",
+        "A cohort's outcome window closes 26 weeks after its last session, the time a job has to start in to count as employed. Judged as at the report's date: closed once that day is on or before the as-at date, when no later job can count and the employment rate is final; open until then. Not a CSV column.",
+    ),
+    (
+        "TOTAL_CLOSED",
+        "The programme report's row over the cohorts whose outcome window has closed as at the date, after the TOTAL row over every cohort. Its counts and rates are worked out from the people of those cohorts; the headline rate and the charts use it, so a cohort still running does not drag them down.",
+    ),
 ];
 
 /// The definition of a column, or an empty string.

@@ -41,7 +41,7 @@ pub const REPORT_COLUMNS: [&str; 23] = [
 ];
 
 /// The participants export columns, in order.
-pub const PARTICIPANT_COLUMNS: [&str; 21] = [
+pub const PARTICIPANT_COLUMNS: [&str; 25] = [
     "participant_id",
     "given_name",
     "family_name",
@@ -63,6 +63,11 @@ pub const PARTICIPANT_COLUMNS: [&str; 21] = [
     "progressions",
     "latest_job_title",
     "latest_band",
+    // Added at the end so that readers of the first 21 columns keep working.
+    "interviewed_on",
+    "offered_on",
+    "withdrawn_on",
+    "withdrawal_reason",
 ];
 
 /// The byte-order mark Excel needs to read UTF-8.
@@ -225,7 +230,18 @@ pub fn participant_cells(c: &CohortFacts, e: &EnrolmentFacts, o: &Outcome) -> Ve
             .map(|(t, _)| neutralise(t))
             .unwrap_or_default(),
         latest.map(|(_, b)| b.to_string()).unwrap_or_default(),
+        date(e.interviewed_on),
+        date(e.offered_on),
+        date(e.withdrawn_on),
+        e.withdrawal_reason
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default(),
     ]
+}
+
+/// A date cell: `YYYY-MM-DD`, or empty when there is none.
+fn date(value: Option<NaiveDate>) -> String {
+    value.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// Writes the participants export of `cohort_ids` as at `as_at`, reading a batch of

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 pub use jobs::{JobFacts, Step};
 
 use crate::db::DbConnection;
-use crate::domain::Stage;
+use crate::domain::{Stage, WithdrawalReason};
 use crate::models::CourseSession;
 use crate::models::attendance::{held_as_at, is_outstanding};
 use crate::schema::{
@@ -81,6 +81,14 @@ pub struct EnrolmentFacts {
     pub interviewed: bool,
     /// Offer date on or before the as-at date.
     pub offered: bool,
+    /// The interview date, when on or before the as-at date.
+    pub interviewed_on: Option<NaiveDate>,
+    /// The offer date, when on or before the as-at date.
+    pub offered_on: Option<NaiveDate>,
+    /// The withdrawal date, when withdrawn as at the date and recorded by then.
+    pub withdrawn_on: Option<NaiveDate>,
+    /// Why they withdrew, when withdrawn as at the date.
+    pub withdrawal_reason: Option<WithdrawalReason>,
     /// Held sessions attended (present or late).
     pub attended: i64,
     /// Jobs attributed to this enrolment that started by the as-at date, oldest first.
@@ -98,6 +106,7 @@ pub struct Facts {
 
 type PersonRow = (
     (i32, i32, i32, Option<NaiveDate>, Option<NaiveDate>),
+    (Option<NaiveDate>, Option<WithdrawalReason>),
     (String, String, String, NaiveDate, Option<String>, bool),
     (Option<String>, Option<i32>),
     (Option<String>, Option<String>, Option<String>),
@@ -112,7 +121,9 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
     let mut jobs = jobs::load_jobs(conn, &ids, as_at)?;
     let people = load_people(conn, &ids)?;
     let mut enrolments = Vec::with_capacity(people.len());
-    for ((id, cohort_id, participant_id, interviewed, offered), person, area, equality) in people {
+    for ((id, cohort_id, participant_id, interviewed, offered), left, person, area, equality) in
+        people
+    {
         // An enrolment made after the as-at date did not exist then.
         let Some(stage) = stages.get(&id) else {
             continue;
@@ -136,6 +147,12 @@ pub fn load(conn: &mut DbConnection, cohort_ids: &[i32], as_at: NaiveDate) -> Qu
             stage: *stage,
             interviewed: interviewed.is_some_and(|d| d <= as_at),
             offered: offered.is_some_and(|d| d <= as_at),
+            interviewed_on: interviewed.filter(|d| *d <= as_at),
+            offered_on: offered.filter(|d| *d <= as_at),
+            // The withdrawal as it stood on the date: only while the stage then was
+            // withdrawn, and its date only once it had happened.
+            withdrawn_on: left.0.filter(|d| *stage == Stage::Withdrawn && *d <= as_at),
+            withdrawal_reason: left.1.filter(|_| *stage == Stage::Withdrawn),
             attended: attended.get(&id).copied().unwrap_or(0),
             jobs: jobs.remove(&id).unwrap_or_default(),
         });
@@ -184,6 +201,7 @@ fn load_people(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<PersonRo
                 enrolments::interviewed_on,
                 enrolments::offered_on,
             ),
+            (enrolments::withdrawn_on, enrolments::withdrawal_reason),
             (
                 participants::given_name,
                 participants::family_name,

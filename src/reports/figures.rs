@@ -222,13 +222,14 @@ impl Figures {
         (self.due[k] > 0).then(|| self.sustained[k] as f64 * 100.0 / self.due[k] as f64)
     }
 
-    /// "49 started, 29 employed (59.2 %)".
+    /// "55 referred, 49 started, 29 employed (59.2 %).": the same words as the funnel,
+    /// the definitions and the CSV's `referred` column.
     pub fn headline(&self) -> String {
         match self.employment_rate {
             None => format!("{} referred; nobody has started yet.", self.referred),
             Some(rate) => format!(
-                "{} started, {} employed ({rate:.1} %).",
-                self.started, self.employed
+                "{} referred, {} started, {} employed ({rate:.1} %).",
+                self.referred, self.started, self.employed
             ),
         }
     }
@@ -252,5 +253,20 @@ mod tests {
         assert_eq!(f.sustained_rate(1), None);
         (f.due, f.sustained) = ([0, 3, 0], [0, 2, 0]);
         assert_eq!(f.sustained_rate(1), Some(200.0 / 3.0));
+    }
+
+    #[test]
+    fn the_headline_names_referred_as_the_funnel_does() {
+        let f = Figures {
+            referred: 55,
+            started: 49,
+            employed: 29,
+            employment_rate: Some(59.2),
+            ..Figures::default()
+        };
+        assert_eq!(
+            f.headline(),
+            "55 referred, 49 started, 29 employed (59.2 %)."
+        );
     }
 }

@@ -3,12 +3,17 @@
 //! forms. Every figure follows PRODUCT.md's definitions, printed beside it.
 
 pub mod chart;
+pub mod codes;
 pub mod definitions;
 pub mod export;
 pub mod facts;
 pub mod figures;
+pub mod programme;
 pub mod report;
 pub mod text;
 
 pub use figures::Figures;
-pub use report::{CohortReport, ProgrammeFilter, ReportLine, cohort_report, programme_report};
+pub use report::{
+    CohortReport, ProgrammeFilter, ReportLine, Totals, cohort_report, programme_report,
+    programme_totals,
+};

@@ -1,7 +1,6 @@
-//! The cohort report (one cohort's figures, funnel and breakdowns) and the programme
-//! report (one line per cohort in range, then a total), both as at a date. Cohorts are
-//! read in batches, so a programme report over thousands of cohorts holds one batch of
-//! people in memory at a time.
+//! The cohort report (one cohort's figures, funnel and breakdowns) as at a date, and the
+//! line every report is made of (a cohort, or a total); the programme report is in
+//! `super::programme` and re-exported here, where its callers have always found it.
 
 use std::collections::BTreeMap;
 
@@ -9,22 +8,30 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::facts::{self, CohortFacts, EnrolmentFacts};
-use super::figures::{Figures, Outcome, Tally, outcome};
+use super::figures::{EMPLOYED_WITHIN, Figures, Outcome, Tally, outcome};
 use crate::db::DbConnection;
 use crate::models::equality::{DISABILITY, ETHNIC_GROUPS, SEXES};
-use crate::schema::{cohorts, information_sessions, programme_partners};
+use crate::schema::{cohorts, information_sessions};
 
-type Db = <DbConnection as diesel::Connection>::Backend;
+pub use super::programme::{
+    ProgrammeFilter, Totals, check_visible, cohort_keys, cohorts_in, programme_lines,
+    programme_report, programme_totals,
+};
 
 /// Cohorts read per batch.
 pub const BATCH: usize = 200;
 
-/// One line of a report: a cohort, or the total.
+/// The cohort column of the total over every cohort.
+pub const TOTAL: &str = "TOTAL";
+/// The cohort column of the total over the cohorts whose outcome window has closed.
+pub const TOTAL_CLOSED: &str = "TOTAL_CLOSED";
+
+/// One line of a report: a cohort, or a total.
 #[derive(Debug, Clone)]
 pub struct ReportLine {
     /// Programme name ("All programmes" on a total over several).
     pub programme: String,
-    /// Cohort name, or `TOTAL`.
+    /// Cohort name, or `TOTAL` / `TOTAL_CLOSED`.
     pub cohort: String,
     /// The cohort id (none on a total).
     pub cohort_id: Option<i32>,
@@ -42,13 +49,14 @@ pub struct ReportLine {
 }
 
 impl ReportLine {
-    /// The headline: "49 started, 29 employed (59.2 %)."; while the course is still
-    /// running and nobody has a job yet, when it ends instead of a rate of nought.
+    /// The headline: "55 referred, 49 started, 29 employed (59.2 %)."; while the course
+    /// is still running and nobody has a job yet, when it ends instead of a rate of nought.
     pub fn headline(&self) -> String {
         let f = &self.figures;
         if f.started > 0 && f.employed == 0 && self.ends_on > self.as_at {
             return format!(
-                "{} started; the course runs to {}.",
+                "{} referred, {} started; the course runs to {}.",
+                f.referred,
                 f.started,
                 self.ends_on.format("%-d %B %Y")
             );
@@ -60,6 +68,23 @@ impl ReportLine {
     pub fn running(&self) -> bool {
         self.ends_on > self.as_at
     }
+
+    /// The day the outcome window closes: 26 weeks after the last session, the window
+    /// a job must start in to count as *employed* (on a total, after the latest one).
+    pub fn window_closes_on(&self) -> NaiveDate {
+        window_closes_on(self.ends_on)
+    }
+
+    /// True once the outcome window has closed as at the report's date: on that day no
+    /// later job can count any more, so the employment rate is final.
+    pub fn closed(&self) -> bool {
+        self.window_closes_on() <= self.as_at
+    }
+}
+
+/// The day a cohort whose last session is `ends_on` has its outcome window close.
+pub fn window_closes_on(ends_on: NaiveDate) -> NaiveDate {
+    ends_on + EMPLOYED_WITHIN
 }
 
 /// One group of a breakdown.
@@ -94,20 +119,8 @@ pub struct CohortReport {
     pub breakdowns: Vec<Breakdown>,
 }
 
-/// Which cohorts a programme report covers.
-#[derive(Debug, Clone, Default)]
-pub struct ProgrammeFilter {
-    /// One programme, or all.
-    pub programme_id: Option<i32>,
-    /// Cohorts starting on or after.
-    pub from: Option<NaiveDate>,
-    /// Cohorts starting on or before.
-    pub to: Option<NaiveDate>,
-    /// The caller's organisation (`None` for admins and the command line).
-    pub scope: Option<i32>,
-}
-
-fn line(c: &CohortFacts, as_at: NaiveDate, figures: Figures) -> ReportLine {
+/// A cohort's line of figures.
+pub(super) fn line(c: &CohortFacts, as_at: NaiveDate, figures: Figures) -> ReportLine {
     ReportLine {
         programme: c.programme.clone(),
         cohort: c.name.clone(),
@@ -182,123 +195,6 @@ fn recruitment_attendance(
         query = query.filter(information_sessions::held_on.gt(previous));
     }
     Ok(query.load::<i32>(conn)?.into_iter().map(i64::from).sum())
-}
-
-/// The cohorts a programme report covers (no order yet).
-fn filtered(filter: &ProgrammeFilter) -> cohorts::BoxedQuery<'static, Db> {
-    let mut query = cohorts::table.into_boxed();
-    if let Some(p) = filter.programme_id {
-        query = query.filter(cohorts::programme_id.eq(p));
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(cohorts::starts_on.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(cohorts::starts_on.le(to));
-    }
-    if let Some(org) = filter.scope {
-        let mine = programme_partners::table
-            .filter(programme_partners::organisation_id.eq(org))
-            .select(programme_partners::programme_id);
-        query = query.filter(cohorts::programme_id.eq_any(mine));
-    }
-    query
-}
-
-/// The ids of the cohorts a programme report covers, by start date then id.
-pub fn cohorts_in(conn: &mut DbConnection, filter: &ProgrammeFilter) -> QueryResult<Vec<i32>> {
-    filtered(filter)
-        .select(cohorts::id)
-        .order((cohorts::starts_on, cohorts::id))
-        .load(conn)
-}
-
-/// A page of the cohorts a programme report covers: the keys `(starts_on, id)` of up to
-/// `limit` of them after `after`, in the report's order.
-pub fn cohort_keys(
-    conn: &mut DbConnection,
-    filter: &ProgrammeFilter,
-    after: Option<(NaiveDate, i32)>,
-    limit: i64,
-) -> QueryResult<Vec<(NaiveDate, i32)>> {
-    let mut query = filtered(filter).select((cohorts::starts_on, cohorts::id));
-    if let Some((starts_on, id)) = after {
-        query = query.filter(
-            cohorts::starts_on
-                .gt(starts_on)
-                .or(cohorts::starts_on.eq(starts_on).and(cohorts::id.gt(id))),
-        );
-    }
-    query
-        .order((cohorts::starts_on, cohorts::id))
-        .limit(limit)
-        .load(conn)
-}
-
-/// The programme report: one line per cohort, then the total. `each` hears every line
-/// as it is computed, so callers can stream them.
-pub fn programme_report(
-    conn: &mut DbConnection,
-    ids: &[i32],
-    as_at: NaiveDate,
-    mut each: impl FnMut(&ReportLine),
-) -> QueryResult<ReportLine> {
-    let mut total = Tally::default();
-    let mut outstanding = 0;
-    let mut programmes: Vec<String> = Vec::new();
-    let (mut first, mut last) = (None::<NaiveDate>, None::<NaiveDate>);
-    for batch in ids.chunks(BATCH) {
-        let facts = facts::load(conn, batch, as_at)?;
-        let mut tallies: std::collections::HashMap<i32, Tally> = std::collections::HashMap::new();
-        for (c, e, o) in outcomes(&facts, as_at) {
-            tallies.entry(c.id).or_default().add(e, &o);
-            total.add(e, &o);
-        }
-        for c in &facts.cohorts {
-            let figures = tallies.remove(&c.id).unwrap_or_default().figures();
-            each(&line(c, as_at, figures));
-            outstanding += c.outstanding;
-            if !programmes.contains(&c.programme) {
-                programmes.push(c.programme.clone());
-            }
-            first = Some(first.map_or(c.starts_on, |d| d.min(c.starts_on)));
-            last = Some(last.map_or(c.ends_on, |d| d.max(c.ends_on)));
-        }
-    }
-    Ok(ReportLine {
-        programme: match programmes.as_slice() {
-            [one] => one.clone(),
-            _ => "All programmes".to_owned(),
-        },
-        cohort: "TOTAL".to_owned(),
-        cohort_id: None,
-        starts_on: first.unwrap_or(as_at),
-        ends_on: last.unwrap_or(as_at),
-        as_at,
-        figures: total.figures(),
-        outstanding_registers: outstanding,
-    })
-}
-
-/// The programme report of a filter: 404 (`NotFound`) for a programme the caller cannot
-/// see, then every cohort's line through `each`, and the total.
-pub fn programme_lines(
-    conn: &mut DbConnection,
-    filter: &ProgrammeFilter,
-    as_at: NaiveDate,
-    each: impl FnMut(&ReportLine),
-) -> QueryResult<ReportLine> {
-    check_visible(conn, filter)?;
-    let ids = cohorts_in(conn, filter)?;
-    programme_report(conn, &ids, as_at, each)
-}
-
-/// `NotFound` when the filter names a programme the caller cannot see.
-pub fn check_visible(conn: &mut DbConnection, filter: &ProgrammeFilter) -> QueryResult<()> {
-    match filter.programme_id {
-        Some(p) => crate::models::Programme::find_visible(conn, p, filter.scope).map(drop),
-        None => Ok(()),
-    }
 }
 
 /// Age band at the cohort's start.

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::definitions::definition;
 use super::export::{REPORT_COLUMNS, report_cells};
-use super::report::{CohortReport, ReportLine};
+use super::report::{CohortReport, ReportLine, TOTAL, TOTAL_CLOSED};
 
 /// A cohort report as text.
 pub fn cohort_text(report: &CohortReport) -> String {
@@ -52,7 +52,8 @@ fn figures(out: &mut String, l: &ReportLine) {
     let _ = writeln!(out, "{column:<22} {n:>7}  {}", definition(column));
 }
 
-/// A programme report as text: one block per line.
+/// A programme report as text: one block per line (the totals last); an open cohort
+/// says until when its outcome window runs, and each total says what it covers.
 pub fn programme_text(lines: &[ReportLine]) -> String {
     let mut out = String::new();
     for l in lines {
@@ -62,6 +63,24 @@ pub fn programme_text(lines: &[ReportLine]) -> String {
             l.programme, l.cohort, l.starts_on, l.ends_on, l.as_at
         );
         let _ = writeln!(out, "  {}", l.headline());
+        let _ = writeln!(out, "  {}", window_text(l));
     }
     out
+}
+
+/// What a line's outcome window says: open until when, closed, or which cohorts a total
+/// covers.
+pub fn window_text(l: &ReportLine) -> String {
+    match l.cohort.as_str() {
+        TOTAL => "Every cohort above, open or closed.".to_owned(),
+        TOTAL_CLOSED => format!(
+            "The cohorts whose outcome window had closed by {}: the headline rate.",
+            l.as_at
+        ),
+        _ if l.closed() => format!("Outcome window closed on {}.", l.window_closes_on()),
+        _ => format!(
+            "Outcome window open until {}: the rate can still rise.",
+            l.window_closes_on()
+        ),
+    }
 }

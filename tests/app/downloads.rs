@@ -227,7 +227,11 @@ async fn a_download_reads_one_snapshot_while_writes_land() {
             .unwrap()
     };
     let before = whole(app.router.clone(), token.clone(), path.clone()).await;
-    assert_eq!(before.lines().count(), 1 + 201 + 1);
+    assert_eq!(
+        before.lines().count(),
+        1 + 201 + 2,
+        "header, cohorts, TOTAL, TOTAL_CLOSED"
+    );
 
     // Start a download and read only its first chunk (the header and the first cohort):
     // the export has read the first batch and waits for this client.
@@ -288,6 +292,8 @@ async fn a_download_reads_one_snapshot_while_writes_land() {
     for text in [&streamed, &after] {
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let (closed, rows) = rows.split_last().unwrap();
+        assert_eq!(&closed[1], "TOTAL_CLOSED");
         let (total, cohorts) = rows.split_last().unwrap();
         assert_eq!(&total[1], "TOTAL");
         for column in 5..12 {

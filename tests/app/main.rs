@@ -48,6 +48,7 @@ mod pickers;
 mod registers_status;
 mod registers_today;
 mod report_pages;
+mod report_totals;
 mod reports;
 mod residents;
 mod retention;

@@ -157,7 +157,7 @@ fn funnel(roster: &[RosterEntry]) -> Vec<(&'static str, usize)> {
     };
     let with = |has: fn(&RosterEntry) -> bool| roster.iter().filter(|r| has(r)).count();
     vec![
-        ("Applied", roster.len()),
+        ("Referred", roster.len()),
         (
             "Accepted or further",
             count(&[Stage::Accepted, Stage::Started, Stage::Completed])

@@ -21,6 +21,7 @@ use pathways::auth::Role;
 use crate::common::{PASSWORD, TestApp};
 
 mod registers;
+mod report_phone;
 mod schedule;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -524,7 +525,7 @@ async fn a_manager_reads_the_pilot_report_and_its_funnel() {
             .await?;
         wait_for_page(browser, "/cohorts/1/report").await?;
         let headline = browser.find(Locator::Id("headline")).await?.text().await?;
-        assert_eq!(headline, "49 started, 29 employed (59.2 %).");
+        assert_eq!(headline, "55 referred, 49 started, 29 employed (59.2 %).");
         assert!(
             browser
                 .find(Locator::Css("figure svg[role=img] title"))
