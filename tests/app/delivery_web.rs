@@ -225,7 +225,7 @@ async fn a_coordinator_runs_a_cohort_through_the_pages() {
         .text();
     assert!(
         resident.contains("Autumn 2026")
-            && resident.contains("Stage changed from applied to started"),
+            && resident.contains("Stage changed from referred to started"),
         "{resident}"
     );
 }
@@ -422,7 +422,7 @@ async fn a_residents_history_hides_enrolments_in_programmes_the_reader_does_not_
         .unwrap();
     app.enrolment(&cohort, &person).by(actor).create().await;
     let path = format!("/participants/{}", leeds.participant);
-    let count = |html: &str| html.matches("Enrolled (applied)").count();
+    let count = |html: &str| html.matches("Enrolled (referred)").count();
     let leeds_reader = app.login_as(Role::Coordinator, "Leeds City Council").await;
     let bradford_reader = app.login_as(Role::Coordinator, "Bradford Council").await;
     // Leeds sees its own enrolment only; Bradford sees its own only; an admin sees both.

@@ -53,10 +53,10 @@ async fn the_resident_page_shows_labels_and_its_history_in_uk_summer_time() {
     );
     let history = &html[html.find("History</h2>").unwrap()..];
     assert!(
-        history.contains("Stage changed from applied to withdrawn: moved away"),
+        history.contains("Stage changed from referred to withdrawn: moved away"),
         "{history}"
     );
-    assert!(history.contains("Enrolled (applied)"), "{history}");
+    assert!(history.contains("Enrolled (referred)"), "{history}");
     assert!(
         history
             .contains(r#"<time datetime="2026-06-07T14:05:00+01:00">7 Jun 2026 at 14:05</time>"#),
