@@ -1,0 +1,2 @@
+DROP INDEX employments_employer_site_idx;
+DROP INDEX employments_site_idx;
