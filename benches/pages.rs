@@ -73,6 +73,18 @@ const PAGES: &[Page] = &[
     page("checkpoints at a site", "/checkpoints?site=hospital+0"),
     page("checkpoints overdue", "/checkpoints?overdue=1"),
     page(
+        "checkpoints at a recorded site",
+        "/checkpoints?at_site=Hospital+01",
+    ),
+    page(
+        "checkpoints, job 1's 13-week form",
+        "/checkpoints?record=1-13",
+    ),
+    page(
+        "a cohort report as at, in boxes",
+        "/cohorts/{cohort}/report?as_at_day=1&as_at_month=6&as_at_year=2025",
+    ),
+    page(
         "a resident, cohort search",
         "/participants/{participant}?cohort_q=2026",
     ),
