@@ -61,13 +61,14 @@ export DATABASE_URL="sqlite://$WORK/contract.db"
 TOKEN=$("$BIN" token create --email admin@demo.pathways.test --name "API contract")
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# Request logs (tower_http at debug) count the requests; errors are logged as well.
-PATHWAYS_LOG="warn,tower_http=debug" "$BIN" serve --addr "127.0.0.1:$PORT" 2>"$WORK/server.log" &
+# The request log (one line per request, target pathways::request) counts the requests;
+# errors are logged as well.
+PATHWAYS_LOG="warn,pathways::request=info" "$BIN" serve --addr "127.0.0.1:$PORT" 2>"$WORK/server.log" &
 SERVER_PID=$!
 ready_polls=0
 for _ in $(seq 1 100); do
   if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/healthz')" 2>/dev/null; then
-    ready_polls=$(grep -c 'started processing request' "$WORK/server.log" || true)
+    ready_polls=$(grep -c ' pathways::request: ' "$WORK/server.log" || true)
     break
   fi
   sleep 0.2
@@ -90,10 +91,10 @@ timeout "$TIMEOUT" "$VENV/bin/st" --config-file .ci/schemathesis.toml run "http:
   --header "Authorization: Bearer $TOKEN" || status=$?
 elapsed=$(($(date +%s) - started))
 # Every request the server saw after it answered the health check.
-requests=$(($(grep -c 'started processing request' "$WORK/server.log") - ready_polls))
+requests=$(($(grep -c ' pathways::request: ' "$WORK/server.log" || true) - ready_polls))
 echo "API contract: $requests requests in ${elapsed}s, exit status $status"
 if [ "$status" -ne 0 ]; then
   echo "server errors (last lines):"
-  grep -v 'processing request\|end of stream' "$WORK/server.log" | tail -n 20
+  grep -v ' pathways::request: ' "$WORK/server.log" | tail -n 20
 fi
 exit "$status"
