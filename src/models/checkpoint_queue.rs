@@ -193,36 +193,55 @@ fn escape_like(s: &str) -> String {
 /// The distinct employer sites, as recorded, on the jobs of `scope` whose name contains
 /// `search` (any case; blank: all), in name order, at most `limit`: the choices of the
 /// queue's site filter (its search finds the rest).
+///
+/// Read as a skip scan: each step asks the site index for the first visible site after
+/// the last one found, so the work grows with the few sites listed, not with the jobs in
+/// the country. (A `DISTINCT` over the jobs in scope read every one of a national
+/// coordinator's jobs when fewer than `limit` sites exist: 150 ms at national size.)
 pub fn sites(
     conn: &mut DbConnection,
     scope: QueueScope,
     search: &str,
     limit: i64,
 ) -> QueryResult<Vec<String>> {
-    let mut query = employments::table
-        .select(employments::site)
-        .distinct()
-        .into_boxed();
-    if !search.trim().is_empty() {
-        let pattern = format!("%{}%", escape_like(&search.trim().to_lowercase()));
-        query = query.filter(lower(employments::site).like(pattern).escape('\\'));
-    }
-    query = match scope {
-        QueueScope::All => query,
-        QueueScope::Employer(org) => query.filter(employments::employer_organisation_id.eq(org)),
-        QueueScope::PartnerOf(org) => {
-            let partnered = enrolments::table
-                .inner_join(
-                    cohorts::table.inner_join(
-                        programme_partners::table
-                            .on(programme_partners::programme_id.eq(cohorts::programme_id)),
-                    ),
-                )
-                .filter(enrolments::id.eq(employments::enrolment_id))
-                .filter(programme_partners::organisation_id.eq(org))
-                .select(enrolments::id);
-            query.filter(diesel::dsl::exists(partnered))
+    let pattern = (!search.trim().is_empty())
+        .then(|| format!("%{}%", escape_like(&search.trim().to_lowercase())));
+    let mut found: Vec<String> = Vec::new();
+    while (found.len() as i64) < limit {
+        let mut query = employments::table.select(employments::site).into_boxed();
+        if let Some(pattern) = &pattern {
+            query = query.filter(lower(employments::site).like(pattern.clone()).escape('\\'));
         }
-    };
-    query.order(employments::site).limit(limit).load(conn)
+        if let Some(last) = found.last() {
+            query = query.filter(employments::site.gt(last.clone()));
+        }
+        query = match scope {
+            QueueScope::All => query,
+            QueueScope::Employer(org) => {
+                query.filter(employments::employer_organisation_id.eq(org))
+            }
+            QueueScope::PartnerOf(org) => {
+                let partnered = enrolments::table
+                    .inner_join(
+                        cohorts::table.inner_join(
+                            programme_partners::table
+                                .on(programme_partners::programme_id.eq(cohorts::programme_id)),
+                        ),
+                    )
+                    .filter(enrolments::id.eq(employments::enrolment_id))
+                    .filter(programme_partners::organisation_id.eq(org))
+                    .select(enrolments::id);
+                query.filter(diesel::dsl::exists(partnered))
+            }
+        };
+        match query
+            .order(employments::site)
+            .first::<String>(conn)
+            .optional()?
+        {
+            Some(site) => found.push(site),
+            None => break,
+        }
+    }
+    Ok(found)
 }
