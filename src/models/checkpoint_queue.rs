@@ -6,18 +6,42 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::checkpoint::{Checkpoint, GRACE};
+use super::page::{contains_pattern, lower};
 use crate::db::DbConnection;
 use crate::domain::{Actor, Role};
 use crate::schema::{
     checkpoints, cohorts, employments, enrolments, participants, programme_partners,
 };
 
-diesel::define_sql_function! {
-    /// SQL `lower()`, the same on both backends (PostgreSQL's LIKE is case-sensitive).
-    fn lower(text: Text) -> Text;
+/// Narrows a boxed query over `employments` (alone or joined) to the jobs of a
+/// [`QueueScope`]: one rule for the queue and its site list. A macro, because the two
+/// boxed queries have different types.
+macro_rules! in_scope {
+    ($query:expr, $scope:expr) => {
+        match $scope {
+            QueueScope::All => $query,
+            QueueScope::Employer(org) => {
+                $query.filter(employments::employer_organisation_id.eq(org))
+            }
+            QueueScope::PartnerOf(org) => {
+                let partnered = enrolments::table
+                    .inner_join(
+                        cohorts::table.inner_join(
+                            programme_partners::table
+                                .on(programme_partners::programme_id.eq(cohorts::programme_id)),
+                        ),
+                    )
+                    .filter(enrolments::id.eq(employments::enrolment_id))
+                    .filter(programme_partners::organisation_id.eq(org))
+                    .select(enrolments::id);
+                // Correlated: a few key lookups per job, not every enrolment of the
+                // organisation's programmes listed first (240,000 at national size).
+                $query.filter(diesel::dsl::exists(partnered))
+            }
+        }
+    };
 }
 
 /// Whose jobs a work queue covers.
@@ -135,33 +159,13 @@ impl Checkpoint {
             );
         }
         if let Some(site) = filter.site.as_deref().filter(|s| !s.is_empty()) {
-            let pattern = format!("%{}%", escape_like(&site.to_lowercase()));
+            let pattern = contains_pattern(site);
             query = query.filter(lower(employments::site).like(pattern).escape('\\'));
         }
         if let Some(site) = filter.at_site.as_deref() {
             query = query.filter(employments::site.eq(site.to_owned()));
         }
-        query = match scope {
-            QueueScope::All => query,
-            QueueScope::Employer(org) => {
-                query.filter(employments::employer_organisation_id.eq(org))
-            }
-            QueueScope::PartnerOf(org) => {
-                let partnered = enrolments::table
-                    .inner_join(
-                        cohorts::table.inner_join(
-                            programme_partners::table
-                                .on(programme_partners::programme_id.eq(cohorts::programme_id)),
-                        ),
-                    )
-                    .filter(enrolments::id.eq(employments::enrolment_id))
-                    .filter(programme_partners::organisation_id.eq(org))
-                    .select(enrolments::id);
-                // Correlated: a few key lookups per job, not every enrolment of the
-                // organisation's programmes listed first (240,000 at national size).
-                query.filter(diesel::dsl::exists(partnered))
-            }
-        };
+        query = in_scope!(query, scope);
         let rows: Vec<Row> = query
             .order((checkpoints::due_on, checkpoints::id))
             .limit(limit)
@@ -182,14 +186,6 @@ fn item((checkpoint, participant_id, given, family, job_title, site): Row) -> Qu
     }
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern with `\` as the escape character, so a
-/// site typed with them matches them literally.
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 /// The distinct employer sites, as recorded, on the jobs of `scope` whose name contains
 /// `search` (any case; blank: all), in name order, at most `limit`: the choices of the
 /// queue's site filter (its search finds the rest).
@@ -204,8 +200,7 @@ pub fn sites(
     search: &str,
     limit: i64,
 ) -> QueryResult<Vec<String>> {
-    let pattern = (!search.trim().is_empty())
-        .then(|| format!("%{}%", escape_like(&search.trim().to_lowercase())));
+    let pattern = (!search.trim().is_empty()).then(|| contains_pattern(search));
     let mut found: Vec<String> = Vec::new();
     while (found.len() as i64) < limit {
         let mut query = employments::table.select(employments::site).into_boxed();
@@ -215,25 +210,7 @@ pub fn sites(
         if let Some(last) = found.last() {
             query = query.filter(employments::site.gt(last.clone()));
         }
-        query = match scope {
-            QueueScope::All => query,
-            QueueScope::Employer(org) => {
-                query.filter(employments::employer_organisation_id.eq(org))
-            }
-            QueueScope::PartnerOf(org) => {
-                let partnered = enrolments::table
-                    .inner_join(
-                        cohorts::table.inner_join(
-                            programme_partners::table
-                                .on(programme_partners::programme_id.eq(cohorts::programme_id)),
-                        ),
-                    )
-                    .filter(enrolments::id.eq(employments::enrolment_id))
-                    .filter(programme_partners::organisation_id.eq(org))
-                    .select(enrolments::id);
-                query.filter(diesel::dsl::exists(partnered))
-            }
-        };
+        query = in_scope!(query, scope);
         match query
             .order(employments::site)
             .first::<String>(conn)

@@ -75,16 +75,7 @@ pub async fn checkpoint(
     let (Ok(id), Ok(weeks)) = (id.parse::<i32>(), weeks.parse::<i32>()) else {
         return Err(AppError::NotFound);
     };
-    let forms = Forms::new(actor.today);
-    render(
-        &state,
-        actor,
-        &user,
-        (id, Action::Checkpoint(weeks)),
-        forms,
-        FieldErrors::new(),
-    )
-    .await
+    blank(&state, actor, &user, (id, Action::Checkpoint(weeks))).await
 }
 
 /// `GET /employments/{id}/progressions/new`
@@ -94,16 +85,7 @@ pub async fn progression(
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let forms = Forms::new(actor.today);
-    render(
-        &state,
-        actor,
-        &user,
-        (id, Action::Progression),
-        forms,
-        FieldErrors::new(),
-    )
-    .await
+    blank(&state, actor, &user, (id, Action::Progression)).await
 }
 
 /// `GET /employments/{id}/end`
@@ -113,16 +95,18 @@ pub async fn end(
     user: CurrentUser,
     PathId(id): PathId,
 ) -> AppResult<Response> {
+    blank(&state, actor, &user, (id, Action::End)).await
+}
+
+/// The action's page as first opened: its form with today's defaults and no problems.
+async fn blank(
+    state: &AppState,
+    actor: Actor,
+    user: &CurrentUser,
+    target: (i32, Action),
+) -> AppResult<Response> {
     let forms = Forms::new(actor.today);
-    render(
-        &state,
-        actor,
-        &user,
-        (id, Action::End),
-        forms,
-        FieldErrors::new(),
-    )
-    .await
+    render(state, actor, user, target, forms, FieldErrors::new()).await
 }
 
 /// Loads the job (404 unless the actor may see it, or the checkpoint is not one of its
