@@ -6,18 +6,17 @@
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeDelta};
 use diesel::prelude::*;
-use pathways::actions::employments::{EmploymentInput, record_employment};
 use pathways::auth::Role;
 use pathways::schema::{checkpoints, employments};
 
-use crate::common::{TestApp, TestClient, unscoped};
+use crate::common::{TestApp, TestClient};
 
 const PROVIDER: &str = "Learning Partnerships";
 const TRUST_A: &str = "Leeds Teaching Hospitals";
 const TRUST_B: &str = "Bradford Teaching Hospitals";
 
 /// Records a job for a new resident enrolled in `cohort`, at `employer` and `site`,
-/// starting `start`; returns the employment id.
+/// starting `start`; returns the employment id (the HR queue's tests make jobs alike).
 async fn job(
     app: &TestApp,
     cohort: &pathways::models::Cohort,
@@ -25,34 +24,7 @@ async fn job(
     at: (i32, &str),
     start: &str,
 ) -> i32 {
-    let resident = app
-        .participant()
-        .named("Resident", &format!("Number{n}"))
-        .owner(PROVIDER)
-        .create()
-        .await;
-    let enrolment = app.enrolment(cohort, &resident).create().await;
-    let (employer, site, start) = (at.0, at.1.to_owned(), start.to_owned());
-    let now = app.state.clock.now();
-    app.state
-        .db
-        .run(move |conn| {
-            let input = EmploymentInput {
-                participant_id: Some(resident.id),
-                enrolment_id: Some(enrolment.id),
-                employer_organisation_id: Some(employer),
-                site: Some(site),
-                job_title: Some("Ward housekeeper".into()),
-                staff_group: Some("estates_and_facilities".into()),
-                band: Some(2),
-                hours_per_week: Some(37.5),
-                contract: Some("permanent".into()),
-                start_date: Some(start),
-            };
-            Ok(record_employment(conn, &unscoped(1, now), &input)?.id)
-        })
-        .await
-        .unwrap()
+    crate::hr_queue::job(app, cohort, n, at, start).await.0
 }
 
 struct Queue {
